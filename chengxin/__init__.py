@@ -1,0 +1,1 @@
+"""诚信 chengxin: the command line and the bundled sample dataset."""

@@ -1,0 +1,213 @@
+"""The ``chengxin`` command: the embedded database, loading, sample data, the web app, the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from graph.errors import ChengxinError
+from graph.settings import Settings, get_settings
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except Exception as e:  # pydantic ValidationError: a bad CHENGXIN_* value
+        raise click.ClickException(f"invalid setting: {e}") from e
+
+
+class Group(click.Group):
+    """Print chengxin's own errors as one clear line, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ChengxinError as e:
+            raise click.ClickException(e.detail) from e
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="chengxin")
+def main() -> None:
+    """诚信 chengxin: a graph explorer for construction-market integrity data."""
+
+
+# --- db ------------------------------------------------------------------------------------
+
+
+@main.group(cls=Group)
+def db() -> None:
+    """The embedded ArcadeDB server (unused when CHENGXIN_URI points at Neo4j)."""
+
+
+def _embedded_only(settings: Settings) -> None:
+    if not settings.embedded:
+        raise click.ClickException("CHENGXIN_URI is set: the database is an external Neo4j, not the embedded one")
+
+
+@db.command("start")
+def db_start() -> None:
+    """Start the embedded server (idempotent) and wait until Bolt answers."""
+    from graph import embedded
+
+    s = _settings()
+    _embedded_only(s)
+    state = embedded.start(s)
+    click.echo(f"running: pid {state.pid}, {state.uri}, database {state.database}, home {s.home_path}")
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded server cleanly."""
+    from graph import embedded
+
+    s = _settings()
+    _embedded_only(s)
+    click.echo("stopped" if embedded.stop(s) else "not running")
+
+
+@db.command("status")
+def db_status() -> None:
+    """Say whether the embedded server is running (exit 1 if not)."""
+    from graph import embedded
+
+    s = _settings()
+    if not s.embedded:
+        click.echo(f"external Neo4j at {s.uri} (embedded server not used)")
+        return
+    state = embedded.status(s)
+    if state is None:
+        click.echo(f"not running (home {s.home_path})")
+        sys.exit(1)
+    click.echo(f"running: pid {state.pid}, {state.uri}, database {state.database}, home {s.home_path}")
+
+
+# --- load / sample / stats ------------------------------------------------------------------
+
+
+def _connect():
+    from graph.db import connect
+    from graph.schema import ensure_schema
+
+    graph = connect(_settings())
+    ensure_schema(graph)
+    return graph
+
+
+def load_folder(graph, folder: Path, report_path: Path | None = None, source: str | None = None,
+                progress: bool | None = None):
+    from loaders.csv_folder import FolderLoader
+    from loaders.ids import Pseudonyms
+
+    s = graph.settings
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    rejects = s.home_path / "loads" / f"{stamp}-{Path(folder).resolve().name}-rejects.csv"
+    loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress)
+    report = loader.load(Path(folder), rejects, source=source)
+    if report_path is not None:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), "utf-8")
+    return report
+
+
+def print_report(report) -> None:
+    click.echo(f"\n{'table':<16}{'file':<24}{'read':>9}{'loaded':>9}{'rejected':>9}{'seconds':>9}")
+    for t in report.tables:
+        click.echo(f"{t.table:<16}{t.file:<24}{t.read:>9}{t.loaded:>9}{t.rejected:>9}{t.seconds:>9.2f}")
+        if t.error:
+            click.echo(f"  ! {t.error}")
+        if t.skipped_header_lines:
+            click.echo(f"  ({t.skipped_header_lines} repeated header line(s) skipped)")
+    click.echo(f"{'total':<40}{report.read:>9}{report.loaded:>9}{report.rejected:>9}{report.seconds:>9.2f}")
+    if report.rejected:
+        click.echo(f"rejected rows, with file, line and reason: {report.rejects_file}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the load summary as JSON to this file.")
+@click.option("--source", help="Source name for rows without a `source` column (default: the folder name).")
+def load(folder: Path, report_path: Path | None, source: str | None) -> None:
+    """Load a folder of tables (CSV / JSONL / XLSX, see the README's data format)."""
+    with _connect() as graph:
+        report = load_folder(graph, folder, report_path, source)
+    print_report(report)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--scale", default=1, show_default=True, type=click.IntRange(1), help="~300 firms per step.")
+@click.option("--seed", default=7, show_default=True, type=int)
+def sample(out_dir: Path, scale: int, seed: int) -> None:
+    """Write a realistic synthetic dataset in the CSV-folder format."""
+    from loaders.sample import generate
+
+    counts = generate(out_dir, scale=scale, seed=seed)
+    for table, n in counts.items():
+        click.echo(f"{table:<16}{n:>10}")
+    click.echo(f"written to {out_dir}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats(fmt: str) -> None:
+    """Node and relationship counts per label and type."""
+    from graph import queries
+
+    with _connect() as graph:
+        result = queries.stats(graph)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for title, rows in (("label", result["labels"]), ("relationship", result["relationships"])):
+        click.echo(f"{title:<20}{'count':>12}")
+        for name, n in rows.items():
+            click.echo(f"{name:<20}{n:>12}")
+        click.echo("")
+
+
+# --- web -------------------------------------------------------------------------------------
+
+
+def _serve(host: str, port: int, graph=None) -> None:
+    from web import create_app
+
+    app = create_app(_settings(), graph=graph)
+    click.echo(f"chengxin: http://{host}:{port}/")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web app."""
+    _serve(host, port)
+
+
+def sample_dir() -> Path:
+    return Path(str(resources.files("chengxin").joinpath("sample")))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """The main job: start the database, load the bundled sample if the graph is empty, serve."""
+    from graph import queries
+
+    graph = _connect()
+    if queries.node_count(graph) == 0:
+        click.echo(f"empty graph: loading the bundled sample from {sample_dir()}")
+        print_report(load_folder(graph, sample_dir(), source=None))
+    _serve(host, port, graph=graph)
+
+
+if __name__ == "__main__":
+    main()

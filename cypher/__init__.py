@@ -1,0 +1,196 @@
+"""The catalog of named Cypher statements: ``cypher/NAME.cypher``, one statement a file.
+
+Each file opens with a ``//`` header::
+
+    // purpose: 中文说明 / English description
+    // mode: read            (or write)
+    // param uscc: string = 91360100MA35F0XX1X -- 统一社会信用代码 / USCC
+    // label subject: Enterprise|Person      (a label placeholder {{subject}}, allowlisted)
+    // returns: enterprise, qualifications
+
+Values always go in as ``$parameters``. A label cannot be a parameter, so a file may hold a
+``{{name}}`` placeholder (and ``{{name.key}}`` for that label's key property) declared by a
+``label`` line; :func:`get_query` fills them from the model's allowlist, backticked, and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+
+from graph.errors import InvalidInput, NotFound
+
+PARAM_TYPES = {"string", "integer", "float", "date", "boolean", "list", "map"}
+WRITE_CLAUSES = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.IGNORECASE
+)
+_HEADER = re.compile(r"^//\s*(purpose|mode|param|label|returns)\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*:\s*(\w+)(?:\s*=\s*(.*?))?(?:\s+--\s+(.*))?$")
+_LABEL = re.compile(r"^(\w+)\s*:\s*([\w|]+)$")
+
+
+def strip_literals(text: str) -> str:
+    """The query text with string literals, backticked names and comments blanked out,
+    so keyword and parameter checks see only the code (positions are kept)."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        two = text[i : i + 2]
+        if two == "//":
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif two == "/*":
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(re.sub(r"[^\n]", " ", text[i:j]))
+            i = j
+        elif c in "'\"`":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" and c != "`" else 1
+            j = min(j + 1, n)
+            out.append(c + re.sub(r"[^\n]", " ", text[i + 1 : j - 1]) + (c if j - 1 > i else ""))
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def body_params(text: str) -> set[str]:
+    return set(re.findall(r"\$(\w+)", strip_literals(text)))
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    example: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    text: str
+    purpose: str
+    mode: str
+    params: dict[str, Param] = field(default_factory=dict)
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    returns: tuple[str, ...] = ()
+
+    @property
+    def purpose_zh(self) -> str:
+        return self.purpose.split(" / ", 1)[0]
+
+    @property
+    def purpose_en(self) -> str:
+        parts = self.purpose.split(" / ", 1)
+        return parts[1] if len(parts) > 1 else parts[0]
+
+    def bind(self, values: dict) -> dict:
+        """Check the given parameters against the header: none missing, none unknown."""
+        missing = sorted(set(self.params) - set(values))
+        extra = sorted(set(values) - set(self.params))
+        if missing or extra:
+            raise InvalidInput(
+                f"query {self.name}: "
+                + ("; ".join(filter(None, [
+                    missing and f"missing parameter(s) {', '.join(missing)}",
+                    extra and f"unknown parameter(s) {', '.join(extra)}",
+                ])))
+            )
+        return {k: coerce(self.params[k], v) for k, v in values.items()}
+
+    def fill(self, **labels: str) -> "Query":
+        from graph.model import get_model, label
+
+        text = self.text
+        for slot, allowed in self.labels.items():
+            chosen = labels.get(slot)
+            if chosen not in allowed:
+                raise InvalidInput(f"query {self.name}: label slot {slot} takes {'|'.join(allowed)}, not {chosen!r}")
+            text = text.replace("{{" + slot + "}}", label(chosen))
+            text = text.replace("{{" + slot + ".key}}", f"`{get_model().labels[chosen].key}`")
+        return replace(self, text=text, labels={})
+
+
+def coerce(p: Param, value):
+    """Parameter values from text (CLI, web forms) to their declared types."""
+    if value is None or not isinstance(value, str):
+        return value
+    try:
+        if p.type == "integer":
+            return int(value)
+        if p.type == "float":
+            return float(value)
+        if p.type == "date":
+            return dt.date.fromisoformat(value)
+        if p.type == "boolean":
+            return value.strip().lower() in {"1", "true", "yes", "是"}
+    except ValueError as e:
+        raise InvalidInput(f"parameter {p.name} must be a {p.type}: {value!r}") from e
+    return value
+
+
+def parse(name: str, text: str) -> Query:
+    meta: dict = {"params": {}, "labels": {}, "purpose": "", "mode": "", "returns": ()}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("//"):
+            if line:
+                break
+            continue
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, rest = m.group(1), m.group(2).lstrip(":").strip()
+        if key == "param":
+            pm = _PARAM.match(rest)
+            if not pm or pm.group(2) not in PARAM_TYPES:
+                raise ValueError(f"{name}.cypher: bad param line {line!r}")
+            meta["params"][pm.group(1)] = Param(pm.group(1), pm.group(2), pm.group(3), pm.group(4) or "")
+        elif key == "label":
+            lm = _LABEL.match(rest)
+            if not lm:
+                raise ValueError(f"{name}.cypher: bad label line {line!r}")
+            meta["labels"][lm.group(1)] = tuple(lm.group(2).split("|"))
+        elif key == "returns":
+            meta["returns"] = tuple(c.strip() for c in rest.split(",") if c.strip())
+        else:
+            meta[key] = rest
+    if meta["mode"] not in ("read", "write"):
+        raise ValueError(f"{name}.cypher: header needs 'mode: read' or 'mode: write'")
+    if not meta["purpose"]:
+        raise ValueError(f"{name}.cypher: header needs a purpose")
+    return Query(name=name, text=text, **meta)
+
+
+@lru_cache(maxsize=None)
+def _load(name: str) -> Query:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise NotFound(f"no such query: {name!r}")
+    f = resources.files("cypher").joinpath(f"{name}.cypher")
+    if not f.is_file():
+        raise NotFound(f"no such query: {name!r}")
+    return parse(name, f.read_text("utf-8"))
+
+
+def get_query(name: str, **labels: str) -> Query:
+    q = _load(name)
+    return q.fill(**labels) if q.labels else q
+
+
+def names() -> list[str]:
+    return sorted(
+        f.name[: -len(".cypher")]
+        for f in resources.files("cypher").iterdir()
+        if f.name.endswith(".cypher")
+    )

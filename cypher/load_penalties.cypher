@@ -1,0 +1,33 @@
+// purpose: 载入不良行为与行政处罚 / Load penalties (bad-behaviour records) with subject, project and authority
+// mode: write
+// label subject: Enterprise|Person
+// param rows: list -- [{penalty_id, subject_key, project_code, authority, props, source, source_url}]
+// param loaded_at: string -- load time
+// returns: n
+UNWIND $rows AS r
+MERGE (pn:Penalty {penalty_id: r.penalty_id})
+SET pn += r.props, pn.stub = false, pn.source = r.source, pn.source_url = r.source_url, pn.loaded_at = $loaded_at
+WITH pn, r
+CALL {
+  WITH pn, r
+  MERGE (s:{{subject}} {{{subject.key}}: r.subject_key})
+    ON CREATE SET s.stub = true, s.source = r.source, s.source_url = r.source_url, s.loaded_at = $loaded_at
+  MERGE (s)-[x:PENALIZED]->(pn)
+  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
+}
+CALL {
+  WITH pn, r
+  WITH pn, r WHERE r.project_code IS NOT NULL
+  MERGE (p:Project {project_code: r.project_code})
+    ON CREATE SET p.stub = true, p.source = r.source, p.source_url = r.source_url, p.loaded_at = $loaded_at
+  MERGE (pn)-[x:CONCERNS]->(p)
+  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
+}
+CALL {
+  WITH pn, r
+  MERGE (au:Authority {name: r.authority})
+    ON CREATE SET au.source = r.source, au.source_url = r.source_url, au.loaded_at = $loaded_at
+  MERGE (pn)-[x:ISSUED_BY]->(au)
+  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
+}
+RETURN count(*) AS n

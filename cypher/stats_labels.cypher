@@ -1,0 +1,7 @@
+// purpose: 各标签节点数 / Node count per label
+// mode: read
+// returns: label, n
+MATCH (n)
+UNWIND labels(n) AS label
+RETURN label, count(*) AS n
+ORDER BY label

@@ -1,0 +1,6 @@
+// purpose: 各类关系数 / Relationship count per type
+// mode: read
+// returns: type, n
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(*) AS n
+ORDER BY type

@@ -1,0 +1,1 @@
+"""chengxin's database layer: settings, model, driver, schema, queries, errors."""

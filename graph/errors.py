@@ -1,0 +1,48 @@
+"""One exception hierarchy for chengxin (yente's exc.py shape).
+
+Every error carries a human-readable ``detail`` and an HTTP ``status`` so the web
+layer renders it once, as HTML or JSON, and the CLI prints it without a traceback.
+Driver errors are wrapped with ``raise ... from e``.
+"""
+
+from __future__ import annotations
+
+
+class ChengxinError(Exception):
+    status = 500
+
+    def __init__(self, detail: str, status: int | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        if status is not None:
+            self.status = status
+
+
+class NotFound(ChengxinError):
+    """An entity or page that does not exist."""
+
+    status = 404
+
+
+class InvalidInput(ChengxinError):
+    """Input the user can fix: a malformed file, parameter or setting."""
+
+    status = 400
+
+
+class QueryRejected(ChengxinError):
+    """A query refused before or by the database (syntax, forbidden clause)."""
+
+    status = 400
+
+
+class QueryTimeout(ChengxinError):
+    """A query stopped at a time limit."""
+
+    status = 408
+
+
+class DatabaseUnavailable(ChengxinError):
+    """The database cannot be reached or did not start."""
+
+    status = 503

@@ -1,0 +1,102 @@
+"""The graph model as data (followthemoney's habit): ``model.toml`` loaded once and validated.
+
+Labels and relationship types cannot be Cypher parameters, so every place that must put
+one into query text takes it from here through :func:`label` / :func:`rel_type`, which
+refuse anything not declared and return it backticked.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from pydantic import BaseModel, model_validator
+
+from .errors import InvalidInput, NotFound
+
+_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class LabelSpec(BaseModel):
+    name: str
+    key: str
+    name_prop: str
+    route: str
+    zh: str
+    en: str
+    color: str
+    shape: str
+    fulltext: bool = False
+    indexes: list[str] = []
+
+    @property
+    def fulltext_index(self) -> str:
+        """One index name serves both backends: ArcadeDB names its index ``Label[prop]``."""
+        return f"{self.name}[{self.name_prop}]"
+
+
+class RelSpec(BaseModel):
+    name: str
+    source: list[str]
+    target: list[str]
+    zh: str
+    en: str
+
+
+class Model(BaseModel):
+    labels: dict[str, LabelSpec]
+    relationships: dict[str, RelSpec]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Model":
+        for name in [*self.labels, *self.relationships]:
+            if not _IDENT.match(name):
+                raise ValueError(f"not a safe identifier: {name!r}")
+        for rel in self.relationships.values():
+            for end in [*rel.source, *rel.target]:
+                if end not in self.labels:
+                    raise ValueError(f"{rel.name} refers to undeclared label {end}")
+        for spec in self.labels.values():
+            # ArcadeDB keeps one index per property: a range index beside the full-text one
+            # is refused, so a searchable name is not also range-indexed.
+            if spec.fulltext and spec.name_prop in spec.indexes:
+                raise ValueError(f"{spec.name}.{spec.name_prop} has a full-text index; do not range-index it too")
+        routes = [spec.route for spec in self.labels.values()]
+        if len(set(routes)) != len(routes):
+            raise ValueError("label routes must be unique")
+        return self
+
+    def by_route(self, route: str) -> LabelSpec:
+        for spec in self.labels.values():
+            if spec.route == route:
+                return spec
+        raise NotFound(f"unknown kind of entity: {route!r}")
+
+    def search_labels(self) -> list[LabelSpec]:
+        return [spec for spec in self.labels.values() if spec.fulltext]
+
+
+@lru_cache(maxsize=1)
+def get_model() -> Model:
+    raw = tomllib.loads(resources.files("graph").joinpath("model.toml").read_text("utf-8"))
+    labels = {
+        name: LabelSpec(name=name, name_prop=spec.pop("name"), **spec)
+        for name, spec in raw["labels"].items()
+    }
+    rels = {name: RelSpec(name=name, **spec) for name, spec in raw["relationships"].items()}
+    return Model(labels=labels, relationships=rels)
+
+
+def label(name: str) -> str:
+    """The backticked label, if the model declares it."""
+    if name not in get_model().labels:
+        raise InvalidInput(f"unknown label: {name!r}")
+    return f"`{name}`"
+
+
+def rel_type(name: str) -> str:
+    if name not in get_model().relationships:
+        raise InvalidInput(f"unknown relationship type: {name!r}")
+    return f"`{name}`"

@@ -1,0 +1,90 @@
+"""Settings in one place: environment variables with the ``CHENGXIN_`` prefix.
+
+Every field has a default and a description; ``tests/test_docs.py`` fails when a
+field is missing from the README's configuration table.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHENGXIN_", extra="ignore")
+
+    uri: str | None = Field(
+        None,
+        description="Bolt URI of a Neo4j 5 / Aura server (neo4j://, bolt://, neo4j+s://). "
+        "Unset: the embedded ArcadeDB server under `home` is used.",
+    )
+    user: str = Field("neo4j", description="User name for `uri` (the embedded server uses root).")
+    password: SecretStr | None = Field(
+        None, description="Password for `uri`. Never logged. The embedded server generates its own."
+    )
+    database: str | None = Field(
+        None,
+        description="Database name. Default: `chengxin` on the embedded server, the server's "
+        "default database on Neo4j.",
+    )
+    home: Path = Field(
+        Path(".chengxin"),
+        description="Folder for the embedded server's data, logs, pid, ports and password, "
+        "and for load reports and rejects.",
+    )
+    embedded_bolt_port: int = Field(
+        0, description="Bolt port of the embedded server; 0 picks a free port on first start and keeps it."
+    )
+    embedded_http_port: int = Field(
+        0, description="HTTP port of the embedded server (loopback only); 0 picks a free one."
+    )
+    embedded_heap: str = Field("2g", description="Maximum Java heap of the embedded server.")
+    start_timeout: float = Field(
+        120.0, description="Seconds to wait for the embedded server to answer on Bolt."
+    )
+    batch_size: int = Field(2000, ge=1, description="Rows per UNWIND transaction when loading.")
+    id_salt: SecretStr | None = Field(
+        None,
+        description="Secret key for the keyed hash that replaces ID-card numbers. Unset: one is "
+        "generated under `home` (mode 0600). Keep it to get the same person ids on reload.",
+    )
+    graph_node_cap: int = Field(
+        40, ge=5, description="Most neighbours drawn in an entity page's graph before '更多 / more'."
+    )
+    page_row_cap: int = Field(
+        200, ge=10, description="Most rows in one list on an entity page before a 'more' link."
+    )
+
+    @field_validator("uri")
+    @classmethod
+    def _bolt_uri(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        scheme = v.split("://", 1)[0].lower()
+        if "://" not in v or scheme not in BOLT_SCHEMES:
+            raise ValueError(f"CHENGXIN_URI must be a Bolt URI ({', '.join(BOLT_SCHEMES)}), got scheme {scheme!r}")
+        return v
+
+    @property
+    def embedded(self) -> bool:
+        return self.uri is None
+
+    @property
+    def database_name(self) -> str | None:
+        if self.database:
+            return self.database
+        return "chengxin" if self.embedded else None
+
+    @property
+    def home_path(self) -> Path:
+        return self.home.expanduser().resolve()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""chengxin's loaders: one module per source format, all writing the same graph."""

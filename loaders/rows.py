@@ -1,0 +1,249 @@
+"""Row models for the CSV-folder format (shared/spec/input-format.md), validated with pydantic.
+
+One model per table. Required columns are the fields without defaults; unknown extra columns
+are kept (``extra="allow"``) and become properties. Empty cells are missing values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .ids import uscc_problem
+
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+def parse_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    s = str(value).strip()
+    if "T" in s or " " in s:  # ISO datetimes from spreadsheets / JSON: keep the date
+        s = re.split(r"[T ]", s, maxsplit=1)[0]
+    for form in _DATE_FORMS:
+        m = form.match(s)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError as e:
+                raise ValueError(f"not a real date: {value!r}") from e
+    raise ValueError(f"not a date: {value!r} (accepted: YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日)")
+
+
+def parse_number(value):
+    if value is None or isinstance(value, (int, float)):
+        return value
+    s = str(value).strip().replace(",", "").replace("，", "")
+    try:
+        return float(s)
+    except ValueError as e:
+        raise ValueError(f"not a number: {value!r}") from e
+
+
+def check_uscc(value: str) -> str:
+    problem = uscc_problem(value)
+    if problem:
+        raise ValueError(f"invalid 统一社会信用代码 {value!r}: {problem}")
+    return value
+
+
+def _clean_code(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _region(value: str) -> str:
+    if not re.fullmatch(r"\d{6}", value):
+        raise ValueError(f"region_code must be a 6-digit 行政区划代码, got {value!r}")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+Money = Annotated[float, BeforeValidator(parse_number), Field(ge=0)]
+Uscc = Annotated[str, BeforeValidator(_clean_code), AfterValidator(check_uscc)]
+Region = Annotated[str, AfterValidator(_region)]
+Text = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1)]
+
+EnterpriseType = Literal["施工", "监理", "勘察", "设计", "招标代理", "造价咨询", "建设单位", "其他"]
+SubjectType = Literal["enterprise", "person"]
+ParticipationRole = Literal["建设单位", "施工总承包", "专业分包", "劳务分包", "监理", "勘察", "设计", "招标代理", "造价咨询", "全过程咨询"]
+Outcome = Literal["中标", "未中标", "废标"]
+AwardLevel = Literal["国家级", "省级", "市级", "区县级"]
+Nature = Literal["新建", "改建", "扩建", "迁建", "恢复", "其他"]
+Gender = Literal["男", "女"]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+    source: str | None = None
+    source_url: str | None = None
+
+
+class EnterpriseRow(Row):
+    uscc: Uscc
+    name: Text
+    type: EnterpriseType | None = None
+    legal_rep_id: str | None = None
+    legal_rep_name: str | None = None
+    region_code: Region | None = None
+    address: str | None = None
+    registered_capital: Money | None = None
+    established: Date | None = None
+    phone: str | None = None
+
+
+class PersonRow(Row):
+    person_id: Text
+    name: Text
+    gender: Gender | None = None
+    id_number: str | None = None
+
+
+class ProjectRow(Row):
+    project_code: Text
+    name: Text
+    region_code: Region | None = None
+    category: str | None = None
+    nature: Nature | None = None
+    total_investment: Money | None = None
+    funding: str | None = None
+    owner_uscc: Uscc | None = None
+    approval_no: str | None = None
+    approval_authority: str | None = None
+    approval_date: Date | None = None
+    permit_no: str | None = None
+    start_date: Date | None = None
+    completion_date: Date | None = None
+    status: str | None = None
+    address: str | None = None
+
+
+class QualificationRow(Row):
+    cert_no: Text
+    uscc: Uscc
+    category: Text
+    specialty: str | None = None
+    grade: str | None = None
+    authority: str | None = None
+    issued: Date | None = None
+    expires: Date | None = None
+    status: str | None = None
+
+
+class AwardRow(Row):
+    award_id: Text
+    subject_type: SubjectType
+    subject_id: Text
+    name: Text
+    level: AwardLevel | None = None
+    authority: str | None = None
+    date: Date | None = None
+    project_code: str | None = None
+    doc_no: str | None = None
+
+
+class PenaltyRow(Row):
+    penalty_id: Text
+    subject_type: SubjectType
+    subject_id: Text
+    behavior_code: str | None = None
+    description: str | None = None
+    measure: str | None = None
+    amount: Money | None = None
+    authority: Text
+    decision_date: Date
+    publish_date: Date | None = None
+    valid_until: Date | None = None
+    project_code: str | None = None
+    legal_basis: str | None = None
+
+
+class TenderRow(Row):
+    tender_no: Text
+    project_code: Text
+    section: str | None = None
+    method: str | None = None
+    agency_uscc: Uscc | None = None
+    open_date: Date | None = None
+    winner_uscc: Uscc | None = None
+    winning_price: Money | None = None
+
+
+class RegistrationRow(Row):
+    person_id: Text
+    uscc: Uscc
+    reg_type: Text
+    specialty: str | None = None
+    cert_no: str | None = None
+    reg_no: str | None = None
+    valid_from: Date | None = None
+    valid_until: Date | None = None
+    status: str | None = None
+
+
+class ParticipationRow(Row):
+    project_code: Text
+    uscc: Uscc
+    role: ParticipationRole
+    contract_no: str | None = None
+    contract_amount: Money | None = None
+    start: Date | None = None
+    end: Date | None = None
+
+
+class ProjectStaffRow(Row):
+    project_code: Text
+    person_id: Text
+    role: Text
+    uscc: Uscc | None = None
+    start: Date | None = None
+    end: Date | None = None
+
+
+class BidRow(Row):
+    tender_no: Text
+    uscc: Uscc
+    price: Money | None = None
+    rank: Annotated[int, Field(ge=1)] | None = None
+    outcome: Outcome | None = None
+
+
+class SubcontractRow(Row):
+    project_code: Text
+    from_uscc: Uscc
+    to_uscc: Uscc
+    scope: str | None = None
+    amount: Money | None = None
+
+
+class ShareholdingRow(Row):
+    holder_type: SubjectType
+    holder_id: Text
+    uscc: Uscc
+    share_pct: Annotated[float, BeforeValidator(parse_number), Field(ge=0, le=100)] | None = None
+
+
+def required_columns(model: type[Row]) -> list[str]:
+    return [name for name, f in model.model_fields.items() if f.is_required()]
+
+
+def describe(error: ValidationError) -> str:
+    """A short, specific reason: ``uscc: invalid 统一社会信用代码 …; decision_date: not a date …``."""
+    parts = []
+    for e in error.errors():
+        where = ".".join(str(x) for x in e["loc"]) or "row"
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "missing":
+            msg = "required value is missing"
+        elif e["type"] == "literal_error":
+            msg = f"{e.get('input')!r} is not one of {e['ctx']['expected']}"
+        elif e["type"] in ("greater_than_equal", "less_than_equal"):
+            msg = f"{e.get('input')!r}: {msg.lower()}"
+        parts.append(f"{where}: {msg}")
+    return "; ".join(parts)
