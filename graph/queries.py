@@ -15,3 +15,161 @@ def stats(graph: Graph) -> dict:
 
 def node_count(graph: Graph) -> int:
     return graph.query("node_count")[0]["n"]
+
+
+# --- entity pages ---------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from .errors import NotFound  # noqa: E402
+from .integrity import sanction_status  # noqa: E402
+from .model import get_model  # noqa: E402
+
+PRIVATE = {"id_number", "id_number_hash"}  # never leave the repository layer
+
+
+def _public(d):
+    if isinstance(d, dict):
+        return {k: _public(v) for k, v in d.items() if k not in PRIVATE}
+    if isinstance(d, list):
+        return [_public(v) for v in d]
+    return d
+
+
+def _by_date(items: list[dict], *fields: str) -> list[dict]:
+    def key(item):
+        for f in fields:
+            if item.get(f) is not None:
+                return item[f]
+        return dt.date.min
+    return sorted(items, key=key, reverse=True)
+
+
+def _firm_names(graph: Graph, rows: list[dict]) -> None:
+    codes = sorted({r["uscc"] for r in rows if r.get("uscc")})
+    if codes:
+        names = {r["uscc"]: r["name"] for r in graph.query("enterprise_names", usccs=codes)}
+        for r in rows:
+            if r.get("uscc"):
+                r["enterprise_name"] = names.get(r["uscc"])
+
+
+def _sources(*groups) -> list[dict]:
+    seen: dict[tuple, None] = {}
+    for g in groups:
+        for item in g if isinstance(g, list) else [g]:
+            if isinstance(item, dict) and item.get("source"):
+                seen.setdefault((item["source"], item.get("source_url")), None)
+    return [{"source": s, "source_url": u} for s, u in seen]
+
+
+def profile(graph: Graph, route: str, key: str, today: dt.date | None = None) -> dict:
+    """The view model of an entity page (and its JSON twin); raises NotFound."""
+    spec = get_model().by_route(route)
+    params = {spec.key: key}
+    if route == "authority":
+        params["limit"] = graph.settings.page_row_cap
+    rows = graph.query(f"{route}_profile", **params)
+    if not rows:
+        raise NotFound(f"没有找到{spec.zh} {key} / {spec.en} {key} not found")
+    data = rows[0]
+    today = today or dt.date.today()
+    shape = _SHAPERS.get(route)
+    if shape:
+        shape(graph, data, today)
+    main = data.get(route) or {}
+    cap = graph.settings.page_row_cap
+    truncated = {}
+    for name, value in list(data.items()):
+        if isinstance(value, list) and len(value) > cap:
+            truncated[name] = len(value)
+            data[name] = value[:cap]
+    data = _public(data)
+    data["kind"] = spec.name
+    data["key"] = key
+    data["truncated"] = truncated
+    data["sources"] = _sources(main, *[v for v in data.values() if isinstance(v, list)])
+    data["today"] = today
+    return data
+
+
+def _enterprise(graph: Graph, d: dict, today: dt.date) -> None:
+    d["penalties"] = _by_date(d["penalties"], "decision_date")
+    d["sanction"] = sanction_status(d["penalties"], today)
+    for q in d["qualifications"]:
+        q["valid"] = q.get("expires") is None or q["expires"] >= today
+    d["qualifications"].sort(key=lambda q: (not q["valid"], q.get("category") or ""))
+    d["projects"] = _by_date(d["projects"], "start_date")
+    d["owned"] = _by_date(d["owned"], "start_date")
+    d["bids"] = _by_date(d["bids"], "open_date")
+    d["awards"] = _by_date(d["awards"], "date")
+    d["registered"].sort(key=lambda r: (r.get("reg_type") or "", r.get("name") or ""))
+
+
+def _project(graph: Graph, d: dict, today: dt.date) -> None:
+    order = ["建设单位", "施工总承包", "专业分包", "劳务分包", "监理", "设计", "勘察", "招标代理", "造价咨询"]
+    d["participants"].sort(key=lambda r: order.index(r["role"]) if r.get("role") in order else 99)
+    _firm_names(graph, d["staff"])
+    for t in d["tenders"]:
+        t["bidders"].sort(key=lambda b: b.get("rank") or 999)
+    d["penalties"] = _by_date(d["penalties"], "decision_date")
+    unique = {tuple(sorted(s.items())): s for s in d["subcontracts"]}
+    d["subcontracts"] = list(unique.values())
+
+
+def _person(graph: Graph, d: dict, today: dt.date) -> None:
+    _firm_names(graph, d["projects"])
+    d["projects"] = _by_date(d["projects"], "start")
+    d["registrations"] = _by_date(d["registrations"], "valid_from")
+    for r in d["registrations"]:
+        r["valid"] = r.get("valid_until") is None or r["valid_until"] >= today
+    d["penalties"] = _by_date(d["penalties"], "decision_date")
+    d["sanction"] = sanction_status(d["penalties"], today)
+
+
+def _authority(graph: Graph, d: dict, today: dt.date) -> None:
+    d["penalties"] = _by_date(d["penalties"], "decision_date")
+
+
+def _penalty(graph: Graph, d: dict, today: dt.date) -> None:
+    from .integrity import in_force, is_restrictive
+
+    d["in_force"] = in_force(d["penalty"], today)
+    d["restrictive"] = is_restrictive(d["penalty"].get("measure"))
+
+
+def _tender(graph: Graph, d: dict, today: dt.date) -> None:
+    d["bidders"].sort(key=lambda b: b.get("rank") or 999)
+
+
+_SHAPERS = {"tender": _tender, "enterprise": _enterprise, "project": _project, "person": _person,
+            "authority": _authority, "penalty": _penalty}
+
+
+def neighbourhood(graph: Graph, route: str, key: str, per_type: int = 12) -> dict:
+    """The entity and up to ``per_type`` neighbours per relationship type, with the totals."""
+    spec = get_model().by_route(route)
+    found = graph.query("entity_exists", labels={"kind": spec.name}, key=key)
+    if not found:
+        raise NotFound(f"没有找到{spec.zh} {key} / {spec.en} {key} not found")
+    rows = graph.query("neighbourhood", labels={"kind": spec.name}, key=key, per_type=per_type)
+    model = get_model()
+    totals: dict[str, int] = {}
+    neighbours = []
+    for r in rows:
+        totals[r["type"]] = r["total"]
+        other_spec = model.labels.get(r["label"])
+        if other_spec is None:
+            continue
+        other = _public(r["other"])
+        neighbours.append({
+            "type": r["type"], "outgoing": r["outgoing"], "label": r["label"],
+            "key": other.get(other_spec.key), "name": other.get(other_spec.name_prop), "props": other,
+        })
+    center = _public(found[0]["node"])
+    return {"center": {"label": spec.name, "key": key, "name": center.get(spec.name_prop), "props": center},
+            "neighbours": neighbours, "totals": totals, "per_type": per_type}
+
+
+def recent_penalties(graph: Graph, limit: int = 10) -> list[dict]:
+    return graph.query("recent_penalties", limit=limit)

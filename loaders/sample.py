@@ -142,7 +142,11 @@ class Generator:
     def firm_name(self, region: tuple, kind: str) -> str:
         for _ in range(50):
             place = region[2].removesuffix("市") if self.rng.random() < 0.8 else region[1].removesuffix("省")
-            name = place + self.brand() + self.rng.choice(BUSINESS[kind]) + self.rng.choice(SUFFIX)
+            business = self.rng.choice(BUSINESS[kind])
+            suffix = self.rng.choice(SUFFIX)
+            if business.endswith("集团"):
+                suffix = suffix.removeprefix("集团")
+            name = place + self.brand() + business + suffix
             if name not in self.names:
                 self.names.add(name)
                 return name

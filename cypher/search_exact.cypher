@@ -1,0 +1,17 @@
+// purpose: 按编号精确查找（信用代码、项目代码、证书号、人员编号、招标编号、处罚文号、奖项编号）/ Exact lookup by any identifier
+// mode: read
+// param text: string = 91360100MA35F0XX1X -- 编号 / identifier
+// returns: label, key, name
+MATCH (n:Enterprise {uscc: toUpper($text)}) RETURN 'Enterprise' AS label, n.uscc AS key, n.name AS name
+UNION ALL
+MATCH (n:Project {project_code: $text}) RETURN 'Project' AS label, n.project_code AS key, n.name AS name
+UNION ALL
+MATCH (n:Qualification {cert_no: $text}) RETURN 'Qualification' AS label, n.cert_no AS key, n.label AS name
+UNION ALL
+MATCH (n:Person {person_id: $text}) RETURN 'Person' AS label, n.person_id AS key, n.name AS name
+UNION ALL
+MATCH (n:Tender {tender_no: $text}) RETURN 'Tender' AS label, n.tender_no AS key, n.tender_no AS name
+UNION ALL
+MATCH (n:Penalty {penalty_id: $text}) RETURN 'Penalty' AS label, n.penalty_id AS key, n.description AS name
+UNION ALL
+MATCH (n:Award {award_id: $text}) RETURN 'Award' AS label, n.award_id AS key, n.name AS name

@@ -1,0 +1,10 @@
+// purpose: 招标：项目、代理机构、投标人与中标人 / Tender: project, agency, bidders and winner
+// mode: read
+// param tender_no: string = E3601002023000001 -- 招标编号 / tender number
+// returns: tender, projects, agency, bidders, winner
+MATCH (t:Tender {tender_no: $tender_no})
+RETURN t{.*} AS tender,
+  [(t)-[:FOR]->(p:Project) | p{.project_code, .name}] AS projects,
+  head([(a:Enterprise)-[:AGENT_FOR]->(t) | a{.uscc, .name}]) AS agency,
+  [(b:Enterprise)-[r:BID_ON]->(t) | b{.uscc, .name, price: r.price, rank: r.rank, outcome: r.outcome}] AS bidders,
+  head([(w:Enterprise)-[r:WON]->(t) | w{.uscc, .name, price: r.price}]) AS winner

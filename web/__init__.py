@@ -1,0 +1,102 @@
+"""The chengxin web app: ``create_app(settings=None)`` (Flask's app-factory pattern).
+
+One neo4j driver per app, kept on ``app.extensions["chengxin"]`` and reached by views through
+:func:`get_graph`. Every page has a JSON twin at the same path under ``/api/``; errors render
+once, as HTML or as JSON for API paths.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+
+from flask import Flask, g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
+
+from graph.db import Graph, connect
+from graph.errors import ChengxinError, NotFound
+from graph.model import get_model
+from graph.settings import Settings, get_settings
+
+from . import i18n
+
+
+class JSONProvider(DefaultJSONProvider):
+    ensure_ascii = False
+    sort_keys = False
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, (dt.date, dt.datetime)):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
+def create_app(settings: Settings | None = None, graph: Graph | None = None) -> Flask:
+    app = Flask(__name__)
+    app.json_provider_class = JSONProvider
+    app.json = JSONProvider(app)
+    settings = settings or get_settings()
+    app.config["CHENGXIN_SETTINGS"] = settings
+    app.extensions["chengxin"] = {"graph": graph, "settings": settings}
+    if graph is None:
+        atexit.register(_close, app)
+
+    i18n.init_app(app)
+    from .views import entity, home, graphview
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(graphview.bp)
+    for bp in entity.blueprints():
+        app.register_blueprint(bp)
+
+    app.jinja_env.globals.update(model=get_model(), settings=settings)
+
+    @app.errorhandler(ChengxinError)
+    def _chengxin_error(e: ChengxinError):
+        return error_response(e.status, e.detail)
+
+    @app.errorhandler(404)
+    def _not_found(e):
+        return error_response(404, f"没有这个页面 / no such page: {request.path}")
+
+    @app.errorhandler(500)
+    def _server_error(e):
+        return error_response(500, "服务器内部错误 / internal error")
+
+    return app
+
+
+def _close(app: Flask) -> None:
+    graph = app.extensions["chengxin"].get("graph")
+    if graph is not None:
+        graph.close()
+
+
+def get_graph() -> Graph:
+    from flask import current_app
+
+    ext = current_app.extensions["chengxin"]
+    if ext["graph"] is None:
+        ext["graph"] = connect(ext["settings"])
+    return ext["graph"]
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def respond(template: str, data: dict, status: int = 200, **extra):
+    """The page, or its JSON twin under /api/."""
+    if wants_json():
+        return jsonify(data), status
+    return render_template(template, data=data, **extra), status
+
+
+def error_response(status: int, detail: str):
+    if wants_json():
+        return jsonify({"error": detail, "status": status}), status
+    return render_template("error.html", status=status, detail=detail), status
+
+
+__all__ = ["create_app", "get_graph", "respond", "NotFound", "g"]

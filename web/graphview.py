@@ -1,0 +1,89 @@
+"""Neighbourhood graphs drawn with pyvis, fed by the view model of graph.queries.neighbourhood.
+
+pyvis assembles nodes, edges and options; the page itself is our template (pyvis's own links
+to CDNs), loading the vis-network that pyvis bundles, served by chengxin. Node titles are
+HTML in vis-network, so every piece of text in them is escaped here; labels are drawn on the
+canvas. Each capped relationship type gets one "+N 更多 / more" node that opens the entity's
+page at that list instead of drawing a hairball. Physics stabilisation is bounded.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from markupsafe import escape
+from pyvis.network import Network
+
+from graph.model import get_model
+
+OPTIONS = {
+    "physics": {
+        "solver": "barnesHut",
+        "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "avoidOverlap": 0.2},
+        "stabilization": {"enabled": True, "iterations": 120, "updateInterval": 40, "fit": True},
+        "maxVelocity": 40,
+        "minVelocity": 1.5,
+    },
+    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "font": {"size": 10, "align": "middle"},
+              "color": {"color": "#9aa5b1"}, "smooth": False},
+    "nodes": {"font": {"size": 13}},
+}
+
+
+def entity_url(label: str, key: str) -> str:
+    return f"/{get_model().labels[label].route}/{quote(str(key), safe='')}"
+
+
+def _short(text, n: int = 14) -> str:
+    text = str(text or "")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _title(t, label: str, name, key, props: dict) -> str:
+    spec = get_model().labels[label]
+    lines = [f"<b>{escape(name or key)}</b>", f"{escape(t(spec.zh, spec.en))} · {escape(key)}"]
+    for prop in ("type", "category", "role", "measure", "grade", "decision_date", "valid_until", "status"):
+        if props.get(prop) not in (None, ""):
+            lines.append(f"{escape(prop)}: {escape(str(props[prop]))}")
+    return "<br>".join(lines)
+
+
+def build(view: dict, t) -> dict:
+    """pyvis network data for the page: ``{"nodes", "edges", "options", "more"}``."""
+    model = get_model()
+    net = Network(directed=True, cdn_resources="local")
+    center = view["center"]
+    cid = f"{center['label']}:{center['key']}"
+    spec = model.labels[center["label"]]
+    net.add_node(cid, label=_short(center["name"] or center["key"], 18), shape=spec.shape, color=spec.color,
+                 size=28, borderWidth=3, title=_title(t, center["label"], center["name"], center["key"], center["props"]),
+                 url=entity_url(center["label"], center["key"]), font={"size": 15, "bold": True})
+    shown: dict[str, int] = {}
+    for n in view["neighbours"]:
+        if n["key"] is None:
+            continue
+        nid = f"{n['label']}:{n['key']}"
+        if nid not in net.get_nodes():
+            nspec = model.labels[n["label"]]
+            net.add_node(nid, label=_short(n["name"] or n["key"]), shape=nspec.shape, color=nspec.color, size=16,
+                         title=_title(t, n["label"], n["name"], n["key"], n["props"]),
+                         url=entity_url(n["label"], n["key"]))
+        rel = model.relationships.get(n["type"])
+        src, dst = (cid, nid) if n["outgoing"] else (nid, cid)
+        net.add_edge(src, dst, label=t(rel.zh, rel.en) if rel else n["type"], title=escape(n["type"]))
+        shown[n["type"]] = shown.get(n["type"], 0) + 1
+    more = []
+    for rel_type, total in view["totals"].items():
+        extra = total - shown.get(rel_type, 0)
+        if extra > 0:
+            rel = model.relationships.get(rel_type)
+            mid = f"more:{rel_type}"
+            text = f"+{extra} {t('更多', 'more')}"
+            net.add_node(mid, label=text, shape="box", color="#eef1f4", size=12,
+                         title=escape(f"{t(rel.zh, rel.en) if rel else rel_type}: {total}"),
+                         url=entity_url(center["label"], center["key"]) + f"#rel-{rel_type}")
+            net.add_edge(cid, mid, dashes=True, label=t(rel.zh, rel.en) if rel else rel_type)
+            more.append({"type": rel_type, "total": total, "shown": shown.get(rel_type, 0)})
+    nodes, edges, _, _, _, _ = net.get_network_data()
+    return {"nodes": nodes, "edges": edges, "options": OPTIONS, "more": more}

@@ -1,0 +1,1 @@
+"""Blueprints: home and search, one per entity kind, and the graph view."""

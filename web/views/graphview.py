@@ -1,0 +1,35 @@
+"""The neighbourhood graph of an entity (``/graph/<route>/<key>``, drawn in an iframe on each
+entity page, and ``/api/graph/<route>/<key>``), and pyvis's bundled vis-network, served here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyvis
+from flask import Blueprint, abort, current_app, send_from_directory
+
+from graph import queries
+
+from .. import get_graph, i18n, respond
+from ..graphview import build
+
+bp = Blueprint("graphview", __name__)
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+
+@bp.get("/graph/<route>/<path:key>")
+@bp.get("/api/graph/<route>/<path:key>", endpoint="neighbourhood_json")
+def neighbourhood(route: str, key: str):
+    settings = current_app.extensions["chengxin"]["settings"]
+    per_type = max(3, settings.graph_node_cap // 4)
+    view = queries.neighbourhood(get_graph(), route, key, per_type=per_type)
+    data = build(view, i18n.t)
+    data["center"] = {"label": view["center"]["label"], "key": key, "name": view["center"]["name"]}
+    return respond("graph.html", data)
+
+
+@bp.get("/vendor/vis-network/<name>")
+def vis_network(name: str):
+    if name not in ("vis-network.min.js", "vis-network.css"):
+        abort(404)
+    return send_from_directory(VIS_DIR, name, max_age=86400)
