@@ -88,11 +88,11 @@ class Query:
 
     @property
     def purpose_zh(self) -> str:
-        return self.purpose.split(" / ", 1)[0]
+        return re.split(r"\s*/\s+", self.purpose, maxsplit=1)[0]
 
     @property
     def purpose_en(self) -> str:
-        parts = self.purpose.split(" / ", 1)
+        parts = re.split(r"\s*/\s+", self.purpose, maxsplit=1)
         return parts[1] if len(parts) > 1 else parts[0]
 
     def bind(self, values: dict) -> dict:

@@ -37,6 +37,10 @@ from .settings import Settings
 CJK_ANALYZER = "org.apache.lucene.analysis.cjk.CJKAnalyzer"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 
+# Servers this process launched. The server outlives the command that started it by design;
+# holding the Popen keeps it from being collected (and warning) while it runs.
+_launched: list[subprocess.Popen] = []
+
 
 @dataclass(frozen=True)
 class Paths:
@@ -192,9 +196,11 @@ def start(settings: Settings) -> ServerState:
                 cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True, cwd=p.log_dir, env=_child_env(),
             )
+        _launched.append(proc)
         deadline = time.monotonic() + settings.start_timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
+                _launched.remove(proc)
                 raise DatabaseUnavailable(
                     f"the embedded database exited during start (code {proc.returncode}); "
                     f"log {p.log}:\n{log_tail(settings)}"
@@ -227,8 +233,10 @@ def _terminate(pid: int, grace: float) -> None:
     if _pid_alive(pid):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
+    for proc in [p for p in _launched if p.pid == pid]:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+        _launched.remove(proc)
 
 
 def stop(settings: Settings, grace: float = 30.0) -> bool:

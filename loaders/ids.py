@@ -48,10 +48,23 @@ def id_check_char(first17: str) -> str:
 
 
 def looks_like_id_number(value: str) -> bool:
+    """True for anything shaped like an ID-card number with a plausible birth date. The check
+    digit is not required: a mistyped number is still somebody's number and must be protected."""
     v = value.strip().upper()
     if _ID18.match(v):
-        return id_check_char(v[:17]) == v[17]
-    return bool(_ID15.match(v))
+        birth = v[6:14]
+    elif _ID15.match(v):
+        birth = "19" + v[6:12]
+    else:
+        return False
+    try:
+        import datetime as _dt
+
+        year = int(birth[:4])
+        _dt.date(year, int(birth[4:6]), int(birth[6:8]))
+        return 1900 <= year <= 2099
+    except ValueError:
+        return False
 
 
 def mask_id(value: str | None) -> str | None:

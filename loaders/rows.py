@@ -239,7 +239,7 @@ def describe(error: ValidationError) -> str:
     for e in error.errors():
         where = ".".join(str(x) for x in e["loc"]) or "row"
         msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "missing":
+        if e["type"] == "missing" or (e.get("input", "") is None and e["type"].endswith("_type")):
             msg = "required value is missing"
         elif e["type"] == "literal_error":
             msg = f"{e.get('input')!r} is not one of {e['ctx']['expected']}"

@@ -1,0 +1,106 @@
+"""Fixture strategy (yente's habit: say it first).
+
+One real database for the whole run: the embedded ArcadeDB server started under a temporary
+home (or, when CHENGXIN_URI is set, that Neo4j 5 server, so the same tests run there too). It is
+wiped once and loaded once with the bundled sample plus a small "edge" folder written here:
+hostile names, an ID-card person id, references to missing ids. Tests that write use ids of
+their own (prefix ZZ/TEST) and never rely on the graph staying untouched by others except for
+the sample's counts, which no test changes. Flask fixtures ``app`` and ``client`` come from
+``create_app`` with those settings; the browser tests serve the same app on a free local port.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from graph import embedded
+from graph.db import connect
+from graph.schema import ensure_schema
+from graph.settings import Settings
+from loaders.ids import uscc_check_char
+
+SAMPLE = Path(__file__).resolve().parent.parent / "chengxin" / "sample"
+
+
+def make_uscc(body: str) -> str:
+    first = ("91360100" + body)[:17]
+    return first + uscc_check_char(first)
+
+
+HOSTILE_USCC = make_uscc("MA0X55001")
+HOSTILE_NAME = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">恶意建设有限公司'
+ID_PERSON = "360102199001011237"  # an ID-card number used as a person id
+STUB_USCC = make_uscc("MA0TUB001")
+
+
+def write_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding=encoding, newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def edge_folder(root: Path) -> Path:
+    d = root / "edge"
+    write_csv(d / "enterprises.csv", [
+        {"uscc": HOSTILE_USCC, "name": HOSTILE_NAME, "type": "施工", "legal_rep_id": ID_PERSON,
+         "legal_rep_name": "<b>赵某</b>", "region_code": "360100", "phone": "0791-88888888"},
+    ])
+    write_csv(d / "persons.csv", [
+        {"person_id": ID_PERSON, "name": "赵某某", "gender": "男", "id_number": ID_PERSON},
+    ])
+    write_csv(d / "participations.csv", [
+        {"project_code": "TEST-STUB-PROJECT", "uscc": STUB_USCC, "role": "施工总承包"},
+    ])
+    write_csv(d / "penalties.csv", [
+        {"penalty_id": "测试罚字〔2026〕1号", "subject_type": "enterprise", "subject_id": HOSTILE_USCC,
+         "measure": "暂停投标资格", "authority": "<i>测试</i>住房和城乡建设局", "decision_date": "2026-01-01",
+         "valid_until": "2099-12-31", "description": "<script>window.__xss=3</script>串通投标"},
+    ])
+    return d
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    home = tmp_path_factory.mktemp("chengxin-home")
+    return Settings(home=home, uri=os.environ.get("CHENGXIN_URI") or None, start_timeout=180)
+
+
+@pytest.fixture(scope="session")
+def graph(settings, tmp_path_factory):
+    from chengxin.cli import load_folder
+
+    g = connect(settings)
+    ensure_schema(g)
+    g.run("MATCH (n) DETACH DELETE n", write=True)
+    g.sample_report = load_folder(g, SAMPLE, progress=False)
+    g.edge_report = load_folder(g, edge_folder(tmp_path_factory.mktemp("edge")), progress=False)
+    yield g
+    g.close()
+    if settings.embedded:
+        embedded.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def app(settings, graph):
+    from web import create_app
+
+    application = create_app(settings, graph=graph)
+    application.testing = True
+    return application
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def sample_rows(table: str) -> list[dict]:
+    with open(SAMPLE / f"{table}.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))

@@ -1,0 +1,48 @@
+import re
+
+import pytest
+
+from cypher import WRITE_CLAUSES, body_params, get_query, names, strip_literals
+from graph.errors import InvalidInput
+
+
+@pytest.mark.parametrize("name", names())
+def test_header_matches_body(name):
+    from cypher import _load
+
+    q = _load(name)
+    assert q.purpose_zh != q.purpose_en, "purpose in Chinese / English"
+    assert re.search(r"[\u4e00-\u9fff]", q.purpose_zh) and re.search(r"[A-Za-z]", q.purpose_en)
+    assert set(q.params) == body_params(q.text), f"{name}: header params vs $params in the body"
+    for slot in q.labels:
+        assert "{{" + slot + "}}" in q.text
+    code = strip_literals(q.text)
+    if q.mode == "read":
+        assert not WRITE_CLAUSES.search(code), f"{name} is read but writes"
+    else:
+        assert WRITE_CLAUSES.search(code)
+    assert q.returns, "returned columns are declared"
+    for col in q.returns:
+        assert re.search(rf"\b{re.escape(col)}\b", code), f"{name}: returns {col}?"
+
+
+def test_strip_literals_hides_strings_and_comments():
+    text = "MATCH (n {name: 'CREATE $x'}) // DELETE $y\nRETURN n /* SET */"
+    stripped = strip_literals(text)
+    assert "CREATE" not in stripped and "DELETE" not in stripped and "SET" not in stripped
+    assert len(stripped) == len(text)
+
+
+def test_label_slots_take_only_allowed_labels():
+    q = get_query("load_awards", subject="Person")
+    assert "`Person`" in q.text and "`person_id`" in q.text
+    with pytest.raises(InvalidInput):
+        get_query("load_awards", subject="Person`) DETACH DELETE (n")
+
+
+def test_bind_rejects_missing_and_unknown_params():
+    q = get_query("enterprise_profile")
+    with pytest.raises(InvalidInput, match="missing parameter"):
+        q.bind({})
+    with pytest.raises(InvalidInput, match="unknown parameter"):
+        q.bind({"uscc": "x", "extra": 1})

@@ -1,0 +1,146 @@
+"""The CSV-folder loader against the real database: valid data, bad input, encodings, formats,
+idempotence and stubs."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from chengxin.cli import load_folder
+from graph import queries
+from graph.errors import InvalidInput
+
+from .conftest import HOSTILE_USCC, ID_PERSON, STUB_USCC, make_uscc, sample_rows, write_csv
+
+
+def test_sample_loads_completely(graph):
+    report = graph.sample_report
+    assert report.rejected == 0
+    for t in report.tables:
+        assert t.read == t.loaded == len(sample_rows(t.table)), t.table
+    counts = queries.stats(graph)["labels"]
+    assert counts["Enterprise"] >= len(sample_rows("enterprises"))
+    assert counts["Tender"] >= len(sample_rows("tenders"))
+
+
+def test_every_node_and_relationship_is_stamped(graph):
+    assert graph.run("MATCH (n) WHERE n.source IS NULL OR n.loaded_at IS NULL RETURN count(n) AS c")[0]["c"] == 0
+    assert graph.run("MATCH ()-[r]->() WHERE r.source IS NULL OR r.loaded_at IS NULL RETURN count(r) AS c")[0]["c"] == 0
+
+
+def test_loading_again_changes_no_count(graph):
+    before = queries.stats(graph)
+    report = load_folder(graph, Path(__file__).parent.parent / "chengxin" / "sample", progress=False)
+    assert report.rejected == 0 and report.loaded == graph.sample_report.loaded
+    assert queries.stats(graph) == before
+
+
+def test_references_to_missing_ids_make_stubs(graph):
+    rows = graph.run("MATCH (e:Enterprise {uscc: $u})-[:PARTICIPATES_IN]->(p:Project) "
+                     "RETURN e.stub AS es, p.stub AS ps, p.project_code AS code", {"u": STUB_USCC})
+    assert rows == [{"es": True, "ps": True, "code": "TEST-STUB-PROJECT"}]
+    # a real row for a stub completes it
+    assert graph.run("MATCH (e:Enterprise {uscc: $u}) RETURN e.stub AS s", {"u": HOSTILE_USCC}) == [{"s": False}]
+
+
+def test_id_card_numbers_are_never_stored(graph):
+    assert graph.run("MATCH (p:Person {person_id: $id}) RETURN count(p) AS c", {"id": ID_PERSON})[0]["c"] == 0
+    rows = graph.run("MATCH (p:Person)-[:LEGAL_REP_OF]->(:Enterprise {uscc: $u}) RETURN p{.*} AS p", {"u": HOSTILE_USCC})
+    person = rows[0]["p"]
+    assert person["person_id"].startswith("P") and ID_PERSON not in json.dumps(person, default=str)
+    assert person["id_number_masked"] == "3601************37"
+    hits = graph.run("MATCH (n) WHERE any(k IN keys(n) WHERE toString(n[k]) CONTAINS $id) RETURN count(n) AS c",
+                     {"id": ID_PERSON})
+    assert hits[0]["c"] == 0
+
+
+BAD_ENTERPRISES = [
+    ({"uscc": make_uscc("MA0G00D01"), "name": "好公司有限公司", "type": "施工", "registered_capital": "1,000"}, None),
+    ({"uscc": make_uscc("MA0G00D02")[:-1] + "0", "name": "校验位错有限公司", "type": "施工"}, "check character"),
+    ({"uscc": "123", "name": "短代码有限公司", "type": "施工"}, "18 characters"),
+    ({"uscc": make_uscc("MA0BAD003"), "name": "", "type": "施工"}, "name: required value is missing"),
+    ({"uscc": make_uscc("MA0BAD004"), "name": "类型错有限公司", "type": "开发商"}, "type: '开发商' is not one of"),
+    ({"uscc": make_uscc("MA0BAD005"), "name": "负资本有限公司", "registered_capital": "-5"}, "registered_capital"),
+    ({"uscc": make_uscc("MA0BAD006"), "name": "坏日期有限公司", "established": "2020-13-45"}, "established: not a real date"),
+    ({"uscc": make_uscc("MA0BAD007"), "name": "乱日期有限公司", "established": "yesterday"}, "accepted: YYYY-MM-DD"),
+    ({"uscc": make_uscc("MA0G00D08"), "name": "中文日期有限公司", "established": "2019年3月5日"}, None),
+    ({"uscc": make_uscc("MA0G00D09"), "name": "斜杠日期有限公司", "established": "2019/03/05"}, None),
+    ({"uscc": make_uscc("MA0BAD010"), "name": "坏区划有限公司", "region_code": "36"}, "6-digit"),
+]
+
+
+def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(graph, tmp_path):
+    folder = tmp_path / "bad"
+    cols = ["uscc", "name", "type", "registered_capital", "established", "region_code", "extra_col"]
+    write_csv(folder / "enterprises.csv", [{c: r.get(c, "") for c in cols} | {"extra_col": "kept"} for r, _ in BAD_ENTERPRISES])
+    good = make_uscc("MA0G00D01")
+    base = {"subject_type": "enterprise", "subject_id": good, "authority": "某局", "decision_date": "2024-01-01", "amount": ""}
+    write_csv(folder / "penalties.csv", [
+        base | {"penalty_id": "TEST-P1", "subject_type": "company"},
+        base | {"penalty_id": "TEST-P2", "subject_id": "not-a-uscc"},
+        base | {"penalty_id": "TEST-P3", "decision_date": ""},
+        base | {"penalty_id": "TEST-P4", "amount": "-1"},
+        base | {"penalty_id": "TEST-P5", "amount": "3"},
+    ])
+    # a whole file without a required column
+    write_csv(folder / "bids.csv", [{"tender_no": "T1", "price": "1"}, {"tender_no": "T2", "price": "2"}])
+    report = load_folder(graph, folder, progress=False)
+    by_table = {t.table: t for t in report.tables}
+    expected_bad = [reason for _, reason in BAD_ENTERPRISES if reason]
+    assert by_table["enterprises"].rejected == len(expected_bad)
+    assert by_table["enterprises"].loaded == len(BAD_ENTERPRISES) - len(expected_bad)
+    assert by_table["penalties"].loaded == 1 and by_table["penalties"].rejected == 4
+    assert by_table["bids"].loaded == 0 and by_table["bids"].rejected == 2
+    assert "missing required column(s) uscc" in by_table["bids"].error
+
+    with open(report.rejects_file, encoding="utf-8-sig") as f:
+        rejects = list(csv.DictReader(f))
+    assert len(rejects) == report.rejected
+    ent = [r for r in rejects if r["file"] == "enterprises.csv"]
+    for (row, reason), rej in zip([x for x in BAD_ENTERPRISES if x[1]], ent):
+        assert reason in rej["reason"], rej
+        assert json.loads(rej["row"])["name"] == row["name"]  # the original row, unchanged
+    lines = {int(r["line"]) for r in ent}
+    assert lines == {i + 2 for i, (_, reason) in enumerate(BAD_ENTERPRISES) if reason}
+    pen = {r["line"]: r["reason"] for r in rejects if r["file"] == "penalties.csv"}
+    assert "subject_type" in pen["2"] and "subject_id: invalid" in pen["3"]
+    assert "decision_date: required" in pen["4"] and "amount" in pen["5"]
+
+    good = graph.run("MATCH (e:Enterprise {uscc: $u}) RETURN e.registered_capital AS c, e.extra_col AS x",
+                     {"u": make_uscc("MA0G00D01")})
+    assert good == [{"c": 1000.0, "x": "kept"}]  # "1,000" parsed; unknown column kept as a property
+    dated = graph.run("MATCH (e:Enterprise) WHERE e.uscc IN $u RETURN toString(e.established) AS d",
+                      {"u": [make_uscc("MA0G00D08"), make_uscc("MA0G00D09")]})
+    assert [r["d"] for r in dated] == ["2019-03-05", "2019-03-05"]
+
+
+def test_gbk_jsonl_and_xlsx_tables(graph, tmp_path):
+    from openpyxl import Workbook
+
+    folder = tmp_path / "formats"
+    write_csv(folder / "enterprises.csv", [
+        {"uscc": make_uscc("MA0GBK001"), "name": "赣州市编码测试建设有限公司", "type": "施工"}], encoding="gbk")
+    (folder / "projects.jsonl").write_text(
+        json.dumps({"project_code": "TEST-JSONL-1", "name": "测试项目（JSONL）", "total_investment": 100}, ensure_ascii=False)
+        + "\n{broken json\n", "utf-8")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["cert_no", "uscc", "category", "grade", "expires"])
+    ws.append(["TEST-XLSX-1", make_uscc("MA0GBK001"), "施工总承包", "二级", "2030-01-01"])
+    ws.append(["cert_no", "uscc", "category", "grade", "expires"])  # repeated header line
+    wb.save(folder / "qualifications.xlsx")
+    report = load_folder(graph, folder, progress=False)
+    t = {x.table: x for x in report.tables}
+    assert t["enterprises"].encoding == "gb18030" and t["enterprises"].loaded == 1
+    assert t["projects"].loaded == 1 and t["projects"].rejected == 1
+    assert t["qualifications"].loaded == 1 and t["qualifications"].skipped_header_lines == 1
+    rows = graph.run("MATCH (e:Enterprise {uscc: $u})-[:HOLDS]->(q) RETURN e.name AS n, q.cert_no AS c",
+                     {"u": make_uscc("MA0GBK001")})
+    assert rows == [{"n": "赣州市编码测试建设有限公司", "c": "TEST-XLSX-1"}]
+
+
+def test_a_folder_without_tables_is_a_clear_error(graph, tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(InvalidInput, match="holds none of the tables"):
+        load_folder(graph, tmp_path, progress=False)
