@@ -1,0 +1,138 @@
+"""What a person sees, in headless Chromium (Debian's chromium + chromium-driver): clicks from a
+project to a firm to a qualification, firm to person, firm to penalty; the graph draws and a
+click on a node opens its page; hostile names never execute."""
+
+import shutil
+import threading
+from urllib.parse import quote
+
+import pytest
+from werkzeug.serving import make_server
+
+from .conftest import HOSTILE_USCC
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def click_link_to(browser, prefix: str):
+    from selenium.webdriver.common.by import By
+
+    link = browser.find_element(By.CSS_SELECTOR, f'main a[href^="{prefix}"]')
+    text = link.text
+    link.click()
+    return text
+
+
+def test_project_to_firm_to_qualification_and_person_and_penalty(browser, base_url, graph):
+    from selenium.webdriver.common.by import By
+
+    code = graph.run("""MATCH (p:Project)<-[:PARTICIPATES_IN {role: '施工总承包'}]-(e:Enterprise)-[:HOLDS]->(:Qualification)
+                        MATCH (e)<-[:REGISTERED_AT]-(:Person) MATCH (e)-[:PENALIZED]->(:Penalty)
+                        RETURN p.project_code AS c LIMIT 1""")[0]["c"]
+    browser.get(f"{base_url}/project/{quote(code)}")
+    assert "参建单位" in browser.page_source
+    rows = browser.find_elements(By.CSS_SELECTOR, "#participants tbody tr")
+    contractor = [r for r in rows if r.text.startswith("施工总承包")][0]
+    firm_name = contractor.find_element(By.CSS_SELECTOR, "a").text
+    contractor.find_element(By.CSS_SELECTOR, "a").click()
+    assert browser.find_element(By.ID, "entity-name").text == firm_name
+    firm_url = browser.current_url
+    assert browser.find_element(By.ID, "sanction-badge").is_displayed()
+
+    cert = click_link_to(browser, "/qualification/")
+    assert "/qualification/" in browser.current_url
+    assert cert in browser.page_source and firm_name in browser.find_element(By.ID, "holder").text
+
+    browser.get(firm_url)
+    person = click_link_to(browser, "/person/")
+    assert browser.find_element(By.ID, "entity-name").text == person
+    assert "*" in browser.find_element(By.ID, "id-number").text or browser.find_element(By.ID, "id-number").text == "—"
+
+    browser.get(firm_url)
+    penalty = click_link_to(browser, "/penalty/")
+    assert browser.find_element(By.ID, "entity-name").text == penalty
+    assert firm_name in browser.find_element(By.ID, "subjects").text
+
+
+def test_search_box_finds_firms_in_chinese(browser, base_url, graph):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    firm = graph.run("MATCH (e:Enterprise) WHERE e.name STARTS WITH '南昌' AND e.stub = false RETURN e.name AS n LIMIT 1")[0]["n"]
+    browser.get(base_url + "/")
+    box = browser.find_element(By.CSS_SELECTOR, "form.big input[name=q]")
+    box.send_keys(firm[:4], Keys.ENTER)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda d: "/search" in d.current_url)
+    assert firm in browser.find_element(By.ID, "results-enterprise").text
+    browser.find_element(By.LINK_TEXT, firm).click()
+    assert browser.find_element(By.ID, "entity-name").text == firm
+
+
+def test_graph_draws_and_a_node_click_opens_its_page(browser, base_url, graph):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    code = graph.run("MATCH (p:Project)<-[:PARTICIPATES_IN]-() RETURN p.project_code AS c LIMIT 1")[0]["c"]
+    browser.get(f"{base_url}/project/{quote(code)}")
+    frame = browser.find_element(By.ID, "graph-frame")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", frame)
+    browser.switch_to.frame(frame)
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.body.getAttribute('data-stabilized')") == "1")
+    target = browser.execute_script("""
+        var net = window.chengxinNetwork, ids = net.body.data.nodes.getIds();
+        var id = ids.filter(function (i) { return i.indexOf('Enterprise:') === 0; })[0];
+        var pos = net.canvasToDOM(net.getPositions([id])[id]);
+        return {id: id, x: pos.x, y: pos.y, url: net.body.data.nodes.get(id).url};""")
+    canvas = browser.find_element(By.TAG_NAME, "canvas")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    size = canvas.size
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(target["x"] - size["width"] / 2), int(target["y"] - size["height"] / 2)).click().perform()
+    browser.switch_to.default_content()
+    WebDriverWait(browser, 10).until(lambda d: "/enterprise/" in d.current_url)
+    assert browser.current_url.endswith(target["url"])
+
+
+def test_hostile_names_never_execute(browser, base_url):
+    from selenium.webdriver.common.by import By
+
+    for path in (f"/enterprise/{HOSTILE_USCC}", f"/graph/enterprise/{HOSTILE_USCC}", "/search?q=" + quote("恶意建设")):
+        browser.get(base_url + path)
+        assert browser.execute_script("return window.__xss === undefined")
+    browser.get(base_url + f"/enterprise/{HOSTILE_USCC}")
+    assert "<script>window.__xss=1</script>" in browser.find_element(By.ID, "entity-name").text  # shown as text
+    browser.switch_to.frame(browser.find_element(By.ID, "graph-frame"))
+    assert browser.execute_script("return window.__xss === undefined")
+    browser.switch_to.default_content()
