@@ -1,0 +1,164 @@
+"""chengxin benchmark: figures and ratios measured side by side in one run.
+
+    python bench/run.py [--scale 100] [--baseline-rows 2000] [--requests 200]
+
+1. Load throughput: the loader (batched UNWIND … MERGE) against a naive baseline (one MERGE per
+   row, one transaction per row) on the same rows of the same sample, in the same fresh database.
+2. A full load of the sample at --scale: time, node and relationship counts.
+3. Entity-page and search latency, server side (Flask test client: query + view + template),
+   p50/p95 over random keys; resident memory of the embedded database process.
+
+Runs on its own temporary home (its own embedded server), so it never touches your data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph import embedded, queries  # noqa: E402
+from graph.db import connect  # noqa: E402
+from graph.schema import ensure_schema  # noqa: E402
+from graph.settings import Settings  # noqa: E402
+from loaders.csv_folder import FolderLoader  # noqa: E402
+from loaders.ids import Pseudonyms  # noqa: E402
+from loaders.readers import read_table  # noqa: E402
+from loaders.sample import generate  # noqa: E402
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def subset(src: Path, dst: Path, tables: list[str], n: int) -> int:
+    dst.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for t in tables:
+        lines = (src / f"{t}.csv").read_text("utf-8").splitlines(keepends=True)
+        (dst / f"{t}.csv").write_text("".join(lines[: n + 1]), "utf-8")
+        total += min(n, len(lines) - 1)
+    return total
+
+
+def naive_load(graph, folder: Path) -> int:
+    """One MERGE statement and one transaction per row: the baseline."""
+    rows = 0
+    _, ents = read_table(folder / "enterprises.csv")
+    for _, r in ents:
+        graph.run("MERGE (e:Enterprise {uscc: $uscc}) SET e.name = $name, e.type = $type, e.region_code = $region, "
+                  "e.source = 'naive', e.loaded_at = $t",
+                  {"uscc": r["uscc"], "name": r["name"], "type": r["type"], "region": r["region_code"], "t": "now"},
+                  write=True)
+        rows += 1
+    _, parts = read_table(folder / "participations.csv")
+    for _, r in parts:
+        graph.run("MERGE (e:Enterprise {uscc: $uscc}) MERGE (p:Project {project_code: $code}) "
+                  "MERGE (e)-[x:PARTICIPATES_IN {role: $role}]->(p) SET x.source = 'naive', x.loaded_at = $t",
+                  {"uscc": r["uscc"], "code": r["project_code"], "role": r["role"], "t": "now"}, write=True)
+        rows += 1
+    return rows
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=int, default=100)
+    ap.add_argument("--baseline-rows", type=int, default=2000)
+    ap.add_argument("--requests", type=int, default=200)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="chengxin-bench-"))
+    settings = Settings(home=work / "home", embedded_heap="4g", start_timeout=180)
+    t0 = time.perf_counter()
+    counts = generate(work / "sample", scale=args.scale, seed=7)
+    print(f"sample scale {args.scale}: {sum(counts.values()):,} rows generated in {time.perf_counter() - t0:.1f} s")
+    graph = connect(settings)
+    try:
+        ensure_schema(graph)
+        loader = FolderLoader(graph, Pseudonyms(b"bench"), batch_size=settings.batch_size, progress=False)
+
+        # 1. side by side on the same rows, each into an empty graph
+        part = work / "subset"
+        n = subset(work / "sample", part, ["enterprises", "participations"], args.baseline_rows)
+        t = time.perf_counter()
+        naive_rows = naive_load(graph, part)
+        naive_s = time.perf_counter() - t
+        graph.run("MATCH (n) DETACH DELETE n", write=True)
+        t = time.perf_counter()
+        rep = loader.load(part, work / "rejects-subset.csv")
+        batched_s = time.perf_counter() - t
+        graph.run("MATCH (n) DETACH DELETE n", write=True)
+        assert naive_rows == n == rep.loaded
+        naive_rate, batched_rate = n / naive_s, n / batched_s
+        print(f"\n[load throughput, same {n:,} rows (enterprises + participations)]")
+        print(f"  naive, one row per transaction : {naive_rate:10,.0f} rows/s ({naive_s:.1f} s)")
+        print(f"  chengxin loader, batched UNWIND: {batched_rate:10,.0f} rows/s ({batched_s:.1f} s)")
+        print(f"  ratio                          : {batched_rate / naive_rate:10.1f} x  (target >= 10 x)")
+
+        # 2. full load
+        t = time.perf_counter()
+        rep = loader.load(work / "sample", work / "rejects.csv")
+        load_s = time.perf_counter() - t
+        stats = queries.stats(graph)
+        nodes, rels = sum(stats["labels"].values()), sum(stats["relationships"].values())
+        print(f"\n[full load, scale {args.scale}]")
+        print(f"  {rep.loaded:,} rows loaded, {rep.rejected} rejected, in {load_s:.1f} s ({rep.loaded / load_s:,.0f} rows/s)")
+        print(f"  graph: {nodes:,} nodes, {rels:,} relationships")
+
+        # 3. latency, server side
+        from web import create_app
+
+        app = create_app(settings, graph=graph)
+        client = app.test_client()
+        rng = random.Random(1)
+        keys = {
+            "enterprise": [r["k"] for r in graph.run("MATCH (n:Enterprise) RETURN n.uscc AS k")],
+            "project": [r["k"] for r in graph.run("MATCH (n:Project) RETURN n.project_code AS k")],
+            "person": [r["k"] for r in graph.run("MATCH (n:Person) RETURN n.person_id AS k")],
+        }
+        words = ["南昌", "建设", "监理", "工程有限公司", "王", "供水", "道路提升", "北京 设计", "深圳", "李明"]
+        results = {}
+        for kind in ("enterprise", "project", "person", "graph", "search"):
+            times = []
+            for _ in range(args.requests):
+                if kind == "search":
+                    path = "/search?q=" + quote(rng.choice(words))
+                elif kind == "graph":
+                    path = "/graph/enterprise/" + rng.choice(keys["enterprise"])
+                else:
+                    path = f"/{kind}/{quote(rng.choice(keys[kind]), safe='')}"
+                t = time.perf_counter()
+                status = client.get(path).status_code
+                times.append((time.perf_counter() - t) * 1000)
+                assert status == 200, (path, status)
+            results[kind] = times
+        print(f"\n[latency, server side, {args.requests} requests each, ms]")
+        print(f"  {'page':<12}{'p50':>8}{'p95':>8}{'max':>8}")
+        for kind, times in results.items():
+            print(f"  {kind:<12}{statistics.median(times):>8.1f}{pct(times, 95):>8.1f}{max(times):>8.1f}")
+        entity_p95 = max(pct(results[k], 95) for k in ("enterprise", "project", "person"))
+        print(f"  entity pages p95 {entity_p95:.1f} ms (target <= 150); search p95 {pct(results['search'], 95):.1f} ms (target <= 200)")
+        state = embedded.status(settings)
+        if state:
+            print(f"\n[memory] embedded database resident: {rss_mb(state.pid):,.0f} MB (heap limit {settings.embedded_heap})")
+    finally:
+        graph.close()
+        embedded.stop(settings)
+
+
+if __name__ == "__main__":
+    main()
