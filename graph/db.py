@@ -7,7 +7,6 @@ plain Python data (dicts, lists, ``datetime.date``), never a live ``Result``.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import neo4j
@@ -118,6 +117,3 @@ def connect(settings: Settings, *, start: bool = True) -> Graph:
         raise wrap_driver_error(e, "connect") from e
     return Graph(driver, settings.database_name, "neo4j", settings)
 
-
-def today() -> dt.date:
-    return dt.date.today()

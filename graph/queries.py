@@ -3,7 +3,12 @@ returning plain data shaped for the pages and their JSON twins."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .db import Graph
+from .errors import NotFound
+from .integrity import in_force, is_restrictive, sanction_status
+from .model import get_model
 
 
 def stats(graph: Graph) -> dict:
@@ -18,12 +23,6 @@ def node_count(graph: Graph) -> int:
 
 
 # --- entity pages ---------------------------------------------------------------------------
-
-import datetime as dt  # noqa: E402
-
-from .errors import NotFound  # noqa: E402
-from .integrity import sanction_status  # noqa: E402
-from .model import get_model  # noqa: E402
 
 PRIVATE = {"id_number", "id_number_hash"}  # never leave the repository layer
 
@@ -132,8 +131,6 @@ def _authority(graph: Graph, d: dict, today: dt.date) -> None:
 
 
 def _penalty(graph: Graph, d: dict, today: dt.date) -> None:
-    from .integrity import in_force, is_restrictive
-
     d["in_force"] = in_force(d["penalty"], today)
     d["restrictive"] = is_restrictive(d["penalty"].get("measure"))
 

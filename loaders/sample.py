@@ -96,6 +96,8 @@ class Generator:
         self.serial = 0
         self.decision_serials: dict[tuple, int] = {}
         self.persons: list[tuple[str, str]] = []
+        self.projects_done: list[tuple] = []  # (code, region, contractor, supervisor, start)
+        self.last_staff: dict[tuple[str, str], str] = {}  # (project_code, role) -> person_id
 
     # --- identifiers -----------------------------------------------------------------
     def _next(self) -> int:
@@ -192,7 +194,6 @@ class Generator:
 
     def qualifications(self, w: Writer) -> None:
         for firm in self.firms:
-            prov = firm.region[4]
             auth_prov = f"{firm.region[1]}住房和城乡建设厅" if firm.region[1] != firm.region[2] else f"{firm.region[2]}住房和城乡建设委员会"
             certs = []
             if firm.type == "施工":
@@ -217,7 +218,6 @@ class Generator:
                       uscc=firm.uscc, category=category, specialty=spec, grade=grade,
                       authority="中华人民共和国住房和城乡建设部" if national else auth_prov, issued=issued,
                       expires=expires, status="有效" if expires >= self.as_of else "已过期", source=SOURCE)
-            del prov
 
     def registrations(self, w: Writer) -> None:
         for firm in self.firms:
@@ -329,7 +329,6 @@ class Generator:
                       contract_amount=amount, start=start, end=completion, source=SOURCE)
         if completion < self.as_of and rng.random() < 0.22:
             self.project_award(w, code, contractor, region, completion)
-        self.projects_done = getattr(self, "projects_done", [])
         self.projects_done.append((code, region, contractor, supervisor, start))
 
     def staff(self, w, code, firm: Firm, kind: str, roles: list[str], start, end) -> None:
@@ -340,7 +339,6 @@ class Generator:
                 pid = self.new_person(w, firm.region)[0]
             w.row("project_staff", project_code=code, person_id=pid, role=role, uscc=firm.uscc, start=start,
                   end=end, source=SOURCE)
-            self.last_staff = getattr(self, "last_staff", {})
             self.last_staff[(code, role)] = pid
 
     def project_award(self, w, code, firm: Firm, region, completion) -> None:
@@ -362,7 +360,7 @@ class Generator:
             doc = f"{region[3]}建字〔{date.year}〕{rng.randrange(1, 200)}号"
         w.row("awards", award_id=f"JL{date:%Y}{self._next():07d}", subject_type="enterprise", subject_id=firm.uscc,
               name=name, level=level, authority=authority, date=date, project_code=code, doc_no=doc, source=SOURCE)
-        pm = getattr(self, "last_staff", {}).get((code, "项目经理"))
+        pm = self.last_staff.get((code, "项目经理"))
         if pm and rng.random() < 0.4:
             w.row("awards", award_id=f"JL{date:%Y}{self._next():07d}", subject_type="person", subject_id=pm,
                   name=f"{region[1] if region[1] != region[2] else region[2]}{rng.choice(PERSON_AWARDS)}",
@@ -381,14 +379,14 @@ class Generator:
 
     def penalties(self, w: Writer) -> None:
         rng = self.rng
-        done = getattr(self, "projects_done", [])
+        done = self.projects_done
         firm_measures = [m for m in MEASURES for _ in range(m[1])]
         person_measures = [m for m in PERSON_MEASURES for _ in range(m[1])]
         for _ in range(int(len(self.firms) * 0.16)):
             code, region, contractor, supervisor, start = rng.choice(done)
             subject_is_person = rng.random() < 0.2
             if subject_is_person:
-                pid = getattr(self, "last_staff", {}).get((code, "项目经理"))
+                pid = self.last_staff.get((code, "项目经理"))
                 if not pid:
                     continue
                 behaviors = [b for b in BEHAVIORS if b[2] == "person"]
