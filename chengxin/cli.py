@@ -172,21 +172,69 @@ def stats(fmt: str) -> None:
         click.echo("")
 
 
+# --- analysts ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter; repeat for more.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the library's queries.")
+@click.option("--timeout", type=float, help="Lower time limit in seconds (never above CHENGXIN_QUERY_TIMEOUT).")
+def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, timeout: float | None) -> None:
+    """Run a named query of the library: chengxin query NAME -p key=value … (or --list)."""
+    from cypher import get_query, library
+    from graph import console
+    from graph.results import public, to_csv, to_table
+
+    if list_ or not name:
+        for q in library():
+            ps = " ".join(f"{p.name}{'?' if p.optional else ''}={p.example or ''}" for p in q.params.values())
+            click.echo(f"{q.name:<26} {q.purpose_zh}\n{'':<26} {q.purpose_en}\n{'':<26} -p {ps}" if ps else
+                       f"{q.name:<26} {q.purpose_zh}\n{'':<26} {q.purpose_en}")
+        return
+    q = get_query(name)
+    if not q.library or q.mode != "read":
+        raise click.ClickException(f"{name} is not a library query (chengxin query --list)")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.ClickException(f"--param takes KEY=VALUE, not {item!r}")
+        values[key.strip()] = value
+    with _connect() as graph:
+        res = console.run_named(graph, name, values, timeout=timeout)
+    if fmt == "json":
+        out = res.as_dict()
+        out["rows"] = public(res.rows)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        click.echo(to_csv(res.columns, res.rows), nl=False)
+    else:
+        click.echo(to_table(res.columns, res.rows))
+        click.echo(f"\n{len(res.rows)} rows, {res.seconds:.3f} s")
+    for notice in res.notices:
+        click.echo(notice, err=True)
+
+
 # --- web -------------------------------------------------------------------------------------
 
 
-def _serve(host: str, port: int, graph=None) -> None:
+def _serve(host: str | None, port: int | None, graph=None) -> None:
     from web import create_app
 
-    app = create_app(_settings(), graph=graph)
+    settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    # The app decides console access from the address it is served on.
+    app = create_app(settings.model_copy(update={"host": host, "port": port}), graph=graph)
     click.echo(f"chengxin: http://{host}:{port}/")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--host", default=None, help="Listen address (default CHENGXIN_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
+def serve(host: str | None, port: int | None) -> None:
     """Serve the web app."""
     _serve(host, port)
 
@@ -196,9 +244,9 @@ def sample_dir() -> Path:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def demo(host: str, port: int) -> None:
+@click.option("--host", default=None, help="Listen address (default CHENGXIN_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
+def demo(host: str | None, port: int | None) -> None:
     """The main job: start the database, load the bundled sample if the graph is empty, serve."""
     from graph import queries
 

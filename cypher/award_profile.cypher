@@ -4,6 +4,6 @@
 // returns: award, subjects, projects, authority
 MATCH (a:Award {award_id: $award_id})
 RETURN a{.*} AS award,
-  [(s)-[:RECEIVED]->(a) | s{.uscc, .person_id, .name, kind: labels(s)[0]}] AS subjects,
+  [(a)<-[:RECEIVED]-(s) | s{.uscc, .person_id, .name, kind: labels(s)[0]}] AS subjects,
   [(a)-[:FOR_PROJECT]->(p:Project) | p{.project_code, .name}] AS projects,
   head([(a)-[:ISSUED_BY]->(au:Authority) | au{.name}]) AS authority

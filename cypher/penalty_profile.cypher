@@ -4,6 +4,6 @@
 // returns: penalty, subjects, projects, authority
 MATCH (pn:Penalty {penalty_id: $penalty_id})
 RETURN pn{.*} AS penalty,
-  [(s)-[:PENALIZED]->(pn) | s{.uscc, .person_id, .name, kind: labels(s)[0]}] AS subjects,
+  [(pn)<-[:PENALIZED]-(s) | s{.uscc, .person_id, .name, kind: labels(s)[0]}] AS subjects,
   [(pn)-[:CONCERNS]->(p:Project) | p{.project_code, .name}] AS projects,
   head([(pn)-[:ISSUED_BY]->(a:Authority) | a{.name}]) AS authority

@@ -4,10 +4,10 @@
 // returns: project, owners, participants, staff, tenders, awards, penalties, subcontracts
 MATCH (p:Project {project_code: $project_code})
 RETURN p{.*} AS project,
-  [(o:Enterprise)-[:OWNS]->(p) | o{.uscc, .name}] AS owners,
-  [(e:Enterprise)-[r:PARTICIPATES_IN]->(p) | e{.uscc, .name, .type, role: r.role, contract_no: r.contract_no, contract_amount: r.contract_amount, start: r.start, end: r.end}] AS participants,
-  [(pe:Person)-[r:WORKS_ON]->(p) | pe{.person_id, .name, role: r.role, uscc: r.uscc, start: r.start, end: r.end}] AS staff,
-  [(t:Tender)-[:FOR]->(p) | t{.*, bidders: [(b:Enterprise)-[r:BID_ON]->(t) | b{.uscc, .name, price: r.price, rank: r.rank, outcome: r.outcome}], winner: head([(w:Enterprise)-[:WON]->(t) | w{.uscc, .name}]), agency: head([(a:Enterprise)-[:AGENT_FOR]->(t) | a{.uscc, .name}])}] AS tenders,
-  [(a:Award)-[:FOR_PROJECT]->(p) | a{.*, subject_name: head([(s)-[:RECEIVED]->(a) | s.name])}] AS awards,
-  [(pn:Penalty)-[:CONCERNS]->(p) | pn{.*, subject_name: head([(s)-[:PENALIZED]->(pn) | s.name])}] AS penalties,
+  [(p)<-[:OWNS]-(o:Enterprise) | o{.uscc, .name}] AS owners,
+  [(p)<-[r:PARTICIPATES_IN]-(e:Enterprise) | e{.uscc, .name, .type, role: r.role, contract_no: r.contract_no, contract_amount: r.contract_amount, start: r.start, end: r.end}] AS participants,
+  [(p)<-[r:WORKS_ON]-(pe:Person) | pe{.person_id, .name, role: r.role, uscc: r.uscc, start: r.start, end: r.end}] AS staff,
+  [(p)<-[:FOR]-(t:Tender) | t{.*, bidders: [(t)<-[r:BID_ON]-(b:Enterprise) | b{.uscc, .name, price: r.price, rank: r.rank, outcome: r.outcome}], winner: head([(t)<-[:WON]-(w:Enterprise) | w{.uscc, .name}]), agency: head([(t)<-[:AGENT_FOR]-(a:Enterprise) | a{.uscc, .name}])}] AS tenders,
+  [(p)<-[:FOR_PROJECT]-(a:Award) | a{.*, subject_name: head([(a)<-[:RECEIVED]-(s) | s.name])}] AS awards,
+  [(p)<-[:CONCERNS]-(pn:Penalty) | pn{.*, subject_name: head([(pn)<-[:PENALIZED]-(s) | s.name])}] AS penalties,
   [(p)<-[:PARTICIPATES_IN]-(a:Enterprise)-[r:SUBCONTRACTED_TO]->(b:Enterprise) WHERE r.project_code = p.project_code | {from_uscc: a.uscc, from_name: a.name, to_uscc: b.uscc, to_name: b.name, scope: r.scope, amount: r.amount}] AS subcontracts

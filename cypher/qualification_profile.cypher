@@ -4,5 +4,5 @@
 // returns: qualification, holders, authority
 MATCH (q:Qualification {cert_no: $cert_no})
 RETURN q{.*} AS qualification,
-  [(e:Enterprise)-[:HOLDS]->(q) | e{.uscc, .name, .type}] AS holders,
+  [(q)<-[:HOLDS]-(e:Enterprise) | e{.uscc, .name, .type}] AS holders,
   head([(q)-[:ISSUED_BY]->(a:Authority) | a{.name}]) AS authority

@@ -4,7 +4,7 @@
 // param text: string = 南昌 建设 -- Lucene 查询（已清理）/ sanitised Lucene query
 // param limit: integer = 20 -- 最多结果 / most results
 // returns: label, key, name, score, type, region_code, category
-CALL db.index.fulltext.queryNodes($index, $text) YIELD node, score
+CALL db.index.fulltext.queryNodes($index, $text, {limit: $limit}) YIELD node, score
 RETURN labels(node)[0] AS label, coalesce(node.uscc, node.project_code, node.person_id) AS key,
        node.name AS name, score, node.type AS type, node.region_code AS region_code, node.category AS category
 ORDER BY score DESC

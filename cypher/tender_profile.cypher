@@ -5,6 +5,6 @@
 MATCH (t:Tender {tender_no: $tender_no})
 RETURN t{.*} AS tender,
   [(t)-[:FOR]->(p:Project) | p{.project_code, .name}] AS projects,
-  head([(a:Enterprise)-[:AGENT_FOR]->(t) | a{.uscc, .name}]) AS agency,
-  [(b:Enterprise)-[r:BID_ON]->(t) | b{.uscc, .name, price: r.price, rank: r.rank, outcome: r.outcome}] AS bidders,
-  head([(w:Enterprise)-[r:WON]->(t) | w{.uscc, .name, price: r.price}]) AS winner
+  head([(t)<-[:AGENT_FOR]-(a:Enterprise) | a{.uscc, .name}]) AS agency,
+  [(t)<-[r:BID_ON]-(b:Enterprise) | b{.uscc, .name, price: r.price, rank: r.rank, outcome: r.outcome}] AS bidders,
+  head([(t)<-[r:WON]-(w:Enterprise) | w{.uscc, .name, price: r.price}]) AS winner

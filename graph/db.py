@@ -15,7 +15,7 @@ from neo4j import exceptions as nx
 from neo4j.graph import Node, Path, Relationship
 
 from . import embedded
-from .errors import ChengxinError, DatabaseUnavailable, InvalidInput, QueryRejected
+from .errors import ChengxinError, DatabaseUnavailable, InvalidInput, QueryRejected, QueryTimeout
 from .settings import Settings
 
 
@@ -44,6 +44,10 @@ def plain(value: Any) -> Any:
 
 
 def wrap_driver_error(e: Exception, what: str = "query") -> ChengxinError:
+    from .backend import is_timeout
+
+    if is_timeout(e):
+        return QueryTimeout(f"{what}: stopped at the database's time limit: {getattr(e, 'message', None) or e}")
     if isinstance(e, (nx.ServiceUnavailable, nx.SessionExpired)):
         return DatabaseUnavailable(f"the database is not reachable: {e}")
     if isinstance(e, nx.AuthError):

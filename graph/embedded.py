@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .backend import command_timeout_ms
 from .errors import DatabaseUnavailable
 from .settings import Settings
 
@@ -189,6 +190,7 @@ def start(settings: Settings) -> ServerState:
             "--bolt-port", str(settings.embedded_bolt_port or _free_port()),
             "--http-port", str(settings.embedded_http_port or _free_port()),
             "--heap", settings.embedded_heap,
+            "--command-timeout-ms", str(command_timeout_ms(settings)),
             "--database", settings.database_name or "chengxin",
         ]
         with open(p.log, "ab") as log:
@@ -295,7 +297,7 @@ def _serve(args: argparse.Namespace) -> int:
             "opencypher_loadCsv_allowRemoteUrls": False,
         },
         # -Xrs: SIGTERM reaches Python's handler (clean stop) instead of the JVM's.
-        jvm_kwargs={"heap_size": args.heap, "jvm_args": ["-Xrs"]},
+        jvm_kwargs={"heap_size": args.heap, "jvm_args": ["-Xrs", f"-Darcadedb.command.timeout={args.command_timeout_ms}"]},
     )
     server.start()
     try:
@@ -330,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bolt-port", type=int, required=True)
     ap.add_argument("--http-port", type=int, required=True)
     ap.add_argument("--heap", default="2g")
+    # ArcadeDB's only deadline Bolt queries obey (graph.backend); from CHENGXIN_QUERY_TIMEOUT.
+    ap.add_argument("--command-timeout-ms", type=int, default=5000)
     ap.add_argument("--database", default="chengxin")
     return _serve(ap.parse_args(argv))
 

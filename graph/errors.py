@@ -10,6 +10,7 @@ from __future__ import annotations
 
 class ChengxinError(Exception):
     status = 500
+    position: dict | None = None  # {"line", "column"} of a query error, when the database gives it
 
     def __init__(self, detail: str, status: int | None = None):
         super().__init__(detail)

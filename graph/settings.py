@@ -60,6 +60,27 @@ class Settings(BaseSettings):
         200, ge=10, description="Most rows in one list on an entity page before a 'more' link."
     )
 
+    host: str = Field("127.0.0.1", description="Address `chengxin serve` and `demo` listen on.")
+    port: int = Field(5000, description="Port `chengxin serve` and `demo` listen on.")
+    query_timeout: float = Field(
+        5.0, gt=0,
+        description="Time limit in seconds for console and library queries (a request may lower it, "
+        "never raise it). Also the embedded server's deadline for any one command.",
+    )
+    query_row_cap: int = Field(1000, ge=1, description="Most rows a console or library query returns.")
+    console: bool | None = Field(
+        None,
+        description="The Cypher console: unset means on when serving on loopback and off otherwise; "
+        "true on another address also needs `console_token`.",
+    )
+    console_token: SecretStr | None = Field(
+        None, description="Access token the console requires when served off loopback. Never logged."
+    )
+    read_user: str | None = Field(
+        None, description="Neo4j: a read-only user for the console's connection (one more guard)."
+    )
+    read_password: SecretStr | None = Field(None, description="Password of `read_user`. Never logged.")
+
     @field_validator("uri")
     @classmethod
     def _bolt_uri(cls, v: str | None) -> str | None:

@@ -14,14 +14,17 @@ import datetime as dt
 import json
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from graph.db import Graph
-from graph.errors import DatabaseUnavailable, InvalidInput, QueryRejected
+from graph.errors import DatabaseUnavailable, InvalidInput, QueryRejected, QueryTimeout
+from graph.integrity import is_restrictive
 
 from . import rows as R
 from .ids import Pseudonyms, mask_id, uscc_problem
@@ -109,6 +112,8 @@ def build_penalty(r: R.PenaltyRow, ctx: Context):
     row = _base(r, ctx, {"penalty_id", "subject_id"}, penalty_id=r.penalty_id, subject_key=key,
                 project_code=r.project_code, authority=r.authority)
     row["props"]["subject_id"] = key
+    # The one rule of graph.integrity, stamped so queries can filter on it.
+    row["props"]["restrictive"] = is_restrictive(r.measure)
     return {"subject": label}, row
 
 
@@ -151,6 +156,7 @@ class Table:
     model: type[R.Row]
     build: Callable
     query: str
+    then: tuple[str, ...] = ()  # statements run on the same rows after ``query`` (kept apart: faster on ArcadeDB)
 
     @property
     def required(self) -> list[str]:
@@ -159,7 +165,7 @@ class Table:
 
 # Node tables first, so relationship rows find real nodes rather than making stubs.
 TABLES: tuple[Table, ...] = (
-    Table("enterprises", R.EnterpriseRow, build_enterprise, "load_enterprises"),
+    Table("enterprises", R.EnterpriseRow, build_enterprise, "load_enterprises", ("load_legal_reps",)),
     Table("persons", R.PersonRow, build_person, "load_persons"),
     Table("projects", R.ProjectRow, build_project, "load_projects"),
     Table("qualifications", R.QualificationRow, build_qualification, "load_qualifications"),
@@ -279,53 +285,57 @@ class FolderLoader:
 
             bar = tqdm(desc=f"{table.name:<15}", unit=" rows", leave=True, file=sys.stderr)
         first = True
-        for line, raw in rows:
-            if first:
-                first = False
+        writer = _Writer(self, path.name, rejects, loaded_at, rep)
+        try:
+            for line, raw in rows:
+                if first:
+                    first = False
+                    missing = [c for c in table.required if c not in tf.header]
+                    if missing:
+                        rep.error = (f"{path.name}: missing required column(s) {', '.join(missing)}; "
+                                     f"the whole file is rejected")
+                rep.read += 1
+                if bar is not None:
+                    bar.update(1)
+                if rep.error:
+                    rejects.add(path.name, line, rep.error, raw)
+                    rep.rejected += 1
+                    continue
+                if "_error" in raw:
+                    rejects.add(path.name, line, raw["_error"], raw)
+                    rep.rejected += 1
+                    continue
+                if "_extra_cells" in raw:
+                    rejects.add(path.name, line, f"{len(tf.header) + len(raw['_extra_cells'])} cells for "
+                                f"{len(tf.header)} columns (unquoted comma?)", raw)
+                    rep.rejected += 1
+                    continue
+                try:
+                    model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
+                    slots, row = table.build(model, ctx)
+                except ValidationError as e:
+                    rejects.add(path.name, line, R.describe(e), raw)
+                    rep.rejected += 1
+                    continue
+                except InvalidInput as e:
+                    rejects.add(path.name, line, e.detail, raw)
+                    rep.rejected += 1
+                    continue
+                key = tuple(sorted(slots.items()))
+                batch = batches.setdefault(key, [])
+                batch.append((line, raw, row))
+                if len(batch) >= self.batch_size:
+                    writer.submit(table, dict(key), batch)
+                    batches[key] = []
+            if rep.read == 0 and tf.header:
                 missing = [c for c in table.required if c not in tf.header]
                 if missing:
-                    rep.error = (f"{path.name}: missing required column(s) {', '.join(missing)}; "
-                                 f"the whole file is rejected")
-            rep.read += 1
-            if bar is not None:
-                bar.update(1)
-            if rep.error:
-                rejects.add(path.name, line, rep.error, raw)
-                rep.rejected += 1
-                continue
-            if "_error" in raw:
-                rejects.add(path.name, line, raw["_error"], raw)
-                rep.rejected += 1
-                continue
-            if "_extra_cells" in raw:
-                rejects.add(path.name, line, f"{len(tf.header) + len(raw['_extra_cells'])} cells for "
-                            f"{len(tf.header)} columns (unquoted comma?)", raw)
-                rep.rejected += 1
-                continue
-            try:
-                model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
-                slots, row = table.build(model, ctx)
-            except ValidationError as e:
-                rejects.add(path.name, line, R.describe(e), raw)
-                rep.rejected += 1
-                continue
-            except InvalidInput as e:
-                rejects.add(path.name, line, e.detail, raw)
-                rep.rejected += 1
-                continue
-            key = tuple(sorted(slots.items()))
-            batch = batches.setdefault(key, [])
-            batch.append((line, raw, row))
-            if len(batch) >= self.batch_size:
-                rep.loaded += self._flush(table, dict(key), batch, path.name, rejects, loaded_at, rep)
-                batches[key] = []
-        if rep.read == 0 and tf.header:
-            missing = [c for c in table.required if c not in tf.header]
-            if missing:
-                rep.error = f"{path.name}: missing required column(s) {', '.join(missing)}"
-        for key, batch in batches.items():
-            if batch:
-                rep.loaded += self._flush(table, dict(key), batch, path.name, rejects, loaded_at, rep)
+                    rep.error = f"{path.name}: missing required column(s) {', '.join(missing)}"
+            for key, batch in batches.items():
+                if batch:
+                    writer.submit(table, dict(key), batch)
+        finally:
+            writer.drain()
         if bar is not None:
             bar.close()
         rep.encoding = tf.encoding
@@ -333,22 +343,69 @@ class FolderLoader:
         rep.seconds = round(time.perf_counter() - t0, 3)
         return rep
 
-    def _flush(self, table: Table, slots: dict, batch: list, file: str, rejects: Rejects,
-               loaded_at: str, rep: TableReport) -> int:
+    def _write(self, table: Table, slots: dict, rows: list[dict], loaded_at: str) -> None:
+        for name in (table.query, *table.then):
+            self.graph.query(name, labels=slots, rows=rows, loaded_at=loaded_at)
+
+    def _flush(self, table: Table, slots: dict, batch: list, loaded_at: str) -> tuple[int, list]:
+        """Write one batch; return (rows loaded, [(line, raw, reason)] the database refused)."""
         try:
-            self.graph.query(table.query, labels=slots, rows=[r for _, _, r in batch], loaded_at=loaded_at)
-            return len(batch)
+            self._write(table, slots, [r for _, _, r in batch], loaded_at)
+            return len(batch), []
         except DatabaseUnavailable:
             raise
+        except QueryTimeout:
+            # Too big for the database's command deadline: halve it (MERGE makes a retry safe).
+            if len(batch) > 1:
+                half = len(batch) // 2
+                a, b = self._flush(table, slots, batch[:half], loaded_at), self._flush(table, slots, batch[half:], loaded_at)
+                return a[0] + b[0], a[1] + b[1]
+            line, raw, _ = batch[0]
+            return 0, [(line, raw, "the database timed out writing this row alone (CHENGXIN_QUERY_TIMEOUT)")]
         except (QueryRejected, InvalidInput):
             pass
         # The database refused the batch: find the rows it refuses, keep the rest.
-        loaded = 0
+        loaded, refused = 0, []
         for line, raw, row in batch:
             try:
-                self.graph.query(table.query, labels=slots, rows=[row], loaded_at=loaded_at)
+                self._write(table, slots, [row], loaded_at)
                 loaded += 1
-            except (QueryRejected, InvalidInput) as e:
-                rejects.add(file, line, f"database refused the row: {e.detail}", raw)
-                rep.rejected += 1
-        return loaded
+            except (QueryRejected, InvalidInput, QueryTimeout) as e:
+                refused.append((line, raw, f"database refused the row: {e.detail}"))
+        return loaded, refused
+
+
+class _Writer:
+    """Writes batches on one background thread while the caller reads and validates the next.
+
+    Parsing and validation are Python work; a write is mostly waiting on the database, so the two
+    overlap. Batches are written one at a time, in order, and at most two are in flight, so memory
+    stays bounded. Results (counts, refused rows) are applied on the caller's thread.
+    """
+
+    def __init__(self, loader: FolderLoader, file: str, rejects: Rejects, loaded_at: str, rep: TableReport):
+        self.loader, self.file, self.rejects, self.loaded_at, self.rep = loader, file, rejects, loaded_at, rep
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chengxin-load")
+        self.pending: deque[Future] = deque()
+
+    def submit(self, table: Table, slots: dict, batch: list) -> None:
+        while len(self.pending) >= 2:
+            self._collect(self.pending.popleft())
+        self.pending.append(self.pool.submit(self.loader._flush, table, slots, batch, self.loaded_at))
+
+    def _collect(self, fut: Future) -> None:
+        loaded, refused = fut.result()
+        self.rep.loaded += loaded
+        for line, raw, reason in refused:
+            self.rejects.add(self.file, line, reason, raw)
+            self.rep.rejected += 1
+
+    def drain(self) -> None:
+        try:
+            while self.pending:
+                self._collect(self.pending.popleft())
+        finally:
+            for fut in self.pending:
+                fut.cancel()
+            self.pending.clear()
+            self.pool.shutdown(wait=True)

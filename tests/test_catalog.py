@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from cypher import WRITE_CLAUSES, body_params, get_query, names, strip_literals
+from cypher import WRITE_CLAUSES, body_params, get_query, names, strip_literals, unanchored_comprehensions
 from graph.errors import InvalidInput
 
 
@@ -21,6 +21,7 @@ def test_header_matches_body(name):
         assert not WRITE_CLAUSES.search(code), f"{name} is read but writes"
     else:
         assert WRITE_CLAUSES.search(code)
+    assert not unanchored_comprehensions(q.text), f"{name}: start comprehensions at a bound node"
     assert q.returns, "returned columns are declared"
     for col in q.returns:
         assert re.search(rf"\b{re.escape(col)}\b", code), f"{name}: returns {col}?"
@@ -46,3 +47,10 @@ def test_bind_rejects_missing_and_unknown_params():
         q.bind({})
     with pytest.raises(InvalidInput, match="unknown parameter"):
         q.bind({"uscc": "x", "extra": 1})
+
+
+def test_unanchored_comprehension_check():
+    assert unanchored_comprehensions("MATCH (e:E) RETURN [(p:Person)-[:R]->(e) | p]")
+    assert unanchored_comprehensions("MATCH (e:E) RETURN [(s)-[:R]->(e) | s]")
+    assert not unanchored_comprehensions("MATCH (e:E) RETURN [(e)<-[:R]-(p:Person) | p]")
+    assert not unanchored_comprehensions("MATCH (e:E) RETURN [x IN [1, 2] | x], '[(s:X)'")

@@ -43,10 +43,11 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         atexit.register(_close, app)
 
     i18n.init_app(app)
-    from .views import entity, home, graphview
+    from .views import entity, graphview, home, queries
 
     app.register_blueprint(home.bp)
     app.register_blueprint(graphview.bp)
+    app.register_blueprint(queries.bp)
     for bp in entity.blueprints():
         app.register_blueprint(bp)
 

@@ -87,3 +87,37 @@ def build(view: dict, t) -> dict:
             more.append({"type": rel_type, "total": total, "shown": shown.get(rel_type, 0)})
     nodes, edges, _, _, _, _ = net.get_network_data()
     return {"nodes": nodes, "edges": edges, "options": OPTIONS, "more": more}
+
+
+def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
+    """pyvis network data for the nodes and relationships of a query result (None if it has none).
+
+    Nodes get local ids (``n0``, ``n1`` …), links to their pages and escaped titles; a relationship
+    is drawn when both its ends are in the result. At most ``cap`` nodes are drawn.
+    """
+    from graph.results import node_ref
+
+    if not nodes:
+        return None
+    model = get_model()
+    net = Network(directed=True, cdn_resources="local")
+    ids: dict[str, str] = {}
+    for element_id, v in list(nodes.items())[:cap]:
+        ref = node_ref(v)
+        nid = ids[element_id] = f"n{len(ids)}"
+        spec = model.labels.get(ref["label"])
+        props = {k: x for k, x in v.items() if not k.startswith("_")}
+        if spec is not None and ref["key"] is not None:
+            title = _title(t, ref["label"], ref["name"], ref["key"], props)
+        else:
+            title = f"<b>{escape(ref['label'])}</b><br>{escape(ref['name'] or '')}"
+        net.add_node(nid, label=_short(ref["name"] or ref["label"]), title=title,
+                     shape=spec.shape if spec else "dot", color=spec.color if spec else "#97a3af",
+                     size=16, url=ref["url"] or "")
+    for r in rels:
+        a, b = ids.get(r.get("_start")), ids.get(r.get("_end"))
+        if a and b:
+            rel = model.relationships.get(r["_type"])
+            net.add_edge(a, b, label=t(rel.zh, rel.en) if rel else r["_type"], title=escape(r["_type"]))
+    data_nodes, edges, _, _, _, _ = net.get_network_data()
+    return {"nodes": data_nodes, "edges": edges, "options": OPTIONS, "drawn": len(ids), "total": len(nodes)}

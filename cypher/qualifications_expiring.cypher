@@ -1,0 +1,14 @@
+// purpose: 将在 N 天内到期的资质 / Qualifications expiring within N days of a date
+// mode: read
+// library: 资质 / Qualifications
+// param on: date = 2026-10-31 -- 起算日期 / from this date
+// param days: integer = 90 -- 天数 / within this many days
+// param limit: integer = 200 -- 最多返回 / most rows
+// returns: qualification, cert_no, label, expires, holder, holder_name
+MATCH (q:Qualification)
+WHERE q.expires >= $on AND q.expires <= $on + duration({days: $days})
+OPTIONAL MATCH (q)<-[:HOLDS]-(e:Enterprise)
+RETURN q AS qualification, q.cert_no AS cert_no, q.label AS label, q.expires AS expires,
+       e AS holder, e.name AS holder_name
+ORDER BY expires, cert_no
+LIMIT $limit

@@ -1,0 +1,8 @@
+// purpose: 某标签的属性键及出现次数 / Property keys of a label, with how many nodes have each
+// mode: read
+// label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
+// returns: key, n
+MATCH (n:{{kind}})
+UNWIND keys(n) AS key
+RETURN key, count(*) AS n
+ORDER BY n DESC, key
