@@ -136,3 +136,47 @@ def test_hostile_names_never_execute(browser, base_url):
     browser.switch_to.frame(browser.find_element(By.ID, "graph-frame"))
     assert browser.execute_script("return window.__xss === undefined")
     browser.switch_to.default_content()
+
+
+def test_a_library_query_from_its_form_shows_table_and_graph(browser, base_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base_url + "/queries")
+    browser.find_element(By.ID, "q-co_participants").click()
+    WebDriverWait(browser, 10).until(lambda d: "/queries/co_participants" in d.current_url)
+    assert browser.find_element(By.ID, "query-title").text.startswith("企业的合作单位")
+    browser.find_element(By.ID, "run-query").click()
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "result-table"))
+    assert "uscc=" in browser.current_url  # the parameters are in the shareable link
+    rows = browser.find_elements(By.CSS_SELECTOR, "#result-table tbody tr")
+    assert len(rows) >= 1 and rows[0].find_element(By.CSS_SELECTOR, 'a[href^="/enterprise/"]').text
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_element(By.ID, "result-graph").get_attribute("data-stabilized") == "1")
+    assert browser.find_element(By.CSS_SELECTOR, "#result-graph canvas").size["height"] > 100
+
+
+def test_the_console_runs_cypher_and_refuses_writes(browser, base_url, graph):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base_url + "/console")
+    box = browser.find_element(By.ID, "console-q")
+    box.clear()
+    box.send_keys("MATCH p = (e:Enterprise)-[:HOLDS]->(q:Qualification) RETURN e.name AS 企业, p LIMIT 5")
+    browser.find_element(By.ID, "run-console").click()
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "result-table"))
+    assert "q=MATCH" in browser.current_url
+    cells = browser.find_elements(By.CSS_SELECTOR, "#result-table tbody tr")
+    assert len(cells) == 5
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_element(By.ID, "result-graph").get_attribute("data-stabilized") == "1")
+    assert browser.find_element(By.ID, "schema-panel").text.count("Enterprise") >= 1
+    before = graph.run("MATCH (n) RETURN count(n) AS c")[0]["c"]
+    box = browser.find_element(By.ID, "console-q")
+    box.clear()
+    box.send_keys("MATCH (n:Enterprise) DETACH DELETE n")
+    browser.find_element(By.ID, "run-console").click()
+    err = WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "query-error"))
+    assert "DETACH" in err[0].text and "拒绝" in err[0].text
+    assert graph.run("MATCH (n) RETURN count(n) AS c")[0]["c"] == before
