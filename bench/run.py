@@ -86,7 +86,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=200)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="chengxin-bench-"))
-    settings = Settings(home=work / "home", embedded_heap="4g", start_timeout=180)
+    settings = Settings(home=work / "home", embedded_heap="4g", start_timeout=180, query_timeout=60)
     t0 = time.perf_counter()
     counts = generate(work / "sample", scale=args.scale, seed=7)
     print(f"sample scale {args.scale}: {sum(counts.values()):,} rows generated in {time.perf_counter() - t0:.1f} s")
@@ -164,6 +164,21 @@ def main() -> None:
             print(f"  {kind:<12}{statistics.median(times):>8.1f}{pct(times, 95):>8.1f}{max(times):>8.1f}")
         entity_p95 = max(pct(results[k], 95) for k in ("enterprise", "project", "person"))
         print(f"  entity pages p95 {entity_p95:.1f} ms (target <= 150); search p95 {pct(results['search'], 95):.1f} ms (target <= 200)")
+        # 4. the analysts' library, each query once with its example parameters (keys from this graph)
+        from cypher import library
+        from graph import console
+
+        some = {
+            "uscc": graph.run("MATCH (e:Enterprise)-[:PARTICIPATES_IN]->() RETURN e.uscc AS k LIMIT 1")[0]["k"],
+            "project_code": graph.run("MATCH (p:Project)<-[:WORKS_ON]-() RETURN p.project_code AS k LIMIT 1")[0]["k"],
+            "person_id": graph.run("MATCH (p:Person)-[:WORKS_ON]->() RETURN p.person_id AS k LIMIT 1")[0]["k"],
+        }
+        print(f"\n[query library, scale {args.scale}, one run each, s (default limit CHENGXIN_QUERY_TIMEOUT = 5 s)]")
+        for q in library():
+            values = {k: some.get(k, p.example) for k, p in q.params.items()}
+            res = console.run_named(graph, q.name, values)
+            print(f"  {q.name:<26}{res.seconds:>8.3f}{len(res.rows):>7} rows")
+
         state = embedded.status(settings)
         if state:
             print(f"\n[memory] embedded database resident: {rss_mb(state.pid):,.0f} MB (heap limit {settings.embedded_heap})")
