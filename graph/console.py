@@ -72,12 +72,10 @@ def _driver(graph: Graph) -> neo4j.Driver:
     if graph.embedded or not s.read_user:
         return graph.driver
     with _read_driver_lock:
-        drv = getattr(graph, "_read_driver", None)
-        if drv is None:
+        if graph.read_driver is None:
             password = s.read_password.get_secret_value() if s.read_password else ""
-            drv = neo4j.GraphDatabase.driver(s.uri, auth=(s.read_user, password))
-            graph._read_driver = drv  # closed with the process; one per Graph
-        return drv
+            graph.read_driver = neo4j.GraphDatabase.driver(s.uri, auth=(s.read_user, password))
+        return graph.read_driver
 
 
 def _explain_check(graph: Graph, text: str, params: dict) -> None:

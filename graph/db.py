@@ -69,6 +69,7 @@ class Graph:
         self.database = database
         self.backend = backend  # "embedded" (ArcadeDB) or "neo4j"
         self.settings = settings
+        self.read_driver: neo4j.Driver | None = None  # the console's read-only user (graph.console), made on demand
 
     @property
     def embedded(self) -> bool:
@@ -93,6 +94,8 @@ class Graph:
         return self.run(q.text, q.bind(params), write=q.mode == "write", what=name)
 
     def close(self) -> None:
+        if self.read_driver is not None:
+            self.read_driver.close()
         self.driver.close()
 
     def __enter__(self) -> "Graph":

@@ -12,7 +12,7 @@ import ipaddress
 import json
 import time
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, url_for
 
 from cypher import get_query, library
 from graph import console, queries
@@ -47,7 +47,8 @@ def _timeout(form) -> float | None:
         raise InvalidInput(f"timeout must be a number of seconds, not {raw!r} / 超时须为秒数") from e
 
 
-def _result_payload(res: console.Result) -> dict:
+def _result_payload(res: console.Result) -> tuple[dict, dict | None]:
+    """The result for JSON and the table (storage ids dropped), and the graph to draw, if any."""
     nodes, rels = elements(res.rows)
     data = res.as_dict()
     data["rows"] = public(res.rows)
@@ -119,6 +120,18 @@ def console_access() -> str:
     return "off"
 
 
+def _gate():
+    """None when the console may be used here, else the 403 (off) or 401 (token needed) response."""
+    access = console_access()
+    if access == "off":
+        return respond("queries/console_off.html", {"error": "console is off on this server / 此服务器未开启控制台",
+                                                    "status": 403}, status=403)
+    if access == "token" and not _check_token():
+        return respond("queries/console_token.html", {"error": "access token required / 需要访问令牌",
+                                                      "status": 401}, status=401)
+    return None
+
+
 def _check_token() -> bool:
     s = current_app.extensions["chengxin"]["settings"]
     expected = s.console_token.get_secret_value()
@@ -148,15 +161,10 @@ def schema(graph) -> dict:
 @bp.route("/console", methods=["GET", "POST"])
 @bp.route("/api/console", methods=["GET", "POST"], endpoint="console_json")
 def console_page():
-    access = console_access()
-    if access == "off":
-        return respond("queries/console_off.html", {"error": "console is off on this server / 此服务器未开启控制台",
-                                                    "status": 403}, status=403)
-    token_ok = access == "open" or _check_token()
-    if not token_ok:
-        return respond("queries/console_token.html", {"error": "access token required / 需要访问令牌",
-                                                      "status": 401}, status=401)
-    if access == "token" and request.args.get("token"):
+    refused = _gate()
+    if refused is not None:
+        return refused
+    if console_access() == "token" and request.args.get("token"):
         # Keep the token out of URLs (history, shared links): set it as a cookie and drop it.
         args = {k: v for k, v in request.args.items() if k != "token"}
         resp = redirect(url_for(request.endpoint, **args))
@@ -167,7 +175,7 @@ def console_page():
     params_text = form.get("params", "").strip()
     data = {"q": text, "params": params_text, "result": None, "error": None, "timeout": form.get("timeout", ""),
             "limits": {"timeout": get_graph().settings.query_timeout, "row_cap": get_graph().settings.query_row_cap}}
-    graph_data = None
+    graph_data, status = None, 200
     if text.strip():
         try:
             try:
@@ -185,9 +193,6 @@ def console_page():
             if form.get("format") == "csv":
                 return _download(res, "console")
             data["result"], graph_data = _result_payload(res)
-            status = 200
-    else:
-        status = 200
     if not wants_json():
         data["schema"] = schema(get_graph())
     return respond("queries/console.html", data, status=status, graph=graph_data)
@@ -195,6 +200,4 @@ def console_page():
 
 @bp.get("/api/schema")
 def schema_json():
-    if console_access() == "off" or (console_access() == "token" and not _check_token()):
-        abort(403)
-    return respond("queries/console.html", schema(get_graph()))
+    return _gate() or jsonify(schema(get_graph()))
