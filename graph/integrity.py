@@ -39,3 +39,31 @@ def sanction_status(penalties: list[dict], on: dt.date) -> dict:
         "restrictive": [p["penalty_id"] for p in restrictive],
         "restricted_until": max(ends) if ends and len(ends) == len(restrictive) else None,
     }
+
+
+# --- rules the investigators' detectors and the eligibility check share -----------------------
+
+#: Measures that take away the right to bid (flag 3 and bidding eligibility).
+BID_BANS = ("暂停投标资格", "列入黑名单", "黑名单")
+#: Measures by which a firm loses its standing altogether (flag 6, phoenix firms).
+LOSS_OF_STANDING = ("列入黑名单", "黑名单", "吊销")
+
+#: The qualification categories that allow a participation role; any one, valid on the start
+#: date, suffices. Roles missing here (建设单位, 招标代理 since 2018, 造价咨询 since 2021) need none.
+ROLE_QUALIFICATIONS: dict[str, tuple[str, ...]] = {
+    "施工总承包": ("施工总承包",),
+    "专业分包": ("专业承包", "施工总承包"),
+    "劳务分包": ("施工劳务", "专业承包", "施工总承包"),
+    "监理": ("工程监理",),
+    "设计": ("工程设计",),
+    "勘察": ("工程勘察",),
+}
+
+
+def bans_bidding(measure: str | None) -> bool:
+    return bool(measure) and any(word in measure for word in BID_BANS)
+
+
+def qualification_valid(q: dict, on: dt.date) -> bool:
+    issued, expires = q.get("issued"), q.get("expires")
+    return (issued is None or issued <= on) and (expires is None or expires >= on)

@@ -43,6 +43,8 @@ class RelSpec(BaseModel):
     target: list[str]
     zh: str
     en: str
+    say_zh: str = "{a} {b}"  # a step of a path as a sentence; {a}, {b} and relationship properties
+    say_en: str = "{a} {b}"
 
 
 class Model(BaseModel):

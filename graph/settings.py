@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -80,6 +81,37 @@ class Settings(BaseSettings):
         None, description="Neo4j: a read-only user for the console's connection (one more guard)."
     )
     read_password: SecretStr | None = Field(None, description="Password of `read_user`. Never logged.")
+
+    flag_min_together: int = Field(
+        3, ge=2, description="Red flag `bid_rotation`: least tenders two firms bid on together, each winning one.")
+    flag_cache_seconds: float = Field(
+        300.0, ge=0, description="How long one run of every red-flag detector is reused by the risk ranking "
+        "and enterprise pages (the /flags pages always run afresh).")
+    path_max_hops: int = Field(6, ge=1, le=10, description="Relationship finder: most hops between two entities.")
+    path_hub_degree: int = Field(
+        150, ge=2, description="Relationship finder: a node with more relationships than this is a hub and is "
+        "not passed through unless asked (authorities always count as hubs).")
+    path_limit: int = Field(5, ge=1, le=50, description="Relationship finder: most paths shown.")
+    eligibility_rule: Literal["any", "restrictive"] = Field(
+        "any", description="Bidding eligibility: `any` bad-behaviour record in force blocks bidding (as provincial "
+        "platforms do); `restrictive` only measures that ban bidding or work do, the rest block award ratings.")
+    risk_measure_points: dict[str, float] = Field(
+        {"列入黑名单": 40, "吊销": 40, "暂停投标资格": 25, "停业整顿": 25, "降低资质等级": 20,
+         "暂扣安全生产许可证": 15, "暂停执业": 15, "罚款": 8, "通报批评": 5, "*": 5},
+        description="Risk score: points of a penalty by measure (first word found in the measure wins; `*` is "
+        "any other measure). JSON object; replaces the default.")
+    risk_authority_factor: dict[str, float] = Field(
+        {"national": 1.5, "provincial": 1.2, "local": 1.0},
+        description="Risk score: penalty points multiplied by the issuing authority's level. JSON object.")
+    risk_half_life_years: float = Field(
+        2.0, gt=0, description="Risk score: a penalty or award counts half after this many years (full while in force).")
+    risk_flag_points: dict[str, float] = Field(
+        {"cert_lending": 10, "pm_conflict": 8, "sanctioned_bidding": 20, "bid_ring": 12, "bid_rotation": 10,
+         "subcontract_chain": 10, "unqualified_subcontractor": 8, "phoenix": 20, "unqualified_participation": 10},
+        description="Risk score: points per red-flag hit implicating the firm, by kind. JSON object.")
+    risk_award_points: dict[str, float] = Field(
+        {"国家级": -10, "省级": -5, "市级": -2, "*": -1},
+        description="Risk score: points (negative) per award by level. JSON object.")
 
     @field_validator("uri")
     @classmethod

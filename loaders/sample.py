@@ -76,6 +76,10 @@ class Writer:
             f.close()
 
 
+def _years_later(d: dt.date, years: int) -> dt.date:
+    return d.replace(year=d.year + years) if not (d.month == 2 and d.day == 29) else dt.date(d.year + years, 2, 28)
+
+
 def _fmt(v):
     if v is None:
         return ""
@@ -212,9 +216,15 @@ class Generator:
                 certs.append(("B", "工程勘察", "岩土工程", self.rng.choice(["甲级", "乙级"])))
             for letter, category, spec, grade in certs:
                 national = grade in ("特级", "综合") or (grade in ("一级", "甲级") and self.rng.random() < 0.5)
-                issued = self.date_between(dt.date(2017, 1, 1), dt.date(2023, 12, 31))
-                expires = issued.replace(year=issued.year + 5) if not (issued.month == 2 and issued.day == 29) else dt.date(issued.year + 5, 2, 28)
-                w.row("qualifications", cert_no=f"{letter}{self.rng.randrange(1, 4)}{firm.region[0][:2]}{self._next():06d}",
+                renewed = self.date_between(dt.date(2017, 1, 1), dt.date(2023, 12, 31))
+                cert_no = f"{letter}{self.rng.randrange(1, 4)}{firm.region[0][:2]}{self._next():06d}"
+                # First issued eight years before the last renewal, valid five years after it; three
+                # firms in four renew again before expiry (decided by serial, so no random draw moves).
+                issued = _years_later(renewed, -8)
+                expires = _years_later(renewed, 5)
+                if expires < self.as_of and self.serial % 4:
+                    expires = _years_later(expires, 5)
+                w.row("qualifications", cert_no=cert_no,
                       uscc=firm.uscc, category=category, specialty=spec, grade=grade,
                       authority="中华人民共和国住房和城乡建设部" if national else auth_prov, issued=issued,
                       expires=expires, status="有效" if expires >= self.as_of else "已过期", source=SOURCE)

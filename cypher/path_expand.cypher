@@ -1,0 +1,13 @@
+// purpose: 关系查找：展开一层邻居（跳过枢纽节点）/ Relationship finder: one step out from a set of entities, hubs left out
+// mode: read
+// label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
+// param keys: list -- 出发实体主键 / keys of the entities to expand
+// param types: list -- 允许的关系类型 / relationship types to follow
+// param hub: integer = 150 -- 枢纽度数 / hub degree
+// param with_hubs: boolean = false -- 经过枢纽 / pass through hubs
+// returns: key, type, outgoing, other, degree, props
+UNWIND $keys AS key
+MATCH (n:{{kind}} {{{kind.key}}: key})-[r]-(m)
+WHERE type(r) IN $types AND ($with_hubs OR NOT m:Authority)
+RETURN key, type(r) AS type, startNode(r) = n AS outgoing, labels(m)[0] AS label, properties(m) AS other,
+       size([(m)--(x) | 1]) AS degree, properties(r) AS props

@@ -1,0 +1,128 @@
+"""An explainable risk score per enterprise, 0–100: every point comes from a listed fact.
+
+    score = clamp(Σ penalty points + Σ red-flag points + Σ award points, 0, 100)
+
+- a penalty scores ``risk_measure_points[measure] × risk_authority_factor[level] × recency``;
+- a red-flag hit implicating the firm scores ``risk_flag_points[kind]``;
+- an award scores ``risk_award_points[level] × recency`` (negative);
+- recency is 1 while a penalty is in force, else ``0.5 ** (years since it ended, or since the
+  award, / risk_half_life_years)``.
+
+The weights are settings (``CHENGXIN_RISK_*``), documented in the README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .db import Graph
+from .errors import NotFound
+from .flags import DETECTORS, detect_all
+from .integrity import in_force
+
+MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+def authority_level(name: str | None) -> str:
+    """national (部委), provincial (省厅, 直辖市委员会) or local; a name-based rule."""
+    name = name or ""
+    if "部" in name and ("中华人民共和国" in name or name.endswith("部") or "国家" in name):
+        return "national"
+    if "厅" in name or "自治区" in name or (name.startswith(MUNICIPALITIES) and "委员会" in name):
+        return "provincial"
+    return "local"
+
+
+def _measure_points(measure: str | None, table: dict[str, float]) -> tuple[float, str]:
+    for word, points in table.items():
+        if word != "*" and measure and word in measure:
+            return points, word
+    return table.get("*", 0.0), "*"
+
+
+def _recency(since: dt.date | None, today: dt.date, half_life: float) -> float:
+    if since is None or since >= today:
+        return 1.0
+    return 0.5 ** (((today - since).days / 365.25) / half_life)
+
+
+def contributions(facts: list[dict], hits: list[dict], settings, today: dt.date) -> list[dict]:
+    """The scored facts of one firm: each with its points and the reason in both languages."""
+    out = []
+    for f in facts:
+        if f["fact"] == "penalty":
+            base, word = _measure_points(f["what"], settings.risk_measure_points)
+            level = authority_level(f["authority"])
+            factor = settings.risk_authority_factor.get(level, 1.0)
+            current = in_force({"decision_date": f["date"], "valid_until": f["until"], "measure": f["what"]}, today)
+            recency = 1.0 if current else _recency(f["until"] or f["date"], today, settings.risk_half_life_years)
+            points = base * factor * recency
+            out.append({"kind": "penalty", "route": "penalty", "key": f["id"], "points": round(points, 1),
+                        "zh": f"处罚 {f['id']}（{f['what'] or '—'}）：{base:g} 分 × 机关级别 {factor:g}"
+                              f"（{level}）× 时效 {recency:.2f}{'（有效期内）' if current else ''}",
+                        "en": f"penalty {f['id']} ({f['what'] or '—'}): {base:g} × authority level {factor:g} "
+                              f"({level}) × recency {recency:.2f}{' (in force)' if current else ''}"})
+        else:
+            base, _ = _measure_points(f["level"], settings.risk_award_points)
+            recency = _recency(f["date"], today, settings.risk_half_life_years)
+            out.append({"kind": "award", "route": "award", "key": f["id"], "points": round(base * recency, 1),
+                        "zh": f"奖项 {f['what']}（{f['level'] or '—'}）：{base:g} 分 × 时效 {recency:.2f}",
+                        "en": f"award {f['what']} ({f['level'] or '—'}): {base:g} × recency {recency:.2f}"})
+    for h in hits:
+        d = DETECTORS[h["kind"]]
+        points = settings.risk_flag_points.get(h["kind"], 0.0)
+        out.append({"kind": "flag", "route": "flags", "key": h["kind"], "hit": h["key"], "points": round(points, 1),
+                    "zh": f"风险信号「{d.zh}」：{h['title']['zh']}：{points:g} 分",
+                    "en": f"red flag '{d.en}': {h['title']['en']}: {points:g}"})
+    out.sort(key=lambda c: -abs(c["points"]))
+    return out
+
+
+def _score(parts: list[dict]) -> int:
+    return int(round(min(100.0, max(0.0, sum(c["points"] for c in parts)))))
+
+
+def firm_score(graph: Graph, uscc: str, today: dt.date | None = None) -> dict:
+    today = today or dt.date.today()
+    brief = graph.query("enterprise_brief", usccs=[uscc])
+    if not brief:
+        raise NotFound(f"没有找到企业 {uscc} / enterprise {uscc} not found")
+    facts = graph.query("risk_facts_firm", uscc=uscc)
+    hits = [h for hs in detect_all(graph).values() for h in hs if uscc in h["firms"]]
+    parts = contributions(facts, hits, graph.settings, today)
+    return {**brief[0], "score": _score(parts), "raw": round(sum(c["points"] for c in parts), 1),
+            "contributions": parts, "today": today}
+
+
+def ranking(graph: Graph, region: str | None = None, type_: str | None = None, limit: int = 100,
+            today: dt.date | None = None) -> dict:
+    """Every firm with a score above zero, highest first, optionally within a region-code prefix and a type."""
+    today = today or dt.date.today()
+    facts: dict[str, list[dict]] = {}
+    for f in graph.query("risk_facts"):
+        facts.setdefault(f["uscc"], []).append(f)
+    hits: dict[str, list[dict]] = {}
+    for hs in detect_all(graph).values():
+        for h in hs:
+            for u in h["firms"]:
+                hits.setdefault(u, []).append(h)
+    usccs = sorted(set(facts) | set(hits))
+    briefs = {b["uscc"]: b for b in graph.query("enterprise_brief", usccs=usccs)}
+    rows = []
+    for u in usccs:
+        b = briefs.get(u) or {"uscc": u, "name": None, "type": None, "region_code": None}
+        if region and not (b.get("region_code") or "").startswith(region):
+            continue
+        if type_ and b.get("type") != type_:
+            continue
+        parts = contributions(facts.get(u, []), hits.get(u, []), graph.settings, today)
+        score = _score(parts)
+        if score <= 0:
+            continue
+        rows.append({**b, "score": score, "raw": round(sum(c["points"] for c in parts), 1),
+                     "penalties": sum(1 for c in parts if c["kind"] == "penalty"),
+                     "flags": sum(1 for c in parts if c["kind"] == "flag"),
+                     "awards": sum(1 for c in parts if c["kind"] == "award")})
+    rows.sort(key=lambda r: (-r["score"], -r["raw"], r["uscc"]))
+    return {"today": today, "region": region, "type": type_, "total": len(rows), "rows": rows[:limit],
+            "limit": limit}

@@ -1,0 +1,323 @@
+"""``chengxin sample OUT --plant``: known cases of every red flag, each beside a clean look-alike.
+
+The planted rows are appended to the CSV folder (or written alone into an empty one) and a
+manifest, ``planted.json``, names for every detector the hits it must report (``planted``) and
+the look-alikes it must not (``controls``), by the detector's hit key. It also names the
+connection the path finder must find and the eligibility answers on the days around a ban.
+Everything planted is its own island (ids ``PLANT…``), so a detector's result on the planted
+entities does not depend on the background sample.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+from .ids import uscc_check_char
+from .sample import COLUMNS
+
+SOURCE = "chengxin 植入案例 (planted cases)"
+REGION = "320500"
+D = dt.date.fromisoformat
+
+
+def firm_id(n: int) -> str:
+    first = f"91{REGION}PLANT{n:04d}"
+    return first + uscc_check_char(first)
+
+
+class Planter:
+    def __init__(self):
+        self.rows: dict[str, list[dict]] = {t: [] for t in COLUMNS}
+        self.manifest: dict = {"flags": {}, "path": [], "eligibility": []}
+        self.n = 0
+
+    def add(self, table: str, **values) -> None:
+        values.setdefault("source", SOURCE)
+        self.rows[table].append(values)
+
+    def expect(self, kind: str, key: str, control: bool = False) -> None:
+        entry = self.manifest["flags"].setdefault(kind, {"planted": [], "controls": []})
+        entry["controls" if control else "planted"].append(key)
+
+    # --- entities ----------------------------------------------------------------------
+    def firm(self, name: str, kind: str = "施工", qualified: bool = True, rep: str | None = None,
+             phone: str | None = None, address: str | None = None) -> str:
+        self.n += 1
+        uscc = firm_id(self.n)
+        rep = rep or self.person(f"法人{self.n}")
+        self.add("enterprises", uscc=uscc, name=f"苏州{name}有限公司", type=kind, legal_rep_id=rep,
+                 legal_rep_name=None, region_code=REGION, address=address or f"苏州市植入路{self.n}号",
+                 phone=phone or f"0512-6{self.n:07d}", registered_capital=5000, established="2010-05-01")
+        if qualified:
+            self.qualification(uscc, {"施工": "施工总承包", "监理": "工程监理"}.get(kind, "施工总承包"),
+                               "2015-01-01", "2030-12-31")
+        return uscc
+
+    def person(self, name: str) -> str:
+        pid = f"PLANT-P{len(self.rows['persons']) + 1:03d}"
+        self.add("persons", person_id=pid, name=f"植{name}", gender="男")
+        return pid
+
+    def qualification(self, uscc: str, category: str, issued: str, expires: str) -> None:
+        self.add("qualifications", cert_no=f"PLANT-Q{len(self.rows['qualifications']) + 1:03d}", uscc=uscc,
+                 category=category, specialty="建筑工程", grade="二级", authority="江苏省住房和城乡建设厅",
+                 issued=issued, expires=expires)
+
+    def project(self, n: int, start: str, end: str, owner: str | None = None) -> str:
+        code = f"{start[:4]}-{REGION}-48-01-99{n:04d}"
+        self.add("projects", project_code=code, name=f"苏州植入第{n}号工程", region_code=REGION, category="房屋建筑",
+                 start_date=start, completion_date=end, owner_uscc=owner, total_investment=8000)
+        return code
+
+    def takes_part(self, code: str, uscc: str, role: str, start: str, end: str) -> None:
+        self.add("participations", project_code=code, uscc=uscc, role=role, start=start, end=end)
+
+    def registered(self, pid: str, uscc: str, start: str, end: str, reg_type: str = "一级注册建造师") -> None:
+        self.add("registrations", person_id=pid, uscc=uscc, reg_type=reg_type, specialty="建筑工程",
+                 valid_from=start, valid_until=end)
+
+    def works(self, pid: str, code: str, uscc: str, start: str, end: str, role: str = "项目经理") -> None:
+        self.add("project_staff", project_code=code, person_id=pid, role=role, uscc=uscc, start=start, end=end)
+
+    def tender(self, n: int, code: str, open_date: str, bidders: list[str], winner: str) -> str:
+        tno = f"PLANT-T{n:03d}"
+        self.add("tenders", tender_no=tno, project_code=code, section="施工总承包标段", method="公开招标",
+                 open_date=open_date, winner_uscc=winner)
+        for rank, uscc in enumerate(sorted(bidders, key=lambda u: u != winner), start=1):
+            self.add("bids", tender_no=tno, uscc=uscc, rank=rank, outcome="中标" if uscc == winner else "未中标")
+        return tno
+
+    def penalty(self, n: int, uscc: str, measure: str, start: str, end: str | None) -> str:
+        pid = f"苏植罚字〔{start[:4]}〕{n}号"
+        self.add("penalties", penalty_id=pid, subject_type="enterprise", subject_id=uscc, measure=measure,
+                 authority="苏州市住房和城乡建设局", decision_date=start, valid_until=end,
+                 description="植入案例 planted case")
+        return pid
+
+    # --- the cases ----------------------------------------------------------------------
+    def cert_lending(self) -> None:
+        a, b, c = self.firm("植甲建设"), self.firm("植乙建设"), self.firm("植丙建设")
+        x = self.project(1, "2023-03-01", "2024-06-30")
+        self.takes_part(x, b, "施工总承包", "2023-03-01", "2024-06-30")
+        # Registered at A, acting as project manager for B.
+        p1 = self.person("挂证甲")
+        self.registered(p1, a, "2022-01-01", "2026-12-31")
+        self.works(p1, x, b, "2023-03-01", "2024-06-30")
+        self.expect("cert_lending", p1)
+        # Registered at A and C at once.
+        p2 = self.person("挂证乙")
+        self.registered(p2, a, "2021-01-01", "2025-12-31")
+        self.registered(p2, c, "2023-06-01", "2027-05-31")
+        self.expect("cert_lending", p2)
+        # Look-alikes: moved from A to B before acting for B; two registrations one after the other.
+        p3 = self.person("转注册")
+        self.registered(p3, a, "2019-01-01", "2021-12-31")
+        self.registered(p3, b, "2022-01-01", "2026-12-31")
+        y = self.project(2, "2023-05-01", "2024-04-30")
+        self.takes_part(y, b, "施工总承包", "2023-05-01", "2024-04-30")
+        self.works(p3, y, b, "2023-05-01", "2024-04-30")
+        self.expect("cert_lending", p3, control=True)
+        p4 = self.person("先后注册")
+        self.registered(p4, a, "2018-01-01", "2020-12-31")
+        self.registered(p4, c, "2021-01-01", "2024-12-31")
+        self.expect("cert_lending", p4, control=True)
+        # The path finder: from A to B through the lent certificate.
+        self.manifest["path"].append({"from": f"enterprise:{a}", "to": f"project:{x}", "through": [f"person:{p1}"]})
+        self.manifest["path"].append({"from": f"enterprise:{a}", "to": f"enterprise:{b}", "through": [f"person:{p3}"]})
+
+    def pm_conflict(self) -> None:
+        f = self.firm("植丁建设")
+        p5, p6, p7 = self.person("双项目经理"), self.person("接续项目经理"), self.person("兼技术负责人")
+        codes = [self.project(n, s, e) for n, s, e in ((3, "2023-01-01", "2024-12-31"), (4, "2024-03-01", "2025-06-30"),
+                                                       (5, "2021-01-01", "2022-06-30"), (6, "2022-07-01", "2023-12-31"))]
+        for code, (s, e) in zip(codes, (("2023-01-01", "2024-12-31"), ("2024-03-01", "2025-06-30"),
+                                        ("2021-01-01", "2022-06-30"), ("2022-07-01", "2023-12-31"))):
+            self.takes_part(code, f, "施工总承包", s, e)
+        for pid in (p5, p6, p7):
+            self.registered(pid, f, "2018-01-01", "2027-12-31")
+        self.works(p5, codes[0], f, "2023-01-01", "2024-12-31")
+        self.works(p5, codes[1], f, "2024-03-01", "2025-06-30")
+        self.expect("pm_conflict", p5)
+        self.works(p6, codes[2], f, "2021-01-01", "2022-06-30")
+        self.works(p6, codes[3], f, "2022-07-01", "2023-12-31")
+        self.expect("pm_conflict", p6, control=True)
+        self.works(p7, codes[0], f, "2023-01-01", "2024-12-31", role="技术负责人")
+        self.works(p7, codes[2], f, "2021-01-01", "2022-06-30")
+        self.works(p7, codes[1], f, "2024-03-01", "2025-06-30", role="技术负责人")
+        self.expect("pm_conflict", p7, control=True)
+
+    def sanctioned_bidding(self) -> None:
+        s, s2, s3, s4, other = (self.firm(n) for n in ("停标甲建设", "停标乙建设", "罚款丙建设", "黑名单丁建设", "植陪标建设"))
+        code = self.project(7, "2024-01-01", "2026-12-31")
+        self.penalty(1, s, "暂停投标资格", "2025-01-01", "2025-12-31")
+        t1 = self.tender(1, code, "2025-06-01", [s, other], other)
+        self.expect("sanctioned_bidding", f"{s}|{t1}")
+        self.penalty(2, s2, "暂停投标资格", "2024-01-01", "2024-06-30")
+        t2 = self.tender(2, code, "2024-09-01", [s2, other], other)
+        self.expect("sanctioned_bidding", f"{s2}|{t2}", control=True)
+        self.penalty(3, s3, "罚款", "2025-01-01", "2026-12-31")
+        t3 = self.tender(3, code, "2025-07-01", [s3, other], s3)
+        self.expect("sanctioned_bidding", f"{s3}|{t3}", control=True)
+        self.penalty(4, s4, "列入黑名单", "2025-02-01", None)
+        t4 = self.tender(4, code, "2025-08-01", [s4, other], s4)
+        self.expect("sanctioned_bidding", f"{s4}|{t4}")
+        # Eligibility on the days around S's ban.
+        for day, eligible in (("2024-12-31", True), ("2025-01-01", False), ("2025-06-01", False),
+                              ("2025-12-31", False), ("2026-01-01", True)):
+            self.manifest["eligibility"].append({"uscc": s, "date": day, "eligible": eligible})
+
+    def bid_rings(self) -> None:
+        code = self.project(8, "2024-01-01", "2026-06-30")
+        rep = self.person("共同法人")
+        f1, f2 = self.firm("围标甲建设", rep=rep), self.firm("围标乙建设", rep=rep)
+        f3, f8, f9 = self.firm("陪标丙建设"), self.firm("独立戊建设"), self.firm("独立己建设")
+        r1 = self.tender(11, code, "2024-03-01", [f1, f2, f3], f1)
+        self.expect("bid_ring", r1)
+        holder = self.person("共同股东")
+        f4, f5 = self.firm("持股甲建设"), self.firm("持股乙建设")
+        for u in (f4, f5):
+            self.add("shareholdings", holder_type="person", holder_id=holder, uscc=u, share_pct=60)
+        r2 = self.tender(12, code, "2024-04-01", [f4, f5, f9], f5)
+        self.expect("bid_ring", r2)
+        f6 = self.firm("同址甲建设", address="苏州市植入路888号", phone="0512-69990001")
+        f7 = self.firm("同址乙建设", address="苏州市植入路888号", phone="0512-69990002")
+        r3 = self.tender(13, code, "2024-05-01", [f6, f7], f7)
+        self.expect("bid_ring", r3)
+        staff = self.person("两处注册")
+        f10, f11 = self.firm("共用人员甲建设"), self.firm("共用人员乙建设")
+        self.registered(staff, f10, "2020-01-01", "2025-12-31", reg_type="二级注册建造师")
+        self.registered(staff, f11, "2023-01-01", "2027-12-31", reg_type="二级注册建造师")
+        r6 = self.tender(16, code, "2024-06-01", [f10, f11, f8], f8)
+        self.expect("bid_ring", r6)
+        self.expect("cert_lending", staff)  # registered at both firms at once
+        # Look-alikes: independent bidders; the two firms that share a representative, bidding apart.
+        r4 = self.tender(14, code, "2024-07-01", [f8, f9], f9)
+        r5 = self.tender(15, code, "2024-08-01", [f1, f8], f8)
+        r7 = self.tender(17, code, "2024-09-01", [f2, f9], f2)
+        for r in (r4, r5, r7):
+            self.expect("bid_ring", r, control=True)
+
+    def bid_rotation(self) -> None:
+        code = self.project(9, "2022-01-01", "2026-06-30")
+        g = [self.firm(f"轮流{c}建设") for c in "甲乙丙"]
+        h = [self.firm(f"常胜{c}建设") for c in "甲乙丙"]
+        k = [self.firm(f"偶遇{c}建设") for c in "甲乙"]
+        n = 20
+        for i, winner in enumerate((g[0], g[1], g[2], g[0])):
+            self.tender(n + i, code, f"2022-0{i + 2}-01", g, winner)
+        for i in range(4):
+            self.tender(n + 4 + i, code, f"2023-0{i + 2}-01", h, h[0])
+        for i, winner in enumerate(k):
+            self.tender(n + 8 + i, code, f"2024-0{i + 2}-01", k, winner)
+        self.expect("bid_rotation", "|".join(sorted(g)))
+        self.expect("bid_rotation", "|".join(sorted(h)), control=True)
+        self.expect("bid_rotation", "|".join(sorted(k)), control=True)
+
+    def subcontracting(self) -> None:
+        a, b, c = self.firm("总包甲建设"), self.firm("转包乙建设"), self.firm("末端丙建设")
+        q1, q2, q3 = (self.project(n, "2024-03-01", "2025-12-31") for n in (10, 11, 12))
+        for code in (q1, q2, q3):
+            self.takes_part(code, a, "施工总承包", "2024-03-01", "2025-12-31")
+        for frm, to, code in ((a, b, q1), (b, c, q1), (a, b, q2), (b, c, q3)):
+            self.add("subcontracts", project_code=code, from_uscc=frm, to_uscc=to, scope="机电安装工程", amount=300)
+            self.takes_part(code, to, "专业分包", "2024-03-01", "2025-12-31")
+        self.expect("subcontract_chain", q1)
+        self.expect("subcontract_chain", q2, control=True)
+        self.expect("subcontract_chain", q3, control=True)
+        # Subcontractors: a supervision firm, one whose qualification expired, one that is valid.
+        q4 = self.project(13, "2024-03-01", "2025-12-31")
+        self.takes_part(q4, a, "施工总承包", "2024-03-01", "2025-12-31")
+        d1 = self.firm("无资质甲工程", kind="监理")
+        d2 = self.firm("过期乙工程", qualified=False)
+        self.qualification(d2, "专业承包", "2018-01-01", "2023-12-31")
+        e = self.firm("合规丙工程", qualified=False)
+        self.qualification(e, "专业承包", "2020-01-01", "2028-12-31")
+        for to in (d1, d2, e):
+            self.add("subcontracts", project_code=q4, from_uscc=a, to_uscc=to, scope="幕墙工程", amount=200)
+            self.takes_part(q4, to, "专业分包", "2024-03-01", "2025-12-31")
+        self.expect("unqualified_subcontractor", f"{q4}|{d1}")
+        self.expect("unqualified_subcontractor", f"{q4}|{d2}")
+        self.expect("unqualified_subcontractor", f"{q4}|{e}", control=True)
+        for frm, to, code in ((a, b, q1), (b, c, q1)):
+            self.expect("unqualified_subcontractor", f"{code}|{to}", control=True)
+        for u in (d1, d2):
+            self.expect("unqualified_participation", f"{q4}|{u}|专业分包")
+        self.expect("unqualified_participation", f"{q4}|{e}|专业分包", control=True)
+
+    def phoenix(self) -> None:
+        code = self.project(14, "2022-01-01", "2026-06-30")
+        other = self.firm("凤凰陪标建设")
+        rep = self.person("凤凰法人")
+        x1 = self.firm("黑名单旧建设", rep=rep)
+        x2 = self.firm("新生甲建设", rep=rep)
+        self.penalty(11, x1, "列入黑名单", "2024-01-10", "2027-01-09")
+        self.tender(41, code, "2024-08-01", [x2, other], x2)
+        self.expect("phoenix", f"{x1}|{x2}")
+        staff = self.person("凤凰建造师")
+        x3, x4 = self.firm("吊销旧建设"), self.firm("新生乙建设")
+        self.penalty(12, x3, "吊销资质", "2023-05-01", None)
+        self.registered(staff, x3, "2020-01-01", "2023-04-30")
+        self.registered(staff, x4, "2023-06-01", "2028-05-31")
+        self.tender(42, code, "2024-02-01", [x4, other], x4)
+        self.expect("phoenix", f"{x3}|{x4}")
+        # Look-alikes: a fine only; a blacklisting after the other firm's only win.
+        rep2, rep3 = self.person("罚款法人"), self.person("先胜后黑法人")
+        y1, y2 = self.firm("罚款旧建设", rep=rep2), self.firm("罚款新建设", rep=rep2)
+        self.penalty(13, y1, "罚款", "2023-01-01", "2025-01-01")
+        self.tender(43, code, "2023-06-01", [y2, other], y2)
+        self.expect("phoenix", f"{y1}|{y2}", control=True)
+        x5, x6 = self.firm("后黑旧建设", rep=rep3), self.firm("先胜新建设", rep=rep3)
+        self.penalty(14, x5, "列入黑名单", "2025-03-01", None)
+        self.tender(44, code, "2022-09-01", [x6, other], x6)
+        self.expect("phoenix", f"{x5}|{x6}", control=True)
+
+    def unqualified_participation(self) -> None:
+        u1 = self.firm("过期总包建设", qualified=False)
+        self.qualification(u1, "施工总承包", "2015-01-01", "2024-12-31")
+        u2 = self.firm("有效总包建设", qualified=False)
+        self.qualification(u2, "施工总承包", "2015-01-01", "2027-12-31")
+        u3 = self.firm("代理招标咨询", kind="招标代理", qualified=False)
+        u4 = self.firm("监理冒充建设", kind="监理")
+        v1, v2 = self.project(15, "2025-05-01", "2026-12-31"), self.project(16, "2025-05-01", "2026-12-31")
+        self.takes_part(v1, u1, "施工总承包", "2025-05-01", "2026-12-31")
+        self.takes_part(v2, u2, "施工总承包", "2025-05-01", "2026-12-31")
+        self.takes_part(v1, u3, "招标代理", "2025-01-01", "2025-04-30")
+        self.takes_part(v2, u4, "施工总承包", "2025-05-01", "2026-12-31")
+        self.expect("unqualified_participation", f"{v1}|{u1}|施工总承包")
+        self.expect("unqualified_participation", f"{v2}|{u4}|施工总承包")
+        self.expect("unqualified_participation", f"{v2}|{u2}|施工总承包", control=True)
+        self.expect("unqualified_participation", f"{v1}|{u3}|招标代理", control=True)
+
+    def run(self) -> None:
+        self.cert_lending()
+        self.pm_conflict()
+        self.sanctioned_bidding()
+        self.bid_rings()
+        self.bid_rotation()
+        self.subcontracting()
+        self.phoenix()
+        self.unqualified_participation()
+
+
+def plant(out: Path) -> dict:
+    """Append the planted cases to the CSV folder ``out`` and write ``out/planted.json``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    p = Planter()
+    p.run()
+    for table, rows in p.rows.items():
+        if not rows:
+            continue
+        path = out / f"{table}.csv"
+        exists = path.exists() and path.stat().st_size > 0
+        with open(path, "a", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=COLUMNS[table], lineterminator="\n")
+            if not exists:
+                w.writeheader()
+            w.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+    p.manifest["counts"] = {t: len(rows) for t, rows in p.rows.items() if rows}
+    (out / "planted.json").write_text(json.dumps(p.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return p.manifest
