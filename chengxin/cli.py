@@ -144,14 +144,20 @@ def load(folder: Path, report_path: Path | None, source: str | None) -> None:
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1), help="~300 firms per step.")
 @click.option("--seed", default=7, show_default=True, type=int)
-def sample(out_dir: Path, scale: int, seed: int) -> None:
+@click.option("--plant", is_flag=True, help="Also plant known cases of every red flag beside clean look-alikes "
+              "(listed in OUT_DIR/planted.json).")
+def sample(out_dir: Path, scale: int, seed: int, plant: bool) -> None:
     """Write a realistic synthetic dataset in the CSV-folder format."""
+    from loaders.plant import plant as plant_cases
     from loaders.sample import generate
 
     counts = generate(out_dir, scale=scale, seed=seed)
+    if plant:
+        for table, n in plant_cases(out_dir)["counts"].items():
+            counts[table] += n
     for table, n in counts.items():
         click.echo(f"{table:<16}{n:>10}")
-    click.echo(f"written to {out_dir}")
+    click.echo(f"written to {out_dir}" + (f" (planted cases: {out_dir / 'planted.json'})" if plant else ""))
 
 
 @main.command()
@@ -217,6 +223,110 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, time
         click.echo(notice, err=True)
 
 
+# --- investigators ----------------------------------------------------------------------------
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@main.command()
+@click.option("--kind", "kinds", multiple=True, help="One detector (repeat for more); default all. See --list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the detectors.")
+def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
+    """Red flags: every hit of each detector with its evidence."""
+    from graph import flags as red
+
+    if list_:
+        for d in red.DETECTORS.values():
+            click.echo(f"{d.kind:<28} {d.number}  {d.zh} / {d.en}")
+        return
+    for k in kinds:
+        red.detector(k)
+    with _connect() as graph:
+        found = {k: red.detect(graph, k) for k in (kinds or red.DETECTORS)}
+    if fmt == "json":
+        _echo_json(found)
+        return
+    for kind, hits in found.items():
+        d = red.DETECTORS[kind]
+        click.echo(f"\n== {d.zh} / {d.en} ({kind}): {len(hits)}")
+        for h in hits:
+            click.echo(f"- {h['title']['zh']}  [{h['key']}]")
+            for f in h["facts"]:
+                click.echo(f"    {f['zh']}")
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-hops", type=int, help="Most hops (default CHENGXIN_PATH_MAX_HOPS, 6).")
+@click.option("--type", "types", multiple=True, help="Relationship type to follow (repeat); default all.")
+@click.option("--with-hubs", is_flag=True, help="Also pass through hubs (authorities, very connected nodes).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def path(source: str, target: str, max_hops: int | None, types: tuple[str, ...], with_hubs: bool, fmt: str) -> None:
+    """Shortest connections between two entities, written KIND:ID (enterprise:91…, person:…)."""
+    from graph import paths
+
+    with _connect() as graph:
+        found = paths.find(graph, source, target, max_hops=max_hops, types=list(types) or None, with_hubs=with_hubs)
+    if fmt == "json":
+        _echo_json(found)
+        return
+    if not found["paths"]:
+        click.echo(f"no connection within {found['max_hops']} hops / 在 {found['max_hops']} 步内没有找到关联")
+    for i, p in enumerate(found["paths"], 1):
+        click.echo(f"{i}. ({p['length']} 步 / hops) {p['zh']}\n   {p['en']}")
+    if found["notice"]:
+        click.echo(found["notice"], err=True)
+
+
+@main.command()
+@click.argument("uscc")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="The day to check (default today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def eligibility(uscc: str, on, fmt: str) -> None:
+    """Whether a firm may bid on a date, with every reason."""
+    from graph import eligibility as elig
+
+    with _connect() as graph:
+        found = elig.check(graph, uscc, on.date() if on else None)
+    if fmt == "json":
+        _echo_json(found)
+        return
+    verdict = "可以投标 / eligible" if found["eligible"] else "不得投标 / not eligible"
+    click.echo(f"{found['name']} ({found['uscc']}) {found['date']}: {verdict}")
+    for r in found["reasons"]:
+        click.echo(f"- {r['zh']}\n  {r['en']}")
+    if found["eligible_again"]:
+        click.echo(f"eligible again on / 恢复投标资格: {found['eligible_again']}")
+
+
+@main.command()
+@click.option("--region", help="Region-code prefix, e.g. 32 or 3205.")
+@click.option("--type", "type_", help="Enterprise type, e.g. 施工.")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1))
+@click.option("--uscc", help="One firm's score with every contribution.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fmt: str) -> None:
+    """The risk ranking, or one firm's score explained."""
+    from graph import risk as scoring
+
+    with _connect() as graph:
+        found = scoring.firm_score(graph, uscc) if uscc else scoring.ranking(graph, region, type_, limit)
+    if fmt == "json":
+        _echo_json(found)
+    elif uscc:
+        click.echo(f"{found['name']} ({found['uscc']}): {found['score']}/100")
+        for c in found["contributions"]:
+            click.echo(f"{c['points']:>8.1f}  {c['zh']}")
+    else:
+        for r in found["rows"]:
+            click.echo(f"{r['score']:>4}  {r['uscc']}  {r['name']}  ({r['type'] or '—'}, {r['region_code'] or '—'})")
+        click.echo(f"{found['total']} firms scored above zero")
+
+
 # --- web -------------------------------------------------------------------------------------
 
 
@@ -252,8 +362,14 @@ def demo(host: str | None, port: int | None) -> None:
 
     graph = _connect()
     if queries.node_count(graph) == 0:
+        from loaders.plant import plant
+
         click.echo(f"empty graph: loading the bundled sample from {sample_dir()}")
         print_report(load_folder(graph, sample_dir(), source=None))
+        planted = graph.settings.home_path / "planted"
+        plant(planted)
+        click.echo(f"and the planted red-flag cases ({planted / 'planted.json'})")
+        print_report(load_folder(graph, planted, source=None))
     _serve(host, port, graph=graph)
 
 

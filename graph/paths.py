@@ -161,7 +161,7 @@ def _describe(path, info, model) -> dict:
         values = _Fmt({k: v for k, v in step["props"].items() if isinstance(v, (str, int, float))})
         values.update(a="\x00a\x00", b="\x00b\x00")
         item = {"type": step["type"], "forward": forward, "from": nodes[start]["key"], "to": nodes[end]["key"],
-                "props": step["props"]}
+                "start": start, "end": end, "props": step["props"]}
         for lang, template in (("zh", rel.say_zh), ("en", rel.say_en)):
             filled = template.format_map(values).replace("（）", "").replace(" ()", "")
             # parts: text, or the index of the node the words refer to (rendered as a link)
@@ -181,8 +181,13 @@ def _join_zh(steps: list[dict], nodes: list[dict]) -> str:
         parts = s["zh_parts"]
         subject = parts[0].get("node") if parts else None
         if out and subject is not None and subject == last:
-            text = "并" + "".join(nodes[p["node"]]["name"] if "node" in p else p["text"] for p in parts[1:]).lstrip()
+            rest = parts[1:]
+            if rest and "text" in rest[0]:
+                rest = [{"text": rest[0]["text"].lstrip()}] + rest[1:]
+            s["zh_chain"] = [{"text": "并"}] + rest
+            text = "".join(nodes[p["node"]]["name"] if "node" in p else p["text"] for p in s["zh_chain"])
         else:
+            s["zh_chain"] = parts
             text = s["zh"]
         out.append(text)
         last = subject

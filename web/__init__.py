@@ -43,11 +43,12 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         atexit.register(_close, app)
 
     i18n.init_app(app)
-    from .views import entity, graphview, home, queries
+    from .views import entity, graphview, home, investigate, queries
 
     app.register_blueprint(home.bp)
     app.register_blueprint(graphview.bp)
     app.register_blueprint(queries.bp)
+    app.register_blueprint(investigate.bp)
     for bp in entity.blueprints():
         app.register_blueprint(bp)
 

@@ -121,3 +121,30 @@ def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
             net.add_edge(a, b, label=t(rel.zh, rel.en) if rel else r["_type"], title=escape(r["_type"]))
     data_nodes, edges, _, _, _, _ = net.get_network_data()
     return {"nodes": data_nodes, "edges": edges, "options": OPTIONS, "drawn": len(ids), "total": len(nodes)}
+
+
+def build_paths(result: dict, t) -> dict:
+    """pyvis network data for the relationship finder's paths: both ends drawn large."""
+    model = get_model()
+    net = Network(directed=True, cdn_resources="local")
+    ends = {(result["from"]["label"], result["from"]["key"]), (result["to"]["label"], result["to"]["key"])}
+    for p in result["paths"]:
+        ids = []
+        for n in p["nodes"]:
+            nid = f"{n['label']}:{n['key']}"
+            ids.append(nid)
+            if nid not in net.get_nodes():
+                spec = model.labels[n["label"]]
+                big = (n["label"], n["key"]) in ends
+                net.add_node(nid, label=_short(n["name"], 18 if big else 14), shape=spec.shape, color=spec.color,
+                             size=26 if big else 16, borderWidth=3 if big else 1,
+                             title=_title(t, n["label"], n["name"], n["key"], {}), url=entity_url(n["label"], n["key"]))
+        for s in p["steps"]:
+            rel = model.relationships[s["type"]]
+            a, b = ids[s["start"]], ids[s["end"]]
+            if not any(e["from"] == a and e["to"] == b and e.get("rel") == s["type"] for e in net.edges):
+                net.add_edge(a, b, label=t(rel.zh, rel.en), title=escape(s["type"]), rel=s["type"])
+    nodes, edges, _, _, _, _ = net.get_network_data()
+    for e in edges:
+        e.pop("rel", None)
+    return {"nodes": nodes, "edges": edges, "options": OPTIONS, "drawn": len(nodes), "total": len(nodes)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from graph import queries
+from graph import eligibility, queries, risk
 from graph.model import get_model
 
 from .. import get_graph, respond
@@ -13,7 +13,13 @@ from .. import get_graph, respond
 
 def _view(route: str):
     def profile(key: str):
-        data = queries.profile(get_graph(), route, key)
+        graph = get_graph()
+        data = queries.profile(graph, route, key)
+        if route == "enterprise":
+            # The investigators' panel: eligibility today and the risk score, each with its page.
+            data["eligibility"] = eligibility.check(graph, key, data["today"])
+            score = risk.firm_score(graph, key, data["today"])
+            data["risk"] = {"score": score["score"], "contributions": score["contributions"]}
         return respond(f"entity/{route}.html", data)
 
     return profile

@@ -1,0 +1,114 @@
+"""Investigators' pages, each with its JSON twin under /api/: red flags (``/flags``,
+``/flags/<kind>``), the relationship finder (``/path``), bidding eligibility
+(``/eligibility/<uscc>``) and the risk score (``/risk``, ``/risk/<uscc>``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, request
+
+from cypher import get_query
+from graph import eligibility, flags, paths, risk, search
+from graph.errors import InvalidInput
+from graph.model import get_model
+
+from .. import get_graph, i18n, respond
+from ..graphview import build_paths
+
+bp = Blueprint("investigate", __name__)
+
+
+def _date(name: str = "date") -> dt.date | None:
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"日期应写作 YYYY-MM-DD / {name} must be YYYY-MM-DD, got {text!r}") from None
+
+
+def _detector_info(d: flags.Detector) -> dict:
+    q = get_query(d.query)
+    return {"kind": d.kind, "number": d.number, "zh": d.zh, "en": d.en,
+            "purpose_zh": q.purpose_zh, "purpose_en": q.purpose_en}
+
+
+@bp.get("/flags")
+@bp.get("/api/flags", endpoint="flags_index_json")
+def flags_index():
+    uscc = (request.args.get("uscc") or "").strip() or None
+    found = flags.detect_all(get_graph())
+    kinds = []
+    for d in flags.DETECTORS.values():
+        hits = found[d.kind]
+        if uscc:
+            hits = [h for h in hits if uscc in h["firms"]]
+        kinds.append({**_detector_info(d), "count": len(hits), "hits": hits if uscc else None})
+    return respond("investigate/flags.html", {"uscc": uscc, "kinds": kinds,
+                                              "total": sum(k["count"] for k in kinds)})
+
+
+@bp.get("/flags/<kind>")
+@bp.get("/api/flags/<kind>", endpoint="flags_show_json")
+def flags_show(kind: str):
+    d = flags.detector(kind)
+    hits = flags.detect(get_graph(), kind)
+    uscc = (request.args.get("uscc") or "").strip() or None
+    if uscc:
+        hits = [h for h in hits if uscc in h["firms"]]
+    return respond("investigate/flag.html", {**_detector_info(d), "uscc": uscc, "count": len(hits), "hits": hits})
+
+
+@bp.get("/path")
+@bp.get("/api/path", endpoint="path_json")
+def path():
+    source = (request.args.get("from") or "").strip()
+    target = (request.args.get("to") or "").strip()
+    data = {"from": source, "to": target, "result": None, "candidates": None, "types": list(get_model().relationships)}
+    if source and target:
+        graph = get_graph()
+        paths.parse_ref(source)
+        try:
+            paths.parse_ref(target)
+        except InvalidInput:
+            # Free text: offer the entities it names, each a link to the finished search.
+            found = search.search(graph, target, limit=8)
+            routes = {s.name: s.route for s in get_model().labels.values()}
+            data["candidates"] = [
+                {"route": routes[r["label"]], "key": r["key"], "name": r.get("name"), "label": r["label"]}
+                for r in found["exact"] + [h for g in found["groups"] for h in g["hits"]] if r.get("key")]
+            return respond("investigate/path.html", data)
+        hops = request.args.get("max_hops", type=int)
+        types = [t for t in request.args.getlist("type") if t]
+        result = paths.find(graph, source, target, max_hops=hops, types=types or None,
+                            with_hubs=request.args.get("with_hubs") in ("1", "true", "on"),
+                            limit=request.args.get("limit", type=int))
+        data["result"] = result
+    if request.path.startswith("/api/"):
+        return respond("investigate/path.html", data)
+    graph_data = build_paths(data["result"], i18n.t) if data["result"] and data["result"]["paths"] else None
+    return respond("investigate/path.html", data, graph=graph_data)
+
+
+@bp.get("/eligibility/<uscc>")
+@bp.get("/api/eligibility/<uscc>", endpoint="eligibility_json")
+def eligibility_page(uscc: str):
+    return respond("investigate/eligibility.html", eligibility.check(get_graph(), uscc, _date()))
+
+
+@bp.get("/risk")
+@bp.get("/api/risk", endpoint="risk_json")
+def risk_ranking():
+    region = (request.args.get("region") or "").strip() or None
+    type_ = (request.args.get("type") or "").strip() or None
+    limit = min(request.args.get("limit", 100, type=int), 1000)
+    return respond("investigate/risk.html", risk.ranking(get_graph(), region, type_, limit))
+
+
+@bp.get("/risk/<uscc>")
+@bp.get("/api/risk/<uscc>", endpoint="risk_firm_json")
+def risk_firm(uscc: str):
+    data = risk.firm_score(get_graph(), uscc)
+    return respond("investigate/risk_firm.html", data)
