@@ -31,6 +31,7 @@ from graph.settings import Settings  # noqa: E402
 from loaders.csv_folder import FolderLoader  # noqa: E402
 from loaders.ids import Pseudonyms  # noqa: E402
 from loaders.readers import read_table  # noqa: E402
+from loaders.plant import plant  # noqa: E402
 from loaders.sample import generate  # noqa: E402
 
 
@@ -84,11 +85,13 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=100)
     ap.add_argument("--baseline-rows", type=int, default=5000, help="rows per table in the side-by-side")
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--paths", type=int, default=100, help="random firm pairs for the relationship finder")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="chengxin-bench-"))
     settings = Settings(home=work / "home", embedded_heap="4g", start_timeout=180, query_timeout=60)
     t0 = time.perf_counter()
     counts = generate(work / "sample", scale=args.scale, seed=7)
+    manifest = plant(work / "sample")  # the planted red-flag cases, to check the detectors at scale
     print(f"sample scale {args.scale}: {sum(counts.values()):,} rows generated in {time.perf_counter() - t0:.1f} s")
     graph = connect(settings)
     try:
@@ -178,6 +181,38 @@ def main() -> None:
             values = {k: some.get(k, p.example) for k, p in q.params.items()}
             res = console.run_named(graph, q.name, values)
             print(f"  {q.name:<26}{res.seconds:>8.3f}{len(res.rows):>7} rows")
+
+        # 5. the investigators' detectors and the relationship finder
+        from graph import flags, paths
+
+        print(f"\n[red-flag detectors, scale {args.scale}, one run each]")
+        total = 0.0
+        for kind in flags.DETECTORS:
+            t = time.perf_counter()
+            hits = flags.detect(graph, kind)
+            took = time.perf_counter() - t
+            total += took
+            keys = {h["key"] for h in hits}
+            expect = manifest["flags"].get(kind, {"planted": [], "controls": []})
+            found = sum(k in keys for k in expect["planted"])
+            wrong = sum(k in keys for k in expect["controls"])
+            print(f"  {kind:<28}{took:>8.2f} s{len(hits):>7} hits  planted found {found}/{len(expect['planted'])}, "
+                  f"controls flagged {wrong}/{len(expect['controls'])}")
+        print(f"  all detectors                {total:>8.2f} s")
+        firms = keys["enterprise"]
+        times, found = [], 0
+        pairs = [(f"enterprise:{rng.choice(firms)}", f"enterprise:{rng.choice(firms)}") for _ in range(args.paths)]
+        pairs += [(p["from"], p["to"]) for p in manifest["path"]]
+        for a, b in pairs:
+            if a == b:
+                continue
+            t = time.perf_counter()
+            res = paths.find(graph, a, b)
+            times.append((time.perf_counter() - t) * 1000)
+            found += bool(res["paths"])
+        print(f"\n[relationship finder, {len(times)} pairs (random firms + planted), max {settings.path_max_hops} hops, ms]")
+        print(f"  p50 {statistics.median(times):.1f}  p95 {pct(times, 95):.1f}  max {max(times):.1f}  "
+              f"connected {found}/{len(times)}")
 
         state = embedded.status(settings)
         if state:

@@ -3,7 +3,8 @@
 One real database for the whole run: the embedded ArcadeDB server started under a temporary
 home (or, when CHENGXIN_URI is set, that Neo4j 5 server, so the same tests run there too). It is
 wiped once and loaded once with the bundled sample plus a small "edge" folder written here:
-hostile names, an ID-card person id, references to missing ids. Tests that write use ids of
+hostile names, an ID-card person id, references to missing ids; and the planted red-flag cases
+of ``chengxin sample --plant`` (their own island of ids, listed in ``graph.planted``). Tests that write use ids of
 their own (prefix ZZ/TEST) and never rely on the graph staying untouched by others except for
 the sample's counts, which no test changes. Flask fixtures ``app`` and ``client`` come from
 ``create_app`` with those settings; the browser tests serve the same app on a free local port.
@@ -22,6 +23,7 @@ from graph.db import connect
 from graph.schema import ensure_schema
 from graph.settings import Settings
 from loaders.ids import uscc_check_char
+from loaders.plant import plant
 
 SAMPLE = Path(__file__).resolve().parent.parent / "chengxin" / "sample"
 
@@ -81,6 +83,9 @@ def graph(settings, tmp_path_factory):
     g.run("MATCH (n) DETACH DELETE n", write=True)
     g.sample_report = load_folder(g, SAMPLE, progress=False)
     g.edge_report = load_folder(g, edge_folder(tmp_path_factory.mktemp("edge")), progress=False)
+    planted = tmp_path_factory.mktemp("planted")
+    g.planted = plant(planted)  # the red-flag cases and their look-alikes (loaders/plant.py)
+    g.plant_report = load_folder(g, planted, progress=False)
     yield g
     g.close()
     if settings.embedded:

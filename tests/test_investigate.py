@@ -1,0 +1,257 @@
+"""Investigators: red flags, the relationship finder, bidding eligibility and the risk score,
+against the planted cases (loaders/plant.py) loaded beside the sample in the session graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from graph import eligibility, flags, paths, risk
+from graph.errors import InvalidInput, NotFound
+
+from .conftest import HOSTILE_NAME, HOSTILE_USCC
+
+
+def firm_id(graph, name: str) -> str:
+    """The planted firm called 苏州{name}有限公司."""
+    rows = graph.run("MATCH (e:Enterprise) WHERE e.name = $n RETURN e.uscc AS u", {"n": f"苏州{name}有限公司"})
+    assert len(rows) == 1, name
+    return rows[0]["u"]
+
+
+@pytest.fixture(scope="module")
+def hits(graph) -> dict[str, list[dict]]:
+    return {kind: flags.detect(graph, kind) for kind in flags.DETECTORS}
+
+
+def test_every_detector_has_planted_cases_and_look_alikes(graph):
+    assert graph.plant_report.rejected == 0
+    assert set(graph.planted["flags"]) == set(flags.DETECTORS)
+    for kind, expect in graph.planted["flags"].items():
+        assert expect["planted"] and expect["controls"], kind
+
+
+@pytest.mark.parametrize("kind", list(flags.DETECTORS))
+def test_detector_finds_every_planted_case_and_no_look_alike(graph, hits, kind):
+    keys = {h["key"] for h in hits[kind]}
+    expect = graph.planted["flags"][kind]
+    assert set(expect["planted"]) <= keys, set(expect["planted"]) - keys
+    assert not set(expect["controls"]) & keys, set(expect["controls"]) & keys
+
+
+def test_hits_explain_themselves_and_every_evidence_link_opens(graph, hits, client):
+    planted = {k for e in graph.planted["flags"].values() for k in e["planted"]}
+    checked = 0
+    for kind, found in hits.items():
+        for h in found:
+            assert h["title"]["zh"] and h["title"]["en"] and h["facts"] and h["evidence"], h
+            if h["key"] not in planted:
+                continue
+            assert h["firms"], h
+            for ref in h["evidence"]:
+                r = client.get(f"/{ref['route']}/{ref['key']}")
+                assert r.status_code == 200, (kind, ref)
+                checked += 1
+    assert checked > 40
+
+
+def test_cert_lending_says_where_the_person_is_registered(hits, graph):
+    by_key = {h["key"]: h for h in hits["cert_lending"]}
+    lent = by_key[graph.planted["flags"]["cert_lending"]["planted"][0]]
+    fact = lent["facts"][0]["zh"]
+    assert "项目经理" in fact and "苏州植乙建设有限公司" in fact and "苏州植甲建设有限公司" in fact
+
+
+def test_bid_rotation_groups_the_three_firms(hits):
+    groups = [h for h in hits["bid_rotation"] if "PLANT" in h["key"]]
+    assert len(groups) == 1 and len(groups[0]["firms"]) == 3 and len(groups[0]["facts"]) == 3
+
+
+def test_path_finder_returns_the_planted_connection(graph):
+    for expect in graph.planted["path"]:
+        found = paths.find(graph, expect["from"], expect["to"])
+        assert found["paths"], expect
+        first = found["paths"][0]
+        refs = {f"{n['route']}:{n['key']}" for n in first["nodes"]}
+        assert set(expect["through"]) <= refs
+        assert first["length"] == len(first["nodes"]) - 1 == len(first["steps"])
+        assert first["zh"] and first["en"]
+    lent = paths.find(graph, *(graph.planted["path"][0][k] for k in ("from", "to")))
+    assert "注册于" in lent["paths"][0]["zh"] and "，并担任" in lent["paths"][0]["zh"] and "项目经理" in lent["paths"][0]["zh"]
+
+
+def test_path_finder_types_hops_and_hubs(graph):
+    a, b = f"penalty:苏植罚字〔2025〕1号", f"penalty:苏植罚字〔2024〕2号"
+    plain = paths.find(graph, a, b)
+    assert plain["paths"] and all(n["label"] != "Authority" for p in plain["paths"] for n in p["nodes"])
+    assert plain["paths"][0]["length"] > 2
+    hubs = paths.find(graph, a, b, with_hubs=True)
+    assert hubs["paths"][0]["length"] == 2 and hubs["paths"][0]["nodes"][1]["label"] == "Authority"
+    assert not paths.find(graph, a, b, max_hops=2)["paths"]
+    assert not paths.find(graph, a, b, types=["BID_ON"])["paths"]
+    src, dst = graph.planted["path"][0]["from"], graph.planted["path"][0]["to"]
+    assert paths.find(graph, src, dst, types=["REGISTERED_AT", "WORKS_ON"])["paths"]
+    with pytest.raises(InvalidInput):
+        paths.find(graph, "nonsense", dst)
+    with pytest.raises(InvalidInput):
+        paths.find(graph, src, dst, types=["NOT_A_TYPE"])
+    with pytest.raises(NotFound):
+        paths.find(graph, src, "enterprise:91320500PLANT9999X")
+
+
+def test_path_direction_is_right_both_ways(graph):
+    expect = graph.planted["path"][0]
+    there = paths.find(graph, expect["from"], expect["to"])["paths"][0]
+    back = paths.find(graph, expect["to"], expect["from"])["paths"][0]
+    assert [s["type"] for s in there["steps"]] == [s["type"] for s in reversed(back["steps"])]
+    for p in (there, back):
+        reg = next(s for s in p["steps"] if s["type"] == "REGISTERED_AT")
+        assert reg["from"].startswith("PLANT-P") and reg["to"].startswith("91")
+
+
+def test_eligibility_before_during_and_after_a_ban(graph):
+    for expect in graph.planted["eligibility"]:
+        found = eligibility.check(graph, expect["uscc"], dt.date.fromisoformat(expect["date"]))
+        assert found["eligible"] is expect["eligible"], expect
+        bans = [r for r in found["reasons"] if r["kind"] == "penalty"]
+        if expect["eligible"]:
+            assert not bans
+        else:
+            assert bans[0]["until"] == dt.date(2025, 12, 31) and found["eligible_again"] == dt.date(2026, 1, 1)
+
+
+def test_eligibility_lists_expired_qualifications_and_blacklists_without_end(graph):
+    expired = eligibility.check(graph, firm_id(graph, "过期总包建设"), dt.date(2025, 6, 1))  # 过期总包建设: expired 2024-12-31
+    assert expired["name"].endswith("过期总包建设有限公司")
+    assert not expired["eligible"]
+    assert {r["kind"] for r in expired["reasons"]} == {"qualification", "no_qualification"}
+    banned = eligibility.check(graph, firm_id(graph, "黑名单丁建设"), dt.date(2030, 1, 1))  # 列入黑名单, no end date
+    assert not banned["eligible"] and banned["eligible_again"] is None
+    with pytest.raises(NotFound):
+        eligibility.check(graph, "91320500PLANT9999X")
+
+
+def test_eligibility_api_and_page(client, graph):
+    uscc = graph.planted["eligibility"][0]["uscc"]
+    assert client.get(f"/api/eligibility/{uscc}?date=2025-06-01").get_json()["eligible"] is False
+    assert client.get(f"/api/eligibility/{uscc}?date=2026-01-01").get_json()["eligible"] is True
+    page = client.get(f"/eligibility/{uscc}?date=2025-06-01").get_data(as_text=True)
+    assert 'data-eligible="0"' in page and "苏植罚字〔2025〕1号" in page and "2026-01-01" in page
+    bad = client.get(f"/api/eligibility/{uscc}?date=2025-13-01")
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_json()["error"]
+
+
+def test_risk_score_is_traceable(graph):
+    banned = risk.firm_score(graph, firm_id(graph, "黑名单丁建设"))  # blacklisted, then won a tender
+    kinds = {c["kind"] for c in banned["contributions"]}
+    assert {"penalty", "flag"} <= kinds
+    assert banned["raw"] == pytest.approx(sum(c["points"] for c in banned["contributions"]), abs=0.2)
+    assert banned["score"] == min(100, round(banned["raw"]))
+    clean = risk.firm_score(graph, firm_id(graph, "植陪标建设"))
+    assert clean["score"] == 0 and banned["score"] > 30
+
+
+def test_risk_weights_are_settings(graph):
+    facts = graph.query("risk_facts_firm", uscc=firm_id(graph, "黑名单丁建设"))
+    today = dt.date(2026, 11, 1)
+    base = risk.contributions(facts, [], graph.settings, today)
+    heavier = graph.settings.model_copy(update={"risk_measure_points": {"列入黑名单": 80, "*": 5}})
+    assert risk.contributions(facts, [], heavier, today)[0]["points"] == 2 * base[0]["points"]
+    later = risk.contributions(facts, [], graph.settings, dt.date(2040, 1, 1))
+    assert later[0]["points"] == base[0]["points"]  # a blacklisting with no end stays in force
+
+
+def test_authority_levels():
+    assert risk.authority_level("中华人民共和国住房和城乡建设部") == "national"
+    assert risk.authority_level("江苏省住房和城乡建设厅") == "provincial"
+    assert risk.authority_level("北京市住房和城乡建设委员会") == "provincial"
+    assert risk.authority_level("苏州市住房和城乡建设局") == "local"
+
+
+def test_risk_ranking_sorts_filters_and_escapes(client, graph):
+    data = client.get("/api/risk?limit=1000").get_json()
+    scores = [r["score"] for r in data["rows"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+    assert HOSTILE_USCC in {r["uscc"] for r in data["rows"]}
+    local = client.get("/api/risk?region=3205&type=施工").get_json()
+    assert local["rows"] and all(r["region_code"].startswith("3205") and r["type"] == "施工" for r in local["rows"])
+    page = client.get("/risk?limit=1000").get_data(as_text=True)
+    assert HOSTILE_NAME not in page and "&lt;script&gt;" in page
+    firm = client.get(f"/risk/{firm_id(graph, '黑名单丁建设')}").get_data(as_text=True)
+    assert 'id="risk-score"' in firm and "列入黑名单" in firm and 'id="how"' in firm
+
+
+def test_flag_pages_and_json_twins(client, graph):
+    index = client.get("/api/flags").get_json()
+    assert {k["kind"] for k in index["kinds"]} == set(flags.DETECTORS) and all(k["count"] > 0 for k in index["kinds"])
+    for kind, expect in graph.planted["flags"].items():
+        page = client.get(f"/flags/{kind}").get_data(as_text=True)
+        for key in expect["planted"]:
+            assert f'data-key="{key}"' in page, (kind, key)
+        for key in expect["controls"]:
+            assert f'data-key="{key}"' not in page, (kind, key)
+        api = client.get(f"/api/flags/{kind}").get_json()
+        assert api["count"] == len(api["hits"]) and set(expect["planted"]) <= {h["key"] for h in api["hits"]}
+    firm = client.get(f"/api/flags?uscc={firm_id(graph, '黑名单丁建设')}").get_json()
+    assert [k["kind"] for k in firm["kinds"] if k["count"]] == ["sanctioned_bidding"]
+    missing = client.get("/api/flags/nope")
+    assert missing.status_code == 404 and "cert_lending" in missing.get_json()["error"]
+
+
+def test_path_pages(client, graph):
+    expect = graph.planted["path"][0]
+    page = client.get("/path", query_string={"from": expect["from"], "to": expect["to"]}).get_data(as_text=True)
+    assert 'id="path-1"' in page and 'class="sentence"' in page and "/person/PLANT-P" in page and 'id="path-graph"' in page
+    api = client.get("/api/path", query_string={"from": expect["from"], "to": expect["to"]}).get_json()
+    assert api["result"]["paths"][0]["nodes"][0]["key"] == expect["from"].split(":", 1)[1]
+    pick = client.get("/path", query_string={"from": expect["from"], "to": "植乙建设"}).get_data(as_text=True)
+    assert 'id="path-candidates"' in pick and "to=enterprise:91320500PLANT0002" in pick
+    assert client.get("/api/path?from=nothing&to=enterprise:x").status_code == 400
+
+
+def test_enterprise_page_has_the_integrity_panel(client, graph):
+    page = client.get(f"/enterprise/{firm_id(graph, '停标甲建设')}").get_data(as_text=True)
+    assert 'id="integrity-panel"' in page and 'id="connect-form"' in page and 'id="risk-link"' in page
+    data = client.get(f"/api/enterprise/{firm_id(graph, '停标甲建设')}").get_json()
+    assert "eligibility" in data and "risk" in data and data["risk"]["score"] > 0
+    hostile = client.get(f"/enterprise/{HOSTILE_USCC}").get_data(as_text=True)
+    assert "不得投标" in hostile
+
+
+def test_cli_flags_path_eligibility_risk_and_plant(settings, monkeypatch, tmp_path, graph):
+    from chengxin.cli import main
+    from graph.settings import get_settings
+
+    monkeypatch.setenv("CHENGXIN_HOME", str(settings.home))
+    if settings.uri:
+        monkeypatch.setenv("CHENGXIN_URI", settings.uri)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        out = runner.invoke(main, ["flags", "--kind", "phoenix", "--format", "json"])
+        assert out.exit_code == 0, out.output
+        found = json.loads(out.stdout)["phoenix"]
+        assert set(graph.planted["flags"]["phoenix"]["planted"]) <= {h["key"] for h in found}
+        table = runner.invoke(main, ["flags", "--kind", "pm_conflict"])
+        assert "植双项目经理" in table.stdout
+        bad = runner.invoke(main, ["flags", "--kind", "nope"])
+        assert bad.exit_code != 0 and "cert_lending" in bad.output
+        expect = graph.planted["path"][0]
+        path = runner.invoke(main, ["path", expect["from"], expect["to"]])
+        assert path.exit_code == 0 and "项目经理" in path.stdout, path.output
+        uscc = graph.planted["eligibility"][0]["uscc"]
+        el = runner.invoke(main, ["eligibility", uscc, "--date", "2025-06-01"])
+        assert "not eligible" in el.stdout and "2026-01-01" in el.stdout
+        rk = runner.invoke(main, ["risk", "--uscc", firm_id(graph, "黑名单丁建设")])
+        assert rk.exit_code == 0 and "/100" in rk.stdout
+        sample = runner.invoke(main, ["sample", str(tmp_path / "s"), "--plant"])
+        assert sample.exit_code == 0, sample.output
+    finally:
+        get_settings.cache_clear()
+    manifest = json.loads((tmp_path / "s" / "planted.json").read_text("utf-8"))
+    assert manifest["flags"] == graph.planted["flags"]
+    rows = (tmp_path / "s" / "enterprises.csv").read_text("utf-8").splitlines()
+    assert sum("PLANT" in r for r in rows) == manifest["counts"]["enterprises"] and len(rows) > 300
