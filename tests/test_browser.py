@@ -180,3 +180,44 @@ def test_the_console_runs_cypher_and_refuses_writes(browser, base_url, graph):
     err = WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "query-error"))
     assert "DETACH" in err[0].text and "拒绝" in err[0].text
     assert graph.run("MATCH (n) RETURN count(n) AS c")[0]["c"] == before
+
+
+def test_find_connections_from_an_enterprise_page(browser, base_url, graph):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    expect = graph.planted["path"][1]  # 植甲建设 to 植乙建设, through the person who moved between them
+    source = expect["from"].split(":", 1)[1]
+    browser.get(f"{base_url}/enterprise/{source}")
+    assert "风险评分" in browser.find_element(By.ID, "integrity-panel").text
+    browser.find_element(By.ID, "connect-to").send_keys("植乙建设", Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "path-candidates"))
+    target = expect["to"].split(":", 1)[1]
+    browser.find_element(By.CSS_SELECTOR, f'#path-candidates a[href$="{target}"]').click()
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "path-1"))
+    sentence = browser.find_element(By.CSS_SELECTOR, "#path-1 .sentence")
+    assert "注册于" in sentence.text
+    links = [a.get_attribute("href") for a in sentence.find_elements(By.TAG_NAME, "a")]
+    assert any(link.endswith(expect["through"][0].split(":", 1)[1]) for link in links)
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_element(By.ID, "path-graph").get_attribute("data-stabilized") == "1")
+    sentence.find_element(By.CSS_SELECTOR, 'a[href^="/person/"]').click()
+    WebDriverWait(browser, 10).until(lambda d: "/person/" in d.current_url)
+
+
+def test_red_flags_lead_to_their_evidence(browser, base_url, graph):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base_url + "/")
+    browser.find_element(By.ID, "nav-flags").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "flag-kinds"))
+    browser.find_element(By.CSS_SELECTOR, "#kind-phoenix a").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "flag-title"))
+    key = graph.planted["flags"]["phoenix"]["planted"][0]
+    hit = browser.find_element(By.CSS_SELECTOR, f'article.hit[data-key="{key}"]')
+    assert "黑名单" in hit.text
+    hit.find_element(By.CSS_SELECTOR, ".evidence a[href^='/penalty/']").click()
+    WebDriverWait(browser, 10).until(lambda d: "/penalty/" in d.current_url)
+    assert "列入黑名单" in browser.find_element(By.TAG_NAME, "main").text
