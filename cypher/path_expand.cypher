@@ -3,7 +3,6 @@
 // label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
 // param keys: list -- 出发实体主键 / keys of the entities to expand
 // param types: list -- 允许的关系类型 / relationship types to follow
-// param hub: integer = 150 -- 枢纽度数 / hub degree
 // param with_hubs: boolean = false -- 经过枢纽 / pass through hubs
 // returns: key, type, outgoing, other, degree, props
 UNWIND $keys AS key

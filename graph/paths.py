@@ -35,14 +35,14 @@ def parse_ref(text: str) -> tuple[str, str]:
     return route, key.strip()
 
 
-def _expand(graph: Graph, frontier: list[tuple[str, str]], types: list[str], hub: int, with_hubs: bool):
+def _expand(graph: Graph, frontier: list[tuple[str, str]], types: list[str], with_hubs: bool):
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, key in frontier:
         by_label[label].append(key)
     for label, keys in by_label.items():
         for i in range(0, len(keys), 1000):
             rows = graph.query("path_expand", labels={"kind": label}, keys=keys[i:i + 1000], types=types,
-                               hub=hub, with_hubs=with_hubs)
+                               with_hubs=with_hubs)
             for r in rows:
                 yield label, r
 
@@ -83,7 +83,7 @@ def find(graph: Graph, source: str, target: str, max_hops: int | None = None, ty
         side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
         other_end = b if side == 0 else a
         nxt: dict[tuple, None] = {}
-        for label, r in _expand(graph, frontier[side], types, hub, with_hubs):
+        for label, r in _expand(graph, frontier[side], types, with_hubs):
             spec = model.labels.get(r["label"])
             if spec is None:
                 continue
