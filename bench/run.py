@@ -145,6 +145,13 @@ def main() -> None:
             "project": [r["k"] for r in graph.run("MATCH (n:Project) RETURN n.project_code AS k")],
             "person": [r["k"] for r in graph.run("MATCH (n:Person) RETURN n.person_id AS k")],
         }
+        # The enterprise page reads the latest run of the red-flag detectors (refreshed in the
+        # background); make one first, so the figures are the steady state.
+        from graph import flags
+
+        t = time.perf_counter()
+        flags.detect_all(graph)
+        print(f"\n[red-flag snapshot for the enterprise pages: {time.perf_counter() - t:.1f} s, made before timing]")
         words = ["南昌", "建设", "监理", "工程有限公司", "王", "供水", "道路提升", "北京 设计", "深圳", "李明"]
         results = {}
         for kind in ("enterprise", "project", "person", "graph", "search"):
@@ -183,7 +190,7 @@ def main() -> None:
             print(f"  {q.name:<26}{res.seconds:>8.3f}{len(res.rows):>7} rows")
 
         # 5. the investigators' detectors and the relationship finder
-        from graph import flags, paths
+        from graph import paths
 
         print(f"\n[red-flag detectors, scale {args.scale}, one run each]")
         total = 0.0
@@ -192,10 +199,10 @@ def main() -> None:
             hits = flags.detect(graph, kind)
             took = time.perf_counter() - t
             total += took
-            keys = {h["key"] for h in hits}
+            hit_keys = {h["key"] for h in hits}
             expect = manifest["flags"].get(kind, {"planted": [], "controls": []})
-            found = sum(k in keys for k in expect["planted"])
-            wrong = sum(k in keys for k in expect["controls"])
+            found = sum(k in hit_keys for k in expect["planted"])
+            wrong = sum(k in hit_keys for k in expect["controls"])
             print(f"  {kind:<28}{took:>8.2f} s{len(hits):>7} hits  planted found {found}/{len(expect['planted'])}, "
                   f"controls flagged {wrong}/{len(expect['controls'])}")
         print(f"  all detectors                {total:>8.2f} s")

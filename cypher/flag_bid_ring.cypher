@@ -1,11 +1,18 @@
 // purpose: 围标串标：同一招标的投标人共享法定代表人、股东、注册人员、电话或地址 / Bid rings: bidders on one tender share a legal representative, shareholder, registered person, phone or address
 // mode: read
 // returns: tender_no, open_date, a_uscc, a_name, b_uscc, b_name, what, value, via
-MATCH (a:Enterprise)<-[:LEGAL_REP_OF]-(p:Person)-[:LEGAL_REP_OF]->(b:Enterprise)
+MATCH (e:Enterprise)
+WHERE e.legal_rep_id IS NOT NULL
+WITH e.legal_rep_id AS rep, collect(e) AS firms
+WHERE size(firms) > 1
+UNWIND firms AS a
+UNWIND firms AS b
+WITH a, b, rep
 WHERE a.uscc < b.uscc
 MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
 RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,
-       b.name AS b_name, 'legal_rep' AS what, p.name AS value, 'person:' + p.person_id AS via
+       b.name AS b_name, 'legal_rep' AS what, coalesce([(a)<-[:LEGAL_REP_OF]-(p:Person) | p.name][0], a.legal_rep_name, rep) AS value,
+       'person:' + rep AS via
 UNION ALL
 MATCH (a:Enterprise)<-[:SHAREHOLDER_OF]-(h)-[:SHAREHOLDER_OF]->(b:Enterprise)
 WHERE a.uscc < b.uscc
@@ -14,7 +21,12 @@ RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.n
        b.name AS b_name, 'shareholder' AS what, h.name AS value,
        CASE WHEN h.person_id IS NOT NULL THEN 'person:' + h.person_id ELSE 'enterprise:' + h.uscc END AS via
 UNION ALL
-MATCH (a:Enterprise)<-[r1:REGISTERED_AT]-(p:Person)-[r2:REGISTERED_AT]->(b:Enterprise)
+MATCH (p:Person)-[r:REGISTERED_AT]->(e:Enterprise)
+WITH p, collect({e: e, r: r}) AS regs
+WHERE size(regs) > 1
+UNWIND regs AS x
+UNWIND regs AS y
+WITH p, x.e AS a, x.r AS r1, y.e AS b, y.r AS r2
 WHERE a.uscc < b.uscc
 MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
 WHERE t.open_date IS NULL

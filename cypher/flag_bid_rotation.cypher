@@ -2,7 +2,8 @@
 // mode: read
 // param min_together: integer = 3 -- 至少共同投标次数 / least tenders bid together
 // returns: a_uscc, a_name, b_uscc, b_name, together, tenders, a_wins, b_wins
-MATCH (a:Enterprise)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b:Enterprise)
+MATCH (t:Tender)<-[:BID_ON]-(a:Enterprise)
+MATCH (t)<-[:BID_ON]-(b:Enterprise)
 WHERE a.uscc < b.uscc
 WITH a, b, collect(t) AS tenders
 WHERE size(tenders) >= $min_together

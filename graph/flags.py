@@ -315,19 +315,44 @@ def detect(graph: Graph, kind: str) -> list[dict]:
 _lock = threading.Lock()
 
 
-def detect_all(graph: Graph, fresh: bool = False) -> dict[str, list[dict]]:
-    """Every detector's hits, kept for ``flag_cache_seconds`` per connection (the ranking and the
-    enterprise pages read them; a load in another process shows after that long)."""
+def detect_all(graph: Graph, wait: bool = True, fresh: bool = False) -> dict[str, list[dict]] | None:
+    """Every detector's hits: the latest run, kept per connection for ``flag_cache_seconds``.
+
+    At scale 100 one run of every detector takes seconds, too long for a page. With
+    ``wait=False`` (the enterprise page) the latest run is returned even when stale, and a
+    stale or missing one is refreshed in a background thread; None means no run has finished
+    yet. With ``wait=True`` (the ranking, /flags) a stale or missing run is made first.
+    """
     ttl = graph.settings.flag_cache_seconds
+    state = graph.__dict__.setdefault("_flags", {"result": None, "at": 0.0, "thread": None})
     with _lock:
-        cached = getattr(graph, "_flag_cache", None)
-        if cached and not fresh and time.monotonic() - cached[0] < ttl:
-            return cached[1]
+        current = state["result"] is not None and not fresh and time.monotonic() - state["at"] < ttl
+        if current or (not wait and state["result"] is not None and state["thread"] is not None):
+            return state["result"]
+        if not wait:
+            if state["thread"] is None:
+                state["thread"] = threading.Thread(target=_refresh, args=(graph, state), daemon=True,
+                                                   name="chengxin-flags")
+                state["thread"].start()
+            return state["result"]
+    return _refresh(graph, state)
+
+
+def _refresh(graph: Graph, state: dict) -> dict[str, list[dict]]:
+    try:
         result = {kind: detect(graph, kind) for kind in DETECTORS}
-        graph._flag_cache = (time.monotonic(), result)
+        with _lock:
+            state["result"], state["at"] = result, time.monotonic()
         return result
+    finally:
+        with _lock:
+            if state["thread"] is threading.current_thread():
+                state["thread"] = None
 
 
-def for_firm(graph: Graph, uscc: str) -> list[dict]:
-    """Every hit that implicates the firm."""
-    return [h for hits in detect_all(graph).values() for h in hits if uscc in h["firms"]]
+def for_firm(graph: Graph, uscc: str, wait: bool = True) -> list[dict] | None:
+    """Every hit that implicates the firm (None: no run has finished yet, see :func:`detect_all`)."""
+    found = detect_all(graph, wait=wait)
+    if found is None:
+        return None
+    return [h for hits in found.values() for h in hits if uscc in h["firms"]]

@@ -17,7 +17,7 @@ import datetime as dt
 
 from .db import Graph
 from .errors import NotFound
-from .flags import DETECTORS, detect_all
+from .flags import DETECTORS, detect_all, for_firm
 from .integrity import in_force
 
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
@@ -82,16 +82,19 @@ def _score(parts: list[dict]) -> int:
     return int(round(min(100.0, max(0.0, sum(c["points"] for c in parts)))))
 
 
-def firm_score(graph: Graph, uscc: str, today: dt.date | None = None) -> dict:
+def firm_score(graph: Graph, uscc: str, today: dt.date | None = None, wait: bool = True) -> dict:
+    """One firm's score and its contributions. ``wait=False`` does not wait for the red-flag
+    detectors: until their first run finishes the score leaves flags out and says so
+    (``flags_pending``)."""
     today = today or dt.date.today()
     brief = graph.query("enterprise_brief", usccs=[uscc])
     if not brief:
         raise NotFound(f"没有找到企业 {uscc} / enterprise {uscc} not found")
     facts = graph.query("risk_facts_firm", uscc=uscc)
-    hits = [h for hs in detect_all(graph).values() for h in hs if uscc in h["firms"]]
-    parts = contributions(facts, hits, graph.settings, today)
+    hits = for_firm(graph, uscc, wait=wait)
+    parts = contributions(facts, hits or [], graph.settings, today)
     return {**brief[0], "score": _score(parts), "raw": round(sum(c["points"] for c in parts), 1),
-            "contributions": parts, "today": today}
+            "contributions": parts, "today": today, "flags_pending": hits is None}
 
 
 def ranking(graph: Graph, region: str | None = None, type_: str | None = None, limit: int = 100,

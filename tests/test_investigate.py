@@ -84,7 +84,7 @@ def test_path_finder_returns_the_planted_connection(graph):
 
 
 def test_path_finder_types_hops_and_hubs(graph):
-    a, b = f"penalty:苏植罚字〔2025〕1号", f"penalty:苏植罚字〔2024〕2号"
+    a, b = "penalty:苏植罚字〔2025〕1号", "penalty:苏植罚字〔2024〕2号"
     plain = paths.find(graph, a, b)
     assert plain["paths"] and all(n["label"] != "Authority" for p in plain["paths"] for n in p["nodes"])
     assert plain["paths"][0]["length"] > 2
@@ -255,3 +255,16 @@ def test_cli_flags_path_eligibility_risk_and_plant(settings, monkeypatch, tmp_pa
     assert manifest["flags"] == graph.planted["flags"]
     rows = (tmp_path / "s" / "enterprises.csv").read_text("utf-8").splitlines()
     assert sum("PLANT" in r for r in rows) == manifest["counts"]["enterprises"] and len(rows) > 300
+
+
+def test_enterprise_page_does_not_wait_for_the_detectors(graph):
+    uscc = firm_id(graph, "黑名单丁建设")
+    graph.__dict__.pop("_flags", None)
+    first = risk.firm_score(graph, uscc, wait=False)
+    assert first["flags_pending"] and not [c for c in first["contributions"] if c["kind"] == "flag"]
+    thread = graph.__dict__["_flags"]["thread"]
+    assert thread is not None
+    thread.join(60)
+    later = risk.firm_score(graph, uscc, wait=False)
+    assert not later["flags_pending"] and [c for c in later["contributions"] if c["kind"] == "flag"]
+    assert later["score"] > first["score"]

@@ -18,8 +18,8 @@ def _view(route: str):
         if route == "enterprise":
             # The investigators' panel: eligibility today and the risk score, each with its page.
             data["eligibility"] = eligibility.check(graph, key, data["today"])
-            score = risk.firm_score(graph, key, data["today"])
-            data["risk"] = {"score": score["score"], "contributions": score["contributions"]}
+            score = risk.firm_score(graph, key, data["today"], wait=False)
+            data["risk"] = {k: score[k] for k in ("score", "contributions", "flags_pending")}
         return respond(f"entity/{route}.html", data)
 
     return profile
