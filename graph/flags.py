@@ -343,11 +343,17 @@ def _refresh(graph: Graph, state: dict) -> dict[str, list[dict]]:
         result = {kind: detect(graph, kind) for kind in DETECTORS}
         with _lock:
             state["result"], state["at"] = result, time.monotonic()
+            state["computed_at"] = dt.datetime.now().replace(microsecond=0)
         return result
     finally:
         with _lock:
             if state["thread"] is threading.current_thread():
                 state["thread"] = None
+
+
+def computed_at(graph: Graph) -> dt.datetime | None:
+    """When the run :func:`detect_all` returns was made."""
+    return graph.__dict__.get("_flags", {}).get("computed_at")
 
 
 def for_firm(graph: Graph, uscc: str, wait: bool = True) -> list[dict] | None:

@@ -85,8 +85,8 @@ class Settings(BaseSettings):
     flag_min_together: int = Field(
         3, ge=2, description="Red flag `bid_rotation`: least tenders two firms bid on together, each winning one.")
     flag_cache_seconds: float = Field(
-        300.0, ge=0, description="How long one run of every red-flag detector is reused by the risk ranking "
-        "and enterprise pages (the /flags pages always run afresh).")
+        300.0, ge=0, description="How long one run of every red-flag detector is reused by /flags, the risk "
+        "ranking and the enterprise pages (`?fresh=1` runs them again).")
     path_max_hops: int = Field(6, ge=1, le=10, description="Relationship finder: most hops between two entities.")
     path_hub_degree: int = Field(
         150, ge=2, description="Relationship finder: a node with more relationships than this is a hub and is "

@@ -195,6 +195,8 @@ def test_flag_pages_and_json_twins(client, graph):
             assert f'data-key="{key}"' not in page, (kind, key)
         api = client.get(f"/api/flags/{kind}").get_json()
         assert api["count"] == len(api["hits"]) and set(expect["planted"]) <= {h["key"] for h in api["hits"]}
+    again = client.get("/flags/phoenix?fresh=1").get_data(as_text=True)
+    assert 'id="computed-at"' in again and f'data-key="{graph.planted["flags"]["phoenix"]["planted"][0]}"' in again
     firm = client.get(f"/api/flags?uscc={firm_id(graph, '黑名单丁建设')}").get_json()
     assert [k["kind"] for k in firm["kinds"] if k["count"]] == ["sanctioned_bidding"]
     missing = client.get("/api/flags/nope")

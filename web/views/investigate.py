@@ -39,26 +39,29 @@ def _detector_info(d: flags.Detector) -> dict:
 @bp.get("/api/flags", endpoint="flags_index_json")
 def flags_index():
     uscc = (request.args.get("uscc") or "").strip() or None
-    found = flags.detect_all(get_graph())
+    graph = get_graph()
+    found = flags.detect_all(graph, fresh=request.args.get("fresh") == "1")
     kinds = []
     for d in flags.DETECTORS.values():
         hits = found[d.kind]
         if uscc:
             hits = [h for h in hits if uscc in h["firms"]]
         kinds.append({**_detector_info(d), "count": len(hits), "hits": hits if uscc else None})
-    return respond("investigate/flags.html", {"uscc": uscc, "kinds": kinds,
-                                              "total": sum(k["count"] for k in kinds)})
+    return respond("investigate/flags.html", {"uscc": uscc, "kinds": kinds, "total": sum(k["count"] for k in kinds),
+                                              "computed_at": flags.computed_at(graph)})
 
 
 @bp.get("/flags/<kind>")
 @bp.get("/api/flags/<kind>", endpoint="flags_show_json")
 def flags_show(kind: str):
     d = flags.detector(kind)
-    hits = flags.detect(get_graph(), kind)
+    graph = get_graph()
+    hits = flags.detect_all(graph, fresh=request.args.get("fresh") == "1")[kind]
     uscc = (request.args.get("uscc") or "").strip() or None
     if uscc:
         hits = [h for h in hits if uscc in h["firms"]]
-    return respond("investigate/flag.html", {**_detector_info(d), "uscc": uscc, "count": len(hits), "hits": hits})
+    return respond("investigate/flag.html", {**_detector_info(d), "uscc": uscc, "count": len(hits), "hits": hits,
+                                             "computed_at": flags.computed_at(graph)})
 
 
 @bp.get("/path")
