@@ -211,7 +211,11 @@ def test_path_pages(client, graph):
     assert api["result"]["paths"][0]["nodes"][0]["key"] == expect["from"].split(":", 1)[1]
     pick = client.get("/path", query_string={"from": expect["from"], "to": "植乙建设"}).get_data(as_text=True)
     assert 'id="path-candidates"' in pick and "to=enterprise:91320500PLANT0002" in pick
-    assert client.get("/api/path?from=nothing&to=enterprise:x").status_code == 400
+    named = client.get("/api/path", query_string={"from": "植甲建设", "to": expect["to"]}).get_json()
+    assert named["candidates"]["end"] == "from" and expect["from"] in {
+        f"{c['route']}:{c['key']}" for c in named["candidates"]["items"]}
+    assert client.get("/api/path", query_string={"from": expect["from"], "to": expect["to"], "type": "NOPE"}).status_code == 400
+    assert client.get("/api/path", query_string={"from": expect["from"], "to": "enterprise:91320500PLANT9999X"}).status_code == 404
 
 
 def test_enterprise_page_has_the_integrity_panel(client, graph):

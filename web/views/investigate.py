@@ -72,17 +72,13 @@ def path():
     data = {"from": source, "to": target, "result": None, "candidates": None, "types": list(get_model().relationships)}
     if source and target:
         graph = get_graph()
-        paths.parse_ref(source)
-        try:
-            paths.parse_ref(target)
-        except InvalidInput:
-            # Free text: offer the entities it names, each a link to the finished search.
-            found = search.search(graph, target, limit=8)
-            routes = {s.name: s.route for s in get_model().labels.values()}
-            data["candidates"] = [
-                {"route": routes[r["label"]], "key": r["key"], "name": r.get("name"), "label": r["label"]}
-                for r in found["exact"] + [h for g in found["groups"] for h in g["hits"]] if r.get("key")]
-            return respond("investigate/path.html", data)
+        for end, text in (("from", source), ("to", target)):
+            try:
+                paths.parse_ref(text)
+            except InvalidInput:
+                # A name: offer the entities it names, each a link to the finished search.
+                data["candidates"] = {"end": end, "text": text, "items": _candidates(graph, text)}
+                return respond("investigate/path.html", data)
         hops = request.args.get("max_hops", type=int)
         types = [t for t in request.args.getlist("type") if t]
         result = paths.find(graph, source, target, max_hops=hops, types=types or None,
@@ -93,6 +89,13 @@ def path():
         return respond("investigate/path.html", data)
     graph_data = build_paths(data["result"], i18n.t) if data["result"] and data["result"]["paths"] else None
     return respond("investigate/path.html", data, graph=graph_data)
+
+
+def _candidates(graph, text: str) -> list[dict]:
+    found = search.search(graph, text, limit=8)
+    routes = {s.name: s.route for s in get_model().labels.values()}
+    return [{"route": routes[r["label"]], "key": r["key"], "name": r.get("name"), "label": r["label"]}
+            for r in found["exact"] + [h for g in found["groups"] for h in g["hits"]] if r.get("key")]
 
 
 @bp.get("/eligibility/<uscc>")
