@@ -362,3 +362,12 @@ def for_firm(graph: Graph, uscc: str, wait: bool = True) -> list[dict] | None:
     if found is None:
         return None
     return [h for hits in found.values() for h in hits if uscc in h["firms"]]
+
+
+def for_entity(graph: Graph, route: str, key: str, wait: bool = False) -> list[dict] | None:
+    """Every hit whose subject or evidence is this entity (None: no run has finished yet)."""
+    found = detect_all(graph, wait=wait)
+    if found is None:
+        return None
+    return [h for hits in found.values() for h in hits
+            if any(e["route"] == route and e["key"] == key for e in h["evidence"])]

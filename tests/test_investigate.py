@@ -274,3 +274,17 @@ def test_enterprise_page_does_not_wait_for_the_detectors(graph):
     later = risk.firm_score(graph, uscc, wait=False)
     assert not later["flags_pending"] and [c for c in later["contributions"] if c["kind"] == "flag"]
     assert later["score"] > first["score"]
+
+
+def test_person_project_and_tender_pages_show_their_red_flags(client, graph):
+    flags.detect_all(graph, fresh=True)
+    lender = graph.planted["flags"]["cert_lending"]["planted"][0]
+    page = client.get(f"/person/{lender}").get_data(as_text=True)
+    assert 'id="flag-panel"' in page and f'data-key="{lender}"' in page
+    chain = graph.planted["flags"]["subcontract_chain"]["planted"][0]
+    assert f'data-key="{chain}"' in client.get(f"/project/{chain}").get_data(as_text=True)
+    ring = graph.planted["flags"]["bid_ring"]["planted"][0]
+    assert f'data-key="{ring}"' in client.get(f"/tender/{ring}").get_data(as_text=True)
+    clean = graph.planted["flags"]["bid_ring"]["controls"][0]
+    assert "没有涉及本条记录的风险信号" in client.get(f"/tender/{clean}").get_data(as_text=True)
+    assert client.get(f"/api/person/{lender}").get_json()["flags"][0]["kind"] == "cert_lending"

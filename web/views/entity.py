@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from graph import eligibility, queries, risk
+from graph import eligibility, flags, queries, risk
 from graph.model import get_model
 
 from .. import get_graph, respond
@@ -15,6 +15,8 @@ def _view(route: str):
     def profile(key: str):
         graph = get_graph()
         data = queries.profile(graph, route, key)
+        if route in ("person", "project", "tender", "penalty"):
+            data["flags"] = flags.for_entity(graph, route, key)
         if route == "enterprise":
             # The investigators' panel: eligibility today and the risk score, each with its page.
             data["eligibility"] = eligibility.check(graph, key, data["today"])
