@@ -124,20 +124,63 @@ def print_report(report) -> None:
         if t.skipped_header_lines:
             click.echo(f"  ({t.skipped_header_lines} repeated header line(s) skipped)")
     click.echo(f"{'total':<40}{report.read:>9}{report.loaded:>9}{report.rejected:>9}{report.seconds:>9.2f}")
+    for key, value in report.summary.items():
+        click.echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
     if report.rejected:
         click.echo(f"rejected rows, with file, line and reason: {report.rejects_file}")
 
 
 @main.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["folder", "ocds", "oc4ids", "list"]), default="folder",
+              show_default=True, help="folder: the CSV-folder tables; ocds / oc4ids: Open Contracting JSON "
+              "(file or folder); list: a sanctions or debarment list read through --mapping.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="--format list: the mapping file (TOML or YAML) from the list's columns to penalty fields.")
+@click.option("--id-scheme", help="ocds / oc4ids: scheme for party identifiers that give none (e.g. MX-RFC).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the load summary as JSON to this file.")
-@click.option("--source", help="Source name for rows without a `source` column (default: the folder name).")
-def load(folder: Path, report_path: Path | None, source: str | None) -> None:
-    """Load a folder of tables (CSV / JSONL / XLSX, see the README's data format)."""
+@click.option("--source", help="Dataset name for rows without a `source` (default: from the path).")
+def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, report_path: Path | None,
+         source: str | None) -> None:
+    """Load a dataset: a folder of tables, OCDS / OC4IDS JSON, or a sanctions list with a mapping."""
     with _connect() as graph:
-        report = load_folder(graph, folder, report_path, source)
+        report = load_any(graph, path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
+                          report_path=report_path)
     print_report(report)
+
+
+def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
+             id_scheme: str | None = None, report_path: Path | None = None, progress: bool | None = None):
+    """Load one dataset of any format and record it for the /sources page."""
+    from graph import datasets
+    from graph.errors import InvalidInput
+
+    name = source or datasets.dataset_name(path)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    staging = graph.settings.home_path / "imports" / f"{stamp}-{name}"
+    if fmt == "folder":
+        report = load_folder(graph, path, report_path, name, progress)
+    elif fmt in ("ocds", "oc4ids"):
+        from loaders import ocds
+
+        conv = ocds.convert(path, fmt, name, id_scheme)
+        report = load_folder(graph, ocds.write_folder(conv, staging), None, name, progress)
+        report.summary = conv.summary
+    elif fmt == "list":
+        from loaders import lists
+
+        if mapping is None:
+            raise InvalidInput("--format list needs --mapping FILE (see the README: writing a mapping)")
+        report = lists.load_list(graph, path, mapping, staging, name, progress=progress)
+    else:
+        raise InvalidInput(f"unknown format {fmt!r}")
+    report.folder = str(path)
+    if report_path is not None:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), "utf-8")
+    datasets.record(graph, name, fmt, path, report)
+    return report
 
 
 @main.command()
@@ -365,11 +408,11 @@ def demo(host: str | None, port: int | None) -> None:
         from loaders.plant import plant
 
         click.echo(f"empty graph: loading the bundled sample from {sample_dir()}")
-        print_report(load_folder(graph, sample_dir(), source=None))
+        print_report(load_any(graph, sample_dir(), source="chengxin-sample"))
         planted = graph.settings.home_path / "planted"
         plant(planted)
         click.echo(f"and the planted red-flag cases ({planted / 'planted.json'})")
-        print_report(load_folder(graph, planted, source=None))
+        print_report(load_any(graph, planted, source="chengxin-planted"))
     _serve(host, port, graph=graph)
 
 

@@ -27,7 +27,7 @@ from graph.errors import DatabaseUnavailable, InvalidInput, QueryRejected, Query
 from graph.integrity import is_restrictive
 
 from . import rows as R
-from .ids import Pseudonyms, mask_id, uscc_problem
+from .ids import Pseudonyms, mask_id
 from .readers import find_table, read_table
 
 
@@ -65,11 +65,10 @@ def _base(row: R.Row, ctx: Context, exclude: set[str], **keys) -> dict:
 
 def _subject(kind: str, raw: str, ctx: Context, column: str) -> tuple[str, str]:
     if kind == "enterprise":
-        code = raw.strip().upper()
-        problem = uscc_problem(code)
-        if problem:
-            raise InvalidInput(f"{column}: invalid 统一社会信用代码 {raw!r}: {problem}")
-        return "Enterprise", code
+        try:
+            return "Enterprise", R.check_uscc(raw.strip().upper())
+        except ValueError as e:
+            raise InvalidInput(f"{column}: {e}") from None
     return "Person", ctx.person(raw)
 
 
@@ -202,6 +201,7 @@ class LoadReport:
     rejects_file: str
     tables: list[TableReport] = field(default_factory=list)
     seconds: float = 0.0
+    summary: dict = field(default_factory=dict)  # source-specific counts (OCDS: releases, awards …)
 
     @property
     def read(self) -> int:

@@ -47,10 +47,18 @@ def parse_number(value):
         raise ValueError(f"not a number: {value!r}") from e
 
 
+#: A firm known by another register's identifier keeps it as ``SCHEME:ID`` in the enterprise key,
+#: with the scheme in org-id.guide style (``MX-RFC:EAM9803104K0``, ``GB-COH:01234567``), or
+#: ``XX-NAME:…`` for a record that names a firm without any identifier (a sanctions list entry).
+SCHEMED_ID = re.compile(r"^[A-Z]{2}-[A-Z0-9_]+:\S.*$")
+
+
 def check_uscc(value: str) -> str:
+    if SCHEMED_ID.match(value):
+        return value
     problem = uscc_problem(value)
     if problem:
-        raise ValueError(f"invalid 统一社会信用代码 {value!r}: {problem}")
+        raise ValueError(f"invalid 统一社会信用代码 {value!r}: {problem} (another register's id is written SCHEME:ID)")
     return value
 
 
@@ -72,7 +80,8 @@ Text = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None 
 
 EnterpriseType = Literal["施工", "监理", "勘察", "设计", "招标代理", "造价咨询", "建设单位", "其他"]
 SubjectType = Literal["enterprise", "person"]
-ParticipationRole = Literal["建设单位", "施工总承包", "专业分包", "劳务分包", "监理", "勘察", "设计", "招标代理", "造价咨询", "全过程咨询"]
+ParticipationRole = Literal["建设单位", "施工总承包", "专业分包", "劳务分包", "监理", "勘察", "设计", "招标代理", "造价咨询", "全过程咨询",
+                            "中标单位", "出资方"]
 Outcome = Literal["中标", "未中标", "废标"]
 AwardLevel = Literal["国家级", "省级", "市级", "区县级"]
 Nature = Literal["新建", "改建", "扩建", "迁建", "恢复", "其他"]

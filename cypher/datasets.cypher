@@ -1,0 +1,6 @@
+// purpose: 已载入的数据集 / The datasets loaded
+// mode: read
+// returns: dataset
+MATCH (d:Dataset)
+RETURN d {.*} AS dataset
+ORDER BY d.loaded_at DESC

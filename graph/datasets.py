@@ -1,0 +1,58 @@
+"""Every dataset loaded, with its provenance, counts, rejects and time (the ``/sources`` page).
+
+A load records one ``Dataset`` node (key ``name``; loading the same dataset again updates it and
+counts the loads). The provenance is the dataset's own ``PROVENANCE.txt`` or ``README`` when one
+sits beside it, else what the command line said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .db import Graph
+
+GENERIC = {"releases", "records", "data", "csv", "json", "files", "export"}
+
+
+def dataset_name(path: Path) -> str:
+    path = Path(path).resolve()
+    stem = path.name if path.is_dir() else path.stem
+    if stem.lower() in GENERIC and path.parent.name:
+        return path.parent.name
+    return stem
+
+
+def provenance(path: Path) -> str | None:
+    path = Path(path).resolve()
+    for folder in ([path] if path.is_dir() else []) + [path.parent, path.parent.parent]:
+        for name in ("PROVENANCE.txt", "PROVENANCE.md", "README.md", "README.txt"):
+            f = folder / name
+            if f.is_file():
+                return f.read_text(encoding="utf-8", errors="replace")[:4000]
+    return None
+
+
+def record(graph: Graph, name: str, kind: str, path: Path, report, note: str | None = None) -> None:
+    props = {
+        "kind": kind, "path": str(path), "provenance": provenance(path) or note,
+        "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "read": report.read, "loaded": report.loaded, "rejected": report.rejected,
+        "rejects_file": report.rejects_file if report.rejected else None,
+        "tables": json.dumps({t.table: {"read": t.read, "loaded": t.loaded, "rejected": t.rejected}
+                              for t in report.tables}, ensure_ascii=False),
+        "summary": json.dumps(report.summary, ensure_ascii=False) if report.summary else None,
+    }
+    graph.query("record_dataset", name=name, props={k: v for k, v in props.items() if v is not None})
+
+
+def all_datasets(graph: Graph) -> list[dict]:
+    out = []
+    for r in graph.query("datasets"):
+        d = r["dataset"]
+        for k in ("tables", "summary"):
+            if isinstance(d.get(k), str):
+                d[k] = json.loads(d[k])
+        out.append(d)
+    return out
