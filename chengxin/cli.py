@@ -176,6 +176,12 @@ def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, 
     else:
         raise InvalidInput(f"unknown format {fmt!r}")
     report.folder = str(path)
+    if fmt != "folder":
+        # Records from another source: link them to the firms already in the graph.
+        from graph import matching
+
+        found = matching.run(graph)
+        report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
     if report_path is not None:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), "utf-8")
@@ -368,6 +374,44 @@ def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fm
         for r in found["rows"]:
             click.echo(f"{r['score']:>4}  {r['uscc']}  {r['name']}  ({r['type'] or '—'}, {r['region_code'] or '—'})")
         click.echo(f"{found['total']} firms scored above zero")
+
+
+@main.command()
+@click.option("--threshold", type=float, help="Make links scoring at least this (default CHENGXIN_MATCH_THRESHOLD).")
+def match(threshold: float | None) -> None:
+    """Entity matching: link records of different sources that name the same firm."""
+    from graph import matching
+
+    with _connect() as graph:
+        found = matching.run(graph, threshold)
+    click.echo(f"{found['records']:,} records, {found['proposed']:,} pairs proposed: {found['made']:,} new links made "
+               f"(score >= {found['threshold']}), {found['pending']:,} new pairs to review (chengxin review)")
+
+
+@main.command()
+@click.option("--status", type=click.Choice(["pending", "rejected"]), default="pending", show_default=True)
+@click.option("--accept", "accepts", multiple=True, metavar="A|B", help="Accept a pair (repeat for more).")
+@click.option("--reject", "rejects", multiple=True, metavar="A|B", help="Reject a pair, or undo a made link.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt: str) -> None:
+    """Entity-matching pairs waiting for a person: list them, accept or reject them."""
+    from graph import matching
+
+    with _connect() as graph:
+        for pair, ok in [(p, True) for p in accepts] + [(p, False) for p in rejects]:
+            a, b = matching.parse_pair(pair)
+            matching.decide(graph, a, b, ok, who="cli")
+            click.echo(f"{'accepted' if ok else 'rejected'}: {a} | {b}")
+        if accepts or rejects:
+            return
+        pairs = matching.review_list(graph, status)
+    if fmt == "json":
+        _echo_json(pairs)
+        return
+    for p in pairs:
+        click.echo(f"{p['score']:.3f}  {p['a_name']}  ⟷  {p['b_name']}\n       {p['reason']} / {p['reason_en']}\n"
+                   f"       chengxin review --accept '{p['a']}|{p['b']}'")
+    click.echo(f"{len(pairs)} {status}")
 
 
 # --- web -------------------------------------------------------------------------------------

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     eligibility_rule: Literal["any", "restrictive"] = Field(
         "any", description="Bidding eligibility: `any` bad-behaviour record in force blocks bidding (as provincial "
         "platforms do); `restrictive` only measures that ban bidding or work do, the rest block award ratings.")
+    match_threshold: float = Field(
+        0.9, ge=0, le=1, description="Entity matching: links scoring at least this are made; lower ones wait for review.")
+    match_review_floor: float = Field(
+        0.75, ge=0, le=1, description="Entity matching: pairs scoring below this are not proposed at all.")
     risk_measure_points: dict[str, float] = Field(
         {"列入黑名单": 40, "吊销": 40, "暂停投标资格": 25, "停业整顿": 25, "降低资质等级": 20,
          "暂扣安全生产许可证": 15, "暂停执业": 15, "罚款": 8, "通报批评": 5, "*": 5},

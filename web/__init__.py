@@ -43,12 +43,13 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         atexit.register(_close, app)
 
     i18n.init_app(app)
-    from .views import entity, graphview, home, investigate, queries
+    from .views import entity, graphview, home, investigate, queries, sources
 
     app.register_blueprint(home.bp)
     app.register_blueprint(graphview.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(investigate.bp)
+    app.register_blueprint(sources.bp)
     for bp in entity.blueprints():
         app.register_blueprint(bp)
 

@@ -22,6 +22,7 @@ def _view(route: str):
             data["eligibility"] = eligibility.check(graph, key, data["today"])
             score = risk.firm_score(graph, key, data["today"], wait=False)
             data["risk"] = {k: score[k] for k in ("score", "contributions", "flags_pending")}
+            data["matched"] = graph.query("matched_records", uscc=key)
         return respond(f"entity/{route}.html", data)
 
     return profile

@@ -1,0 +1,5 @@
+// purpose: 已建立、待审核或已拒绝的匹配 / Pairs already linked, pending or rejected
+// mode: read
+// returns: a, b
+MATCH (a:Enterprise)-[r:SAME_AS|BRANCH_OF|POSSIBLY_SAME_AS]->(b:Enterprise)
+RETURN a.uscc AS a, b.uscc AS b

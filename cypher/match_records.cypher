@@ -1,0 +1,5 @@
+// purpose: 实体匹配的候选记录（全部企业）/ Every enterprise record, for entity matching
+// mode: read
+// returns: uscc, name, alt_name, source
+MATCH (e:Enterprise)
+RETURN e.uscc AS uscc, e.name AS name, e.alt_name AS alt_name, e.source AS source
