@@ -377,6 +377,24 @@ def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fm
 
 
 @main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "graphml", "ftm"]), default="jsonl",
+              show_default=True, help="jsonl / csv: the table folder `chengxin load` reads back; graphml; "
+              "ftm: FollowTheMoney entities.")
+@click.option("--around", metavar="KIND:ID", help="Only this entity's neighbourhood (e.g. enterprise:91…).")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6), help="Hops around --around.")
+def export(out: Path, fmt: str, around: str | None, depth: int) -> None:
+    """Export the graph, or a neighbourhood, for other tools (or to load elsewhere)."""
+    from graph import export as exporter
+
+    with _connect() as graph:
+        done = exporter.export(graph, fmt, out, around, depth)
+    click.echo(f"{done['nodes']:,} nodes, {done['relationships']:,} relationships → {done['out']} ({fmt})")
+    for name, n in done["written"].items():
+        click.echo(f"  {name:<22}{n:>10,}")
+
+
+@main.command()
 @click.option("--threshold", type=float, help="Make links scoring at least this (default CHENGXIN_MATCH_THRESHOLD).")
 def match(threshold: float | None) -> None:
     """Entity matching: link records of different sources that name the same firm."""

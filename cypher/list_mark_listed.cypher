@@ -1,9 +1,12 @@
-// purpose: 名单新版本中重新出现的条目恢复为在列 / Entries listed again in a newer edition
+// purpose: 名单本版中的条目标记为在列；此前已移出的恢复原有效期 / Mark the entries of this edition as listed; ones listed again get their end date back
 // mode: write
 // param list_id: string -- 名单编号 / list id
 // param seen: list -- 本版出现的条目 / entry ids in this edition
 // returns: n
 MATCH (p:Penalty {list_id: $list_id})
-WHERE p.penalty_id IN $seen AND p.listed = false
-SET p.listed = true, p.delisted_noticed = null
-RETURN count(p) AS n
+WHERE p.penalty_id IN $seen
+WITH p, coalesce(p.listed, true) = false AS again
+SET p.listed = true, p.delisted_noticed = null,
+    p.valid_until = CASE WHEN again THEN p.valid_until_listed ELSE p.valid_until END,
+    p.valid_until_listed = CASE WHEN again THEN null ELSE p.valid_until_listed END
+RETURN sum(CASE WHEN again THEN 1 ELSE 0 END) AS n

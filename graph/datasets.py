@@ -17,9 +17,11 @@ GENERIC = {"releases", "records", "data", "csv", "json", "files", "export"}
 
 
 def dataset_name(path: Path) -> str:
+    """The folder's name; a generic one (``releases``) or a file in a folder that documents its
+    provenance gives the parent folder's name."""
     path = Path(path).resolve()
     stem = path.name if path.is_dir() else path.stem
-    if stem.lower() in GENERIC and path.parent.name:
+    if path.parent.name and (stem.lower() in GENERIC or (path.is_file() and (path.parent / "PROVENANCE.txt").exists())):
         return path.parent.name
     return stem
 

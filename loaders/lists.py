@@ -90,11 +90,12 @@ def _grid(path: Path, read: dict) -> list[list]:
 
 def _header(rows: list[list], n: int) -> list[str]:
     parts: list[list[str]] = []
-    for row in rows[:n]:
+    for depth, row in enumerate(rows[:n]):
         filled, last = [], ""
         for cell in row:
             cell = "" if cell is None else str(cell).strip()
-            last = cell or (last if n > 1 else "")  # merged header cells: carry right
+            # A group cell above the last header row spans the cells to its right (merged cells).
+            last = cell or (last if depth < n - 1 else "")
             filled.append(last)
         parts.append(filled)
     width = max(len(p) for p in parts)
@@ -182,7 +183,7 @@ def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str,
             "decision_date": e["start"], "valid_until": e.get("end"), "description": e.get("grounds"),
             "originating_institution": e.get("originating"), "list_id": lst["id"], "list_name": lst.get("name"),
             "listed_name": e["name"], "alt_name": e.get("alt_name"), "country": e.get("country"),
-            "listed": True, "source": source, "source_url": lst.get("url"), "list_line": e["line"],
+            "source": source, "source_url": lst.get("url"), "list_line": e["line"],
         })
     table = "enterprises" if subject_type == "enterprise" else "persons"
     for name, rows in ((table, list(subjects.values())), ("penalties", penalties)):

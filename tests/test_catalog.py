@@ -54,3 +54,13 @@ def test_unanchored_comprehension_check():
     assert unanchored_comprehensions("MATCH (e:E) RETURN [(s)-[:R]->(e) | s]")
     assert not unanchored_comprehensions("MATCH (e:E) RETURN [(e)<-[:R]-(p:Person) | p]")
     assert not unanchored_comprehensions("MATCH (e:E) RETURN [x IN [1, 2] | x], '[(s:X)'")
+
+
+def test_export_names_every_label_key():
+    """export_rels picks the far end's key by label: every label of the model must be there."""
+    from cypher import get_query
+    from graph.model import get_model
+
+    text = get_query("export_rels", kind="Enterprise").text
+    for spec in get_model().labels.values():
+        assert f"WHEN '{spec.name}' THEN b.{spec.key}" in text, spec.name

@@ -1,0 +1,12 @@
+// purpose: 导出从某类节点出发的关系 / Export the relationships leaving the nodes of one label
+// mode: read
+// label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
+// param keys: list? -- 起点主键，空为全部 / start keys, none for all
+// returns: type, a, b_label, b, p
+MATCH (a:{{kind}})-[r]->(b)
+WHERE $keys IS NULL OR a.{{kind.key}} IN $keys
+RETURN type(r) AS type, a.{{kind.key}} AS a, labels(b)[0] AS b_label,
+       CASE labels(b)[0] WHEN 'Enterprise' THEN b.uscc WHEN 'Project' THEN b.project_code WHEN 'Person' THEN b.person_id
+         WHEN 'Qualification' THEN b.cert_no WHEN 'Award' THEN b.award_id WHEN 'Penalty' THEN b.penalty_id
+         WHEN 'Tender' THEN b.tender_no WHEN 'Authority' THEN b.name END AS b,
+       properties(r) AS p
