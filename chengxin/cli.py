@@ -475,6 +475,12 @@ def demo(host: str | None, port: int | None) -> None:
         plant(planted)
         click.echo(f"and the planted red-flag cases ({planted / 'planted.json'})")
         print_report(load_any(graph, planted, source="chengxin-planted"))
+        real = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
+        if real.is_dir():  # a checkout: the real files too (OCDS, a debarment list), matched to the rest
+            click.echo("and real public data: the NAICM OCDS releases and the EBRD debarment list")
+            print_report(load_any(graph, real / "gacm-naicm-ocds" / "releases", "ocds", id_scheme="MX-RFC"))
+            print_report(load_any(graph, next((real / "mdb-debarment").glob("*.csv")), "list",
+                                  mapping=Path(__file__).resolve().parent.parent / "loaders" / "mappings" / "ebrd-ineligible.toml"))
     _serve(host, port, graph=graph)
 
 

@@ -221,3 +221,28 @@ def test_red_flags_lead_to_their_evidence(browser, base_url, graph):
     hit.find_element(By.CSS_SELECTOR, ".evidence a[href^='/penalty/']").click()
     WebDriverWait(browser, 10).until(lambda d: "/penalty/" in d.current_url)
     assert "列入黑名单" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_review_a_pair_in_the_browser(browser, base_url, graph, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from chengxin.cli import load_folder
+    from graph import matching
+
+    from .conftest import write_csv
+
+    write_csv(tmp_path / "a" / "enterprises.csv", [{"uscc": "MX-RFC:ZZT000000001", "name": "Zeta Testing Constructora, S.A. de C.V."}])
+    write_csv(tmp_path / "b" / "enterprises.csv", [{"uscc": "XX-NAME:ZETA TESTING CONSTRUCTRA SA", "name": "Zeta Testing Constructra SA"}])
+    load_folder(graph, tmp_path / "a", source="review-a", progress=False)
+    load_folder(graph, tmp_path / "b", source="review-b", progress=False)
+    matching.run(graph)
+    browser.get(base_url + "/review")
+    row = browser.find_element(By.CSS_SELECTOR, 'tr.pair[data-a*="ZZT000000001"], tr.pair[data-b*="ZZT000000001"]')
+    assert "Zeta Testing" in row.text
+    row.find_element(By.CSS_SELECTOR, "button.accept").click()
+    WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, 'tr.pair[data-a*="ZZT000000001"], tr.pair[data-b*="ZZT000000001"]'))
+    browser.get(base_url + "/enterprise/MX-RFC:ZZT000000001")
+    assert "Zeta Testing Constructra SA" in browser.find_element(By.ID, "matched-records").text
+    browser.find_element(By.ID, "nav-sources").click()
+    WebDriverWait(browser, 10).until(lambda d: "/sources" in d.current_url)

@@ -103,8 +103,14 @@ def test_ocds_record_packages_jsonl_and_cn_uscc(graph, tmp_path):
                "awards": [{"id": "a1", "suppliers": [{"id": "s"}], "value": {"amount": 1000000, "currency": "CNY"}}]}
     (tmp_path / "records.json").write_text(json.dumps({"records": [{"ocid": "ocds-test-0001", "compiledRelease": release}]}))
     (tmp_path / "more.jsonl").write_text(json.dumps({**release, "ocid": "ocds-test-0002"}) + "\n")
+    agent = {"id": "g", "name": "测试招标代理", "roles": ["procuringEntity"], "identifier": {"scheme": "CN-USCC", "id": GEZHOUBA_BJ}}
+    packaged = {**release, "ocid": "ocds-test-0003", "parties": release["parties"] + [agent],
+                "tender": {**release["tender"], "procuringEntity": {"id": "g"}}}
+    (tmp_path / "package.json").write_text(json.dumps({"uri": "https://example.org/package.json", "releases": [packaged]}))
     report = load(graph, tmp_path, "ocds", source="ocds-test")
-    assert report.rejected == 0 and report.summary["contracting_processes"] == 2
+    assert report.rejected == 0 and report.summary["contracting_processes"] == 3 and report.summary["releases"] == 3
+    assert graph.run("MATCH (:Enterprise {uscc: $u})-[:AGENT_FOR]->(t:Tender {tender_no: 'ocds-test-0003'}) "
+                     "RETURN t.source_url AS url", {"u": GEZHOUBA_BJ}) == [{"url": "https://example.org/package.json"}]
     rows = graph.run("MATCH (e:Enterprise {uscc: $u})-[x:PARTICIPATES_IN]->(:Project {project_code: 'TEST-OCDS-P1'}) "
                      "RETURN x.contract_amount AS wan, x.role AS role", {"u": firm})
     assert rows == [{"wan": 100.0, "role": "中标单位"}]
