@@ -182,6 +182,9 @@ def test_console_access_off_loopback(settings, graph):
 
 
 def test_schema_panel_counts_and_starters(client, graph):
+    from web.views import queries as views
+
+    views._schema_cache.clear()  # counts are kept a minute; other tests have loaded since
     html = client.get("/console").get_data(as_text=True)
     n = graph.run("MATCH (n:Enterprise) RETURN count(n) AS c")[0]["c"]
     assert 'id="schema-panel"' in html and f"Enterprise</a> <small>企业 · {n}</small>" in html
