@@ -243,7 +243,9 @@ def test_list_editions_update_and_history_stays(graph, client, tmp_path):
     assert gone[0]["noticed"] == dt.date.today() and gone[0]["until"] == dt.date.today()
     assert graph.run("MATCH (p:Penalty {list_id: 'test-list'}) RETURN count(p) AS n")[0]["n"] == 4  # nothing deleted
     page = client.get("/penalty/" + graph.run("MATCH (p:Penalty {list_id: 'test-list', listed: false}) RETURN p.penalty_id AS i")[0]["i"])
-    assert page.status_code == 200
+    assert page.status_code == 200 and "已移出名单，发现于" in page.get_data(as_text=True)
+    firm = client.get("/enterprise/XX-NAME:BETA ENGINEERING LTD").get_data(as_text=True)
+    assert 'class="bad delisted"' in firm and "Corruption" in firm  # the history stays on the firm's page
     r3 = load(graph, write_edition(tmp_path / "edition3.xlsx", first[:3]), "list", mapping=mapping, source="test-list")
     assert r3.summary["listed_again"] == 1 and r3.summary["ended_now"] == 1  # Beta back, Delta gone
 
