@@ -7,7 +7,7 @@ import pytest
 
 from graph.model import get_model
 
-from .conftest import HOSTILE_NAME, HOSTILE_USCC, ID_PERSON
+from .conftest import HOSTILE_NAME, HOSTILE_USCC, ID_PERSON, sample_rows
 
 
 def key_of(graph, label: str, with_rel: str | None = None) -> str:
@@ -130,3 +130,15 @@ def test_graph_is_capped_with_a_more_node(graph, client, app):
     if busy["c"] > per_type:
         more = [n for n in data["nodes"] if n["id"].startswith("more:")]
         assert more and more[0]["url"].endswith("#rel-ISSUED_BY")
+
+
+def test_search_skips_what_cannot_match(graph, client):
+    from graph.search import lucene_query, may_be_identifier
+
+    assert lucene_query("苏州恒宏建设工程集团有限公司") == "苏州恒宏建设工程集团"
+    assert lucene_query("有限公司") == "有限公司" and lucene_query("王") == "王*"
+    assert may_be_identifier("91320500MALJK3BJLY") and not may_be_identifier("苏州建设")
+    firm = sample_rows("enterprises")[5]
+    found = client.get("/api/search?q=" + quote(firm["name"])).get_json()
+    assert firm["uscc"] in {h["key"] for g in found["groups"] for h in g["hits"]}
+    assert found["exact"] == []
