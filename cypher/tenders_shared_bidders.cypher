@@ -4,30 +4,35 @@
 // param all_bidders: boolean = false -- 仅限全部投标人都共享 / only where every bidder shares it
 // param limit: integer = 100 -- 最多返回 / most rows
 // returns: tender, tender_no, bidders, sharing, what, value, firms
-MATCH (t:Tender)
 CALL {
-  WITH t
-  MATCH (t)<-[:BID_ON]-(b:Enterprise)
-  WITH collect(b) AS bidders
-  WHERE size(bidders) >= 2
-  UNWIND bidders AS b
-  UNWIND [['法定代表人 legal representative', b.legal_rep_id], ['电话 phone', b.phone], ['地址 address', b.address]] AS kv
-  WITH size(bidders) AS total, kv[0] AS what, kv[1] AS value, b.name AS firm
-  WHERE value IS NOT NULL AND value <> ''
-  WITH total, what, value, collect(firm) AS firms
-  WHERE size(firms) >= 2
-  RETURN total, what, value, firms
+  MATCH (e:Enterprise)
+  WHERE e.legal_rep_id IS NOT NULL
+  WITH e.legal_rep_id AS key, collect(e) AS group
+  WHERE size(group) > 1
+  RETURN '法定代表人 legal representative' AS what, coalesce(group[0].legal_rep_name + ' (' + key + ')', key) AS value, group
   UNION ALL
-  WITH t
-  MATCH (t)<-[:BID_ON]-(b:Enterprise)
-  WITH t, count(b) AS total
-  WHERE total >= 2
-  MATCH (t)<-[:BID_ON]-(b:Enterprise)<-[:REGISTERED_AT]-(pe:Person)
-  WITH total, pe, collect(DISTINCT b.name) AS firms
-  WHERE size(firms) >= 2
-  RETURN total, '注册人员 registered person' AS what, pe.name + ' (' + pe.person_id + ')' AS value, firms
+  MATCH (e:Enterprise)
+  WHERE e.phone IS NOT NULL AND e.phone <> ''
+  WITH e.phone AS value, collect(e) AS group
+  WHERE size(group) > 1
+  RETURN '电话 phone' AS what, value, group
+  UNION ALL
+  MATCH (e:Enterprise)
+  WHERE e.address IS NOT NULL AND e.address <> ''
+  WITH e.address AS value, collect(e) AS group
+  WHERE size(group) > 1
+  RETURN '地址 address' AS what, value, group
+  UNION ALL
+  MATCH (pe:Person)-[:REGISTERED_AT]->(e:Enterprise)
+  WITH pe, collect(DISTINCT e) AS group
+  WHERE size(group) > 1
+  RETURN '注册人员 registered person' AS what, pe.name + ' (' + pe.person_id + ')' AS value, group
 }
-WITH t, total, what, value, firms
+UNWIND group AS b
+MATCH (b)-[:BID_ON]->(t:Tender)
+WITH t, what, value, collect(DISTINCT b.name) AS firms
+WHERE size(firms) >= 2
+WITH t, what, value, firms, size([(t)<-[:BID_ON]-(x:Enterprise) | 1]) AS total
 WHERE $all_bidders = false OR size(firms) = total
 RETURN t AS tender, t.tender_no AS tender_no, total AS bidders, size(firms) AS sharing, what, value, firms
 LIMIT $limit

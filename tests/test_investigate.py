@@ -288,3 +288,12 @@ def test_person_project_and_tender_pages_show_their_red_flags(client, graph):
     clean = graph.planted["flags"]["bid_ring"]["controls"][0]
     assert "没有涉及本条记录的风险信号" in client.get(f"/tender/{clean}").get_data(as_text=True)
     assert client.get(f"/api/person/{lender}").get_json()["flags"][0]["kind"] == "cert_lending"
+
+
+def test_library_shared_bidders_finds_the_planted_rings(client, graph):
+    rows = client.get("/api/queries/tenders_shared_bidders?limit=1000").get_json()["result"]["rows"]
+    found = {r["tender_no"] for r in rows}
+    rings = set(graph.planted["flags"]["bid_ring"]["planted"])
+    # The library query covers legal representatives, phones, addresses and registered people; the
+    # shareholder ring is the detector's alone.
+    assert len(rings & found) == 3 and not set(graph.planted["flags"]["bid_ring"]["controls"]) & found
