@@ -105,6 +105,16 @@ class _Builder:
             self.firms[key] = row
         return key
 
+    def roles(self, parties: dict, url: str | None) -> dict[str, list[str]]:
+        """The firm keys of the parties, by role (buyer, supplier, funder …)."""
+        by_role: dict[str, list[str]] = defaultdict(list)
+        for party in parties.values():
+            key = self.firm(party, url)
+            for role in party.get("roles") or []:
+                if key:
+                    by_role[role].append(key)
+        return by_role
+
     # --- OCDS ---------------------------------------------------------------------------
     def release(self, r: dict, url: str | None) -> None:
         if not isinstance(r, dict) or not r.get("ocid"):
@@ -122,12 +132,7 @@ class _Builder:
             full = parties.get(ref.get("id")) if ref.get("id") in parties else None
             return self.firm({**(full or {}), **{k: v for k, v in ref.items() if v}}, url)
 
-        by_role: dict[str, list[str]] = defaultdict(list)
-        for p in parties.values():
-            key = self.firm(p, url)
-            for role in p.get("roles") or []:
-                if key:
-                    by_role[role].append(key)
+        by_role = self.roles(parties, url)
         buyer = party(r.get("buyer")) or (by_role["buyer"] or [None])[0]
         tender = r.get("tender") or {}
         procuring = party(tender.get("procuringEntity")) or (by_role["procuringEntity"] or [None])[0]
@@ -206,12 +211,7 @@ class _Builder:
             self.out.problems.append(f"not an OC4IDS project (no id): {str(p)[:80]}")
             return
         parties = {x.get("id"): x for x in p.get("parties") or [] if isinstance(x, dict)}
-        by_role: dict[str, list[str]] = defaultdict(list)
-        for x in parties.values():
-            key = self.firm(x, url)
-            for role in x.get("roles") or []:
-                if key:
-                    by_role[role].append(key)
+        by_role = self.roles(parties, url)
         owner = (by_role["buyer"] or by_role["publicAuthority"] or [None])[0]
         code = self.project(p["id"], p.get("title"), owner, url)
         row = self.projects[code]

@@ -109,3 +109,20 @@ def client(app):
 def sample_rows(table: str) -> list[dict]:
     with open(SAMPLE / f"{table}.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+@pytest.fixture()
+def cli(settings, monkeypatch):
+    """``cli(*args)`` runs the ``chengxin`` command against the session's database."""
+    from click.testing import CliRunner
+
+    from chengxin.cli import main
+    from graph.settings import get_settings
+
+    monkeypatch.setenv("CHENGXIN_HOME", str(settings.home))
+    if settings.uri:
+        monkeypatch.setenv("CHENGXIN_URI", settings.uri)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(main, list(args))
+    get_settings.cache_clear()

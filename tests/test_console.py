@@ -6,7 +6,6 @@ import time
 
 import pytest
 from pydantic import SecretStr
-from click.testing import CliRunner
 
 from cypher import library
 from graph import console
@@ -234,26 +233,14 @@ def test_query_page_form_table_graph_and_downloads(client, graph):
     assert client.get("/queries/no_such_query").status_code == 404
 
 
-def test_cli_and_web_give_the_same_rows(client, settings, monkeypatch):
-    from chengxin.cli import main
-    from graph.settings import get_settings
-
+def test_cli_and_web_give_the_same_rows(client, cli):
     uscc = sample_rows("participations")[0]["uscc"]
-    monkeypatch.setenv("CHENGXIN_HOME", str(settings.home))
-    if settings.uri:
-        monkeypatch.setenv("CHENGXIN_URI", settings.uri)
-    get_settings.cache_clear()
-    try:
-        runner = CliRunner()
-        out = runner.invoke(main, ["query", "co_participants", "-p", f"uscc={uscc}", "-p", "limit=20",
-                                   "--format", "json"])
-        assert out.exit_code == 0, out.output
-        cli_rows = json.loads(out.stdout)["rows"]
-        table = runner.invoke(main, ["query", "co_participants", "-p", f"uscc={uscc}", "-p", "limit=20"])
-        listing = runner.invoke(main, ["query", "--list"])
-        missing = runner.invoke(main, ["query", "co_participants"])
-    finally:
-        get_settings.cache_clear()
+    out = cli("query", "co_participants", "-p", f"uscc={uscc}", "-p", "limit=20", "--format", "json")
+    assert out.exit_code == 0, out.output
+    cli_rows = json.loads(out.stdout)["rows"]
+    table = cli("query", "co_participants", "-p", f"uscc={uscc}", "-p", "limit=20")
+    listing = cli("query", "--list")
+    missing = cli("query", "co_participants")
     web_rows = client.get("/api/queries/co_participants", query_string={"uscc": uscc, "limit": "20"}).get_json()
     assert cli_rows and cli_rows == web_rows["result"]["rows"]
     assert "shared_projects" in table.stdout and cli_rows[0]["name"] in table.stdout

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from graph import eligibility, flags, paths, risk
 from graph.errors import InvalidInput, NotFound
@@ -227,36 +226,25 @@ def test_enterprise_page_has_the_integrity_panel(client, graph):
     assert "不得投标" in hostile
 
 
-def test_cli_flags_path_eligibility_risk_and_plant(settings, monkeypatch, tmp_path, graph):
-    from chengxin.cli import main
-    from graph.settings import get_settings
-
-    monkeypatch.setenv("CHENGXIN_HOME", str(settings.home))
-    if settings.uri:
-        monkeypatch.setenv("CHENGXIN_URI", settings.uri)
-    get_settings.cache_clear()
-    runner = CliRunner()
-    try:
-        out = runner.invoke(main, ["flags", "--kind", "phoenix", "--format", "json"])
-        assert out.exit_code == 0, out.output
-        found = json.loads(out.stdout)["phoenix"]
-        assert set(graph.planted["flags"]["phoenix"]["planted"]) <= {h["key"] for h in found}
-        table = runner.invoke(main, ["flags", "--kind", "pm_conflict"])
-        assert "植双项目经理" in table.stdout
-        bad = runner.invoke(main, ["flags", "--kind", "nope"])
-        assert bad.exit_code != 0 and "cert_lending" in bad.output
-        expect = graph.planted["path"][0]
-        path = runner.invoke(main, ["path", expect["from"], expect["to"]])
-        assert path.exit_code == 0 and "项目经理" in path.stdout, path.output
-        uscc = graph.planted["eligibility"][0]["uscc"]
-        el = runner.invoke(main, ["eligibility", uscc, "--date", "2025-06-01"])
-        assert "not eligible" in el.stdout and "2026-01-01" in el.stdout
-        rk = runner.invoke(main, ["risk", "--uscc", firm_id(graph, "黑名单丁建设")])
-        assert rk.exit_code == 0 and "/100" in rk.stdout
-        sample = runner.invoke(main, ["sample", str(tmp_path / "s"), "--plant"])
-        assert sample.exit_code == 0, sample.output
-    finally:
-        get_settings.cache_clear()
+def test_cli_flags_path_eligibility_risk_and_plant(cli, tmp_path, graph):
+    out = cli("flags", "--kind", "phoenix", "--format", "json")
+    assert out.exit_code == 0, out.output
+    found = json.loads(out.stdout)["phoenix"]
+    assert set(graph.planted["flags"]["phoenix"]["planted"]) <= {h["key"] for h in found}
+    table = cli("flags", "--kind", "pm_conflict")
+    assert "植双项目经理" in table.stdout
+    bad = cli("flags", "--kind", "nope")
+    assert bad.exit_code != 0 and "cert_lending" in bad.output
+    expect = graph.planted["path"][0]
+    path = cli("path", expect["from"], expect["to"])
+    assert path.exit_code == 0 and "项目经理" in path.stdout, path.output
+    uscc = graph.planted["eligibility"][0]["uscc"]
+    el = cli("eligibility", uscc, "--date", "2025-06-01")
+    assert "not eligible" in el.stdout and "2026-01-01" in el.stdout
+    rk = cli("risk", "--uscc", firm_id(graph, "黑名单丁建设"))
+    assert rk.exit_code == 0 and "/100" in rk.stdout
+    sample = cli("sample", str(tmp_path / "s"), "--plant")
+    assert sample.exit_code == 0, sample.output
     manifest = json.loads((tmp_path / "s" / "planted.json").read_text("utf-8"))
     assert manifest["flags"] == graph.planted["flags"]
     rows = (tmp_path / "s" / "enterprises.csv").read_text("utf-8").splitlines()

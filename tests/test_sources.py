@@ -12,7 +12,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from graph import embedded, matching
 from graph.db import connect
@@ -366,22 +365,11 @@ def test_review_flow(graph, gezhouba, client):
     assert client.post("/api/review/decide", json={"a": "x", "b": "y", "decision": "accept"}).status_code == 404
 
 
-def test_cli_review_and_match(settings, monkeypatch, gezhouba):
-    from chengxin.cli import main
-    from graph.settings import get_settings
-
-    monkeypatch.setenv("CHENGXIN_HOME", str(settings.home))
-    if settings.uri:
-        monkeypatch.setenv("CHENGXIN_URI", settings.uri)
-    get_settings.cache_clear()
-    try:
-        runner = CliRunner()
-        listing = runner.invoke(main, ["review", "--status", "rejected"])
-        assert listing.exit_code == 0 and "Gezhoba" in listing.stdout
-        again = runner.invoke(main, ["match"])
-        assert again.exit_code == 0 and "0 new links made" in again.stdout
-    finally:
-        get_settings.cache_clear()
+def test_cli_review_and_match(cli, gezhouba):
+    listing = cli("review", "--status", "rejected")
+    assert listing.exit_code == 0 and "Gezhoba" in listing.stdout
+    again = cli("match")
+    assert again.exit_code == 0 and "0 new links made" in again.stdout
 
 
 # --- export ---------------------------------------------------------------------------------
