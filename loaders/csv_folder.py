@@ -155,7 +155,6 @@ class Table:
     model: type[R.Row]
     build: Callable
     query: str
-    then: tuple[str, ...] = ()  # statements run on the same rows after ``query`` (kept apart: faster on ArcadeDB)
 
     @property
     def required(self) -> list[str]:
@@ -164,7 +163,7 @@ class Table:
 
 # Node tables first, so relationship rows find real nodes rather than making stubs.
 TABLES: tuple[Table, ...] = (
-    Table("enterprises", R.EnterpriseRow, build_enterprise, "load_enterprises", ("load_legal_reps",)),
+    Table("enterprises", R.EnterpriseRow, build_enterprise, "load_enterprises"),
     Table("persons", R.PersonRow, build_person, "load_persons"),
     Table("projects", R.ProjectRow, build_project, "load_projects"),
     Table("qualifications", R.QualificationRow, build_qualification, "load_qualifications"),
@@ -265,19 +264,23 @@ class FolderLoader:
                 f"({', '.join(t.name for t in TABLES)}; as .csv, .jsonl or .xlsx)"
             )
         t0 = time.perf_counter()
+        # One writer for the whole folder: the next table is read while the last one's batches
+        # are still being written (in order, so nodes still come before their relationships).
+        writer = _Writer(self, rejects, now.isoformat())
         try:
             for table, path in found:
                 if path is not None:
-                    report.tables.append(self._load_table(table, path, ctx, rejects, now.isoformat()))
+                    report.tables.append(self._load_table(table, path, ctx, rejects, writer))
         finally:
+            writer.close()
             rejects.close()
             report.seconds = round(time.perf_counter() - t0, 3)
         return report
 
-    def _load_table(self, table: Table, path: Path, ctx: Context, rejects: Rejects, loaded_at: str) -> TableReport:
-        t0 = time.perf_counter()
+    def _load_table(self, table: Table, path: Path, ctx: Context, rejects: Rejects, writer: _Writer) -> TableReport:
         tf, rows = read_table(path)
         rep = TableReport(table.name, path.name, tf.format)
+        t0 = time.perf_counter()
         batches: dict[tuple, list[tuple[int, dict, dict]]] = {}
         bar = None
         if self.progress:
@@ -285,7 +288,6 @@ class FolderLoader:
 
             bar = tqdm(desc=f"{table.name:<15}", unit=" rows", leave=True, file=sys.stderr)
         first = True
-        writer = _Writer(self, path.name, rejects, loaded_at, rep)
         try:
             for line, raw in rows:
                 if first:
@@ -324,8 +326,8 @@ class FolderLoader:
                 key = tuple(sorted(slots.items()))
                 batch = batches.setdefault(key, [])
                 batch.append((line, raw, row))
-                if len(batch) >= self.batch_size:
-                    writer.submit(table, dict(key), batch)
+                if len(batch) >= writer.next_size(self.batch_size):
+                    writer.submit(table, dict(key), batch, rep, t0)
                     batches[key] = []
             if rep.read == 0 and tf.header:
                 missing = [c for c in table.required if c not in tf.header]
@@ -333,19 +335,17 @@ class FolderLoader:
                     rep.error = f"{path.name}: missing required column(s) {', '.join(missing)}"
             for key, batch in batches.items():
                 if batch:
-                    writer.submit(table, dict(key), batch)
+                    writer.submit(table, dict(key), batch, rep, t0)
         finally:
-            writer.drain()
-        if bar is not None:
-            bar.close()
+            if bar is not None:
+                bar.close()
         rep.encoding = tf.encoding
         rep.skipped_header_lines = tf.skipped
-        rep.seconds = round(time.perf_counter() - t0, 3)
+        rep.seconds = round(time.perf_counter() - t0, 3)  # until read; the writer adds its writes
         return rep
 
     def _write(self, table: Table, slots: dict, rows: list[dict], loaded_at: str) -> None:
-        for name in (table.query, *table.then):
-            self.graph.query(name, labels=slots, rows=rows, loaded_at=loaded_at)
+        self.graph.query(table.query, labels=slots, rows=rows, loaded_at=loaded_at)
 
     def _flush(self, table: Table, slots: dict, batch: list, loaded_at: str) -> tuple[int, list]:
         """Write one batch; return (rows loaded, [(line, raw, reason)] the database refused)."""
@@ -379,33 +379,43 @@ class _Writer:
     """Writes batches on one background thread while the caller reads and validates the next.
 
     Parsing and validation are Python work; a write is mostly waiting on the database, so the two
-    overlap. Batches are written one at a time, in order, and at most two are in flight, so memory
-    stays bounded. Results (counts, refused rows) are applied on the caller's thread.
+    overlap, across table boundaries too. Batches are written one at a time, in the order given,
+    and at most two are in flight, so memory stays bounded. Results (counts, refused rows) are
+    applied on the caller's thread.
     """
 
-    def __init__(self, loader: FolderLoader, file: str, rejects: Rejects, loaded_at: str, rep: TableReport):
-        self.loader, self.file, self.rejects, self.loaded_at, self.rep = loader, file, rejects, loaded_at, rep
+    def __init__(self, loader: FolderLoader, rejects: Rejects, loaded_at: str):
+        self.loader, self.rejects, self.loaded_at = loader, rejects, loaded_at
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chengxin-load")
-        self.pending: deque[Future] = deque()
+        self.pending: deque[tuple[Future, TableReport, float]] = deque()
+        self.submitted = 0
 
-    def submit(self, table: Table, slots: dict, batch: list) -> None:
+    def next_size(self, batch_size: int) -> int:
+        """Rows for the next batch: small at first, so the database starts while the rest is read."""
+        return min(batch_size, 250 << self.submitted)
+
+    def submit(self, table: Table, slots: dict, batch: list, rep: TableReport, t0: float) -> None:
+        """Queue ``batch`` for ``table``; its counts go to ``rep``, whose clock started at ``t0``."""
         while len(self.pending) >= 2:
-            self._collect(self.pending.popleft())
-        self.pending.append(self.pool.submit(self.loader._flush, table, slots, batch, self.loaded_at))
+            self._collect(*self.pending.popleft())
+        self.pending.append((self.pool.submit(self.loader._flush, table, slots, batch, self.loaded_at), rep, t0))
+        self.submitted += 1
 
-    def _collect(self, fut: Future) -> None:
+    def _collect(self, fut: Future, rep: TableReport, t0: float) -> None:
         loaded, refused = fut.result()
-        self.rep.loaded += loaded
+        rep.loaded += loaded
         for line, raw, reason in refused:
-            self.rejects.add(self.file, line, reason, raw)
-            self.rep.rejected += 1
+            self.rejects.add(rep.file, line, reason, raw)
+            rep.rejected += 1
+        rep.seconds = round(time.perf_counter() - t0, 3)
 
-    def drain(self) -> None:
+    def close(self) -> None:
+        """Finish what was queued (rows already read are written even if a later file fails), then stop."""
         try:
             while self.pending:
-                self._collect(self.pending.popleft())
+                self._collect(*self.pending.popleft())
         finally:
-            for fut in self.pending:
+            for fut, _, _ in self.pending:
                 fut.cancel()
             self.pending.clear()
             self.pool.shutdown(wait=True)

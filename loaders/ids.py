@@ -13,11 +13,13 @@ import hmac
 import os
 import re
 import secrets
+from functools import lru_cache
 from pathlib import Path
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC = re.compile(rf"^[{USCC_CHARS}]{{18}}$")
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARS)}
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -26,10 +28,11 @@ _ID15 = re.compile(r"^\d{15}$")
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(map(int.__mul__, map(_USCC_VALUE.__getitem__, first17), USCC_WEIGHTS))
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=1 << 16)  # a load checks the same firms again in every relationship table
 def uscc_problem(code: str) -> str | None:
     """None if ``code`` is a valid USCC, else what is wrong with it."""
     if len(code) != 18:

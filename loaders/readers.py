@@ -131,7 +131,10 @@ def _read_jsonl(table: TableFile) -> Iterator[tuple[int, dict]]:
 def _read_xlsx(table: TableFile) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
 
-    wb = load_workbook(table.path, read_only=True, data_only=True)
+    try:
+        wb = load_workbook(table.path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises zip, XML and key errors for a damaged or misnamed file
+        raise InvalidInput(f"{table.path.name}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)

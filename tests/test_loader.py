@@ -144,3 +144,19 @@ def test_a_folder_without_tables_is_a_clear_error(graph, tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(InvalidInput, match="holds none of the tables"):
         load_folder(graph, tmp_path, progress=False)
+
+
+def test_a_damaged_file_stops_the_load_after_the_tables_before_it_are_written(graph, tmp_path):
+    folder = tmp_path / "damaged"
+    firm = make_uscc("MA0DMG001")
+    write_csv(folder / "enterprises.csv", [{"uscc": firm, "name": "吉安市断点测试建设有限公司", "type": "施工"}])
+    (folder / "persons.xlsx").write_bytes(b"this is not a workbook")
+    with pytest.raises(InvalidInput, match=r"persons\.xlsx: not a readable \.xlsx workbook"):
+        load_folder(graph, folder, progress=False)
+    # the table read before the damaged one was written, not dropped with the batch in flight
+    assert graph.run("MATCH (e:Enterprise {uscc: $u}) RETURN e.name AS n", {"u": firm}) == [{"n": "吉安市断点测试建设有限公司"}]
+    (folder / "persons.xlsx").unlink()
+    write_csv(folder / "persons.csv", [{"person_id": "RY-DMG-0001", "name": "测试人员"}])
+    report = load_folder(graph, folder, progress=False)  # the re-run after the fix
+    assert report.rejected == 0 and report.loaded == 2
+    assert graph.run("MATCH (e:Enterprise {uscc: $u}) RETURN count(e) AS c", {"u": firm}) == [{"c": 1}]
