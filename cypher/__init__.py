@@ -87,6 +87,37 @@ def unanchored_comprehensions(text: str) -> list[str]:
     return bad
 
 
+def hub_first_merges(text: str) -> list[str]:
+    """Relationship MERGEs that start from a hub (a label with ``hub = true`` in the model, or a
+    label slot that may be one) towards a node that is not a hub.
+
+    ArcadeDB checks ``MERGE (a)-[:R]->(b)`` by reading the edges of the node written first: from
+    an authority with 3,000 penalties that is 3,000 edges per row, and a batch of 1,000 penalties
+    to one authority took 3 s instead of 0.04 s. Neo4j starts from the node with fewer
+    relationships either way, so every catalog file writes the non-hub end first
+    (``MERGE (pn)-[:ISSUED_BY]->(au)``, ``MERGE (t)<-[:BID_ON]-(e)``); a catalog test holds them to it.
+    """
+    from graph.model import get_model
+
+    labels = get_model().labels
+    code = strip_literals(text)
+    bound: dict[str, bool] = {}  # variable -> is a hub
+    for m in re.finditer(r"\(\s*(\w+)\s*:\s*(`?\w+`?|\{\{\w+\}\})", code):
+        var, label = m.group(1), m.group(2).strip("`")
+        if label.startswith("{{"):
+            slot = re.search(rf"//\s*label\s+{label[2:-2]}\s*:\s*([\w|]+)", text)
+            hub = any(labels[x].hub for x in slot.group(1).split("|")) if slot else True
+        else:
+            hub = labels[label].hub if label in labels else False
+        bound.setdefault(var, hub)
+    bad = []
+    for m in re.finditer(r"\bMERGE\s*\(\s*(\w+)\s*\)\s*<?-\[[^\]]*\]->?\s*\(\s*(\w+)\s*\)", code):
+        first, other = m.group(1), m.group(2)
+        if bound.get(first) and not bound.get(other):
+            bad.append(m.group(0))
+    return bad
+
+
 @dataclass(frozen=True)
 class Param:
     name: str

@@ -7,14 +7,11 @@
 UNWIND $rows AS r
 MERGE (a:Award {award_id: r.award_id})
 SET a += r.props, a.stub = false, a.source = r.source, a.source_url = r.source_url, a.loaded_at = $loaded_at
+MERGE (s:{{subject}} {{{subject.key}}: r.subject_key})
+  ON CREATE SET s.stub = true, s.source = r.source, s.source_url = r.source_url, s.loaded_at = $loaded_at
+MERGE (a)<-[y:RECEIVED]-(s)
+SET y.source = r.source, y.source_url = r.source_url, y.loaded_at = $loaded_at
 WITH a, r
-CALL {
-  WITH a, r
-  MERGE (s:{{subject}} {{{subject.key}}: r.subject_key})
-    ON CREATE SET s.stub = true, s.source = r.source, s.source_url = r.source_url, s.loaded_at = $loaded_at
-  MERGE (s)-[x:RECEIVED]->(a)
-  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-}
 CALL {
   WITH a, r
   WITH a, r WHERE r.project_code IS NOT NULL
@@ -23,12 +20,10 @@ CALL {
   MERGE (a)-[x:FOR_PROJECT]->(p)
   SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 }
-CALL {
-  WITH a, r
-  WITH a, r WHERE r.authority IS NOT NULL
-  MERGE (au:Authority {name: r.authority})
-    ON CREATE SET au.source = r.source, au.source_url = r.source_url, au.loaded_at = $loaded_at
-  MERGE (a)-[x:ISSUED_BY]->(au)
-  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-}
+// the authority is optional and comes last: rows without one stop here
+WITH a, r WHERE r.authority IS NOT NULL
+MERGE (au:Authority {name: r.authority})
+  ON CREATE SET au.source = r.source, au.source_url = r.source_url, au.loaded_at = $loaded_at
+MERGE (a)-[x:ISSUED_BY]->(au)
+SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 RETURN count(*) AS n

@@ -8,6 +8,6 @@ MERGE (e:Enterprise {uscc: r.uscc})
   ON CREATE SET e.stub = true, e.source = r.source, e.source_url = r.source_url, e.loaded_at = $loaded_at
 MERGE (t:Tender {tender_no: r.tender_no})
   ON CREATE SET t.stub = true, t.source = r.source, t.source_url = r.source_url, t.loaded_at = $loaded_at
-MERGE (e)-[x:BID_ON]->(t)
+MERGE (t)<-[x:BID_ON]-(e)
 SET x += r.props, x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 RETURN count(*) AS n

@@ -8,6 +8,6 @@ MERGE (e:Enterprise {uscc: r.uscc})
   ON CREATE SET e.stub = true, e.source = r.source, e.source_url = r.source_url, e.loaded_at = $loaded_at
 MERGE (p:Project {project_code: r.project_code})
   ON CREATE SET p.stub = true, p.source = r.source, p.source_url = r.source_url, p.loaded_at = $loaded_at
-MERGE (e)-[x:PARTICIPATES_IN {role: r.role}]->(p)
+MERGE (p)<-[x:PARTICIPATES_IN {role: r.role}]-(e)
 SET x += r.props, x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 RETURN count(*) AS n

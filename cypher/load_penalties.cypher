@@ -7,27 +7,18 @@
 UNWIND $rows AS r
 MERGE (pn:Penalty {penalty_id: r.penalty_id})
 SET pn += r.props, pn.stub = false, pn.source = r.source, pn.source_url = r.source_url, pn.loaded_at = $loaded_at
-WITH pn, r
-CALL {
-  WITH pn, r
-  MERGE (s:{{subject}} {{{subject.key}}: r.subject_key})
-    ON CREATE SET s.stub = true, s.source = r.source, s.source_url = r.source_url, s.loaded_at = $loaded_at
-  MERGE (s)-[x:PENALIZED]->(pn)
-  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-}
-CALL {
-  WITH pn, r
-  WITH pn, r WHERE r.project_code IS NOT NULL
-  MERGE (p:Project {project_code: r.project_code})
-    ON CREATE SET p.stub = true, p.source = r.source, p.source_url = r.source_url, p.loaded_at = $loaded_at
-  MERGE (pn)-[x:CONCERNS]->(p)
-  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-}
-CALL {
-  WITH pn, r
-  MERGE (au:Authority {name: r.authority})
-    ON CREATE SET au.source = r.source, au.source_url = r.source_url, au.loaded_at = $loaded_at
-  MERGE (pn)-[x:ISSUED_BY]->(au)
-  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-}
+MERGE (s:{{subject}} {{{subject.key}}: r.subject_key})
+  ON CREATE SET s.stub = true, s.source = r.source, s.source_url = r.source_url, s.loaded_at = $loaded_at
+MERGE (pn)<-[y:PENALIZED]-(s)
+SET y.source = r.source, y.source_url = r.source_url, y.loaded_at = $loaded_at
+MERGE (au:Authority {name: r.authority})
+  ON CREATE SET au.source = r.source, au.source_url = r.source_url, au.loaded_at = $loaded_at
+MERGE (pn)-[z:ISSUED_BY]->(au)
+SET z.source = r.source, z.source_url = r.source_url, z.loaded_at = $loaded_at
+// the project is optional and comes last: rows without one stop here
+WITH pn, r WHERE r.project_code IS NOT NULL
+MERGE (p:Project {project_code: r.project_code})
+  ON CREATE SET p.stub = true, p.source = r.source, p.source_url = r.source_url, p.loaded_at = $loaded_at
+MERGE (pn)-[x:CONCERNS]->(p)
+SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 RETURN count(*) AS n

@@ -8,13 +8,10 @@ MERGE (pe:Person {person_id: r.person_id})
   ON CREATE SET pe.stub = true, pe.source = r.source, pe.source_url = r.source_url, pe.loaded_at = $loaded_at
 MERGE (p:Project {project_code: r.project_code})
   ON CREATE SET p.stub = true, p.source = r.source, p.source_url = r.source_url, p.loaded_at = $loaded_at
-MERGE (pe)-[x:WORKS_ON {role: r.role}]->(p)
+MERGE (p)<-[x:WORKS_ON {role: r.role}]-(pe)
 SET x += r.props, x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-WITH r
-CALL {
-  WITH r
-  WITH r WHERE r.uscc IS NOT NULL
-  MERGE (e:Enterprise {uscc: r.uscc})
-    ON CREATE SET e.stub = true, e.source = r.source, e.source_url = r.source_url, e.loaded_at = $loaded_at
-}
+// the firm is optional and comes last: rows without one stop here
+WITH r WHERE r.uscc IS NOT NULL
+MERGE (e:Enterprise {uscc: r.uscc})
+  ON CREATE SET e.stub = true, e.source = r.source, e.source_url = r.source_url, e.loaded_at = $loaded_at
 RETURN count(*) AS n

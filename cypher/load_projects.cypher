@@ -6,13 +6,10 @@
 UNWIND $rows AS r
 MERGE (p:Project {project_code: r.project_code})
 SET p += r.props, p.stub = false, p.source = r.source, p.source_url = r.source_url, p.loaded_at = $loaded_at
-WITH p, r
-CALL {
-  WITH p, r
-  WITH p, r WHERE r.owner_uscc IS NOT NULL
-  MERGE (o:Enterprise {uscc: r.owner_uscc})
-    ON CREATE SET o.stub = true, o.source = r.source, o.source_url = r.source_url, o.loaded_at = $loaded_at
-  MERGE (o)-[x:OWNS]->(p)
-  SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-}
+// the owner is optional and comes last: rows without one stop here
+WITH p, r WHERE r.owner_uscc IS NOT NULL
+MERGE (o:Enterprise {uscc: r.owner_uscc})
+  ON CREATE SET o.stub = true, o.source = r.source, o.source_url = r.source_url, o.loaded_at = $loaded_at
+MERGE (p)<-[x:OWNS]-(o)
+SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 RETURN count(*) AS n

@@ -8,15 +8,12 @@ MERGE (q:Qualification {cert_no: r.cert_no})
 SET q += r.props, q.stub = false, q.source = r.source, q.source_url = r.source_url, q.loaded_at = $loaded_at
 MERGE (e:Enterprise {uscc: r.uscc})
   ON CREATE SET e.stub = true, e.source = r.source, e.source_url = r.source_url, e.loaded_at = $loaded_at
-MERGE (e)-[h:HOLDS]->(q)
+MERGE (q)<-[h:HOLDS]-(e)
 SET h.source = r.source, h.source_url = r.source_url, h.loaded_at = $loaded_at
-WITH q, r
-CALL {
-  WITH q, r
-  WITH q, r WHERE r.authority IS NOT NULL
-  MERGE (a:Authority {name: r.authority})
-    ON CREATE SET a.source = r.source, a.source_url = r.source_url, a.loaded_at = $loaded_at
-  MERGE (q)-[i:ISSUED_BY]->(a)
-  SET i.source = r.source, i.source_url = r.source_url, i.loaded_at = $loaded_at
-}
+// the authority is optional and comes last: rows without one stop here
+WITH q, r WHERE r.authority IS NOT NULL
+MERGE (a:Authority {name: r.authority})
+  ON CREATE SET a.source = r.source, a.source_url = r.source_url, a.loaded_at = $loaded_at
+MERGE (q)-[i:ISSUED_BY]->(a)
+SET i.source = r.source, i.source_url = r.source_url, i.loaded_at = $loaded_at
 RETURN count(*) AS n

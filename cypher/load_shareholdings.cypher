@@ -9,6 +9,6 @@ MERGE (h:{{holder}} {{{holder.key}}: r.holder_key})
   ON CREATE SET h.stub = true, h.source = r.source, h.source_url = r.source_url, h.loaded_at = $loaded_at
 MERGE (e:Enterprise {uscc: r.uscc})
   ON CREATE SET e.stub = true, e.source = r.source, e.source_url = r.source_url, e.loaded_at = $loaded_at
-MERGE (h)-[x:SHAREHOLDER_OF]->(e)
+MERGE (e)<-[x:SHAREHOLDER_OF]-(h)
 SET x += r.props, x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 RETURN count(*) AS n

@@ -16,15 +16,13 @@ CALL {
   WITH t, r WHERE r.agency_uscc IS NOT NULL
   MERGE (a:Enterprise {uscc: r.agency_uscc})
     ON CREATE SET a.stub = true, a.source = r.source, a.source_url = r.source_url, a.loaded_at = $loaded_at
-  MERGE (a)-[x:AGENT_FOR]->(t)
+  MERGE (t)<-[x:AGENT_FOR]-(a)
   SET x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 }
-CALL {
-  WITH t, r
-  WITH t, r WHERE r.winner_uscc IS NOT NULL
-  MERGE (w:Enterprise {uscc: r.winner_uscc})
-    ON CREATE SET w.stub = true, w.source = r.source, w.source_url = r.source_url, w.loaded_at = $loaded_at
-  MERGE (w)-[x:WON]->(t)
-  SET x.price = r.winning_price, x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
-}
+// the winner is optional and comes last: rows without one stop here
+WITH t, r WHERE r.winner_uscc IS NOT NULL
+MERGE (w:Enterprise {uscc: r.winner_uscc})
+  ON CREATE SET w.stub = true, w.source = r.source, w.source_url = r.source_url, w.loaded_at = $loaded_at
+MERGE (t)<-[x:WON]-(w)
+SET x.price = r.winning_price, x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
 RETURN count(*) AS n

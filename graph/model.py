@@ -30,6 +30,7 @@ class LabelSpec(BaseModel):
     shape: str
     fulltext: bool = False
     indexes: list[str] = []
+    hub: bool = False  # nodes with many relationships each (firms, authorities)
 
     @property
     def fulltext_index(self) -> str:

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from cypher import WRITE_CLAUSES, body_params, get_query, names, strip_literals, unanchored_comprehensions
+from cypher import WRITE_CLAUSES, body_params, get_query, hub_first_merges, names, strip_literals, unanchored_comprehensions
 from graph.errors import InvalidInput
 
 
@@ -22,6 +22,7 @@ def test_header_matches_body(name):
     else:
         assert WRITE_CLAUSES.search(code)
     assert not unanchored_comprehensions(q.text), f"{name}: start comprehensions at a bound node"
+    assert not hub_first_merges(q.text), f"{name}: write a relationship MERGE from its non-hub end"
     assert q.returns, "returned columns are declared"
     for col in q.returns:
         assert re.search(rf"\b{re.escape(col)}\b", code), f"{name}: returns {col}?"
@@ -54,6 +55,16 @@ def test_unanchored_comprehension_check():
     assert unanchored_comprehensions("MATCH (e:E) RETURN [(s)-[:R]->(e) | s]")
     assert not unanchored_comprehensions("MATCH (e:E) RETURN [(e)<-[:R]-(p:Person) | p]")
     assert not unanchored_comprehensions("MATCH (e:E) RETURN [x IN [1, 2] | x], '[(s:X)'")
+
+
+def test_hub_first_merge_check():
+    assert hub_first_merges("MERGE (au:Authority {name: 1}) MERGE (p:Penalty {penalty_id: 2}) MERGE (au)<-[:ISSUED_BY]-(p)")
+    assert hub_first_merges("MATCH (e:Enterprise), (t:Tender) MERGE (e)-[x:BID_ON {a: 1}]->(t)")
+    assert not hub_first_merges("MATCH (e:Enterprise), (t:Tender) MERGE (t)<-[x:BID_ON]-(e)")
+    assert not hub_first_merges("MATCH (a:Enterprise), (b:Enterprise) MERGE (a)-[:SAME_AS]->(b)")
+    slot = "// label subject: Enterprise|Person\nMERGE (s:{{subject}} {k: 1}) MERGE (a:Award {award_id: 1}) "
+    assert hub_first_merges(slot + "MERGE (s)-[:RECEIVED]->(a)")
+    assert not hub_first_merges(slot + "MERGE (a)<-[:RECEIVED]-(s)")
 
 
 def test_export_names_every_label_key():

@@ -160,3 +160,43 @@ def test_a_damaged_file_stops_the_load_after_the_tables_before_it_are_written(gr
     report = load_folder(graph, folder, progress=False)  # the re-run after the fix
     assert report.rejected == 0 and report.loaded == 2
     assert graph.run("MATCH (e:Enterprise {uscc: $u}) RETURN count(e) AS c", {"u": firm}) == [{"c": 1}]
+
+
+def test_rows_without_their_optional_references_still_load_in_full(graph, tmp_path):
+    # Each statement ends with its optional reference (owner, authority, winner …); a row without it
+    # must still write everything before it, and a row with it everything after.
+    folder = tmp_path / "optional"
+    firm = make_uscc("MA0QPT001")
+    write_csv(folder / "projects.csv", [
+        {"project_code": "OPT-P-1", "name": "无建设单位的测试项目", "owner_uscc": ""},
+        {"project_code": "OPT-P-2", "name": "有建设单位的测试项目", "owner_uscc": firm}])
+    write_csv(folder / "qualifications.csv", [
+        {"cert_no": "OPT-Q-1", "uscc": firm, "category": "施工总承包", "authority": ""}])
+    write_csv(folder / "tenders.csv", [
+        {"tender_no": "OPT-T-1", "project_code": "OPT-P-1", "agency_uscc": "", "winner_uscc": ""},
+        {"tender_no": "OPT-T-2", "project_code": "OPT-P-2", "agency_uscc": firm, "winner_uscc": ""}])
+    write_csv(folder / "awards.csv", [
+        {"award_id": "OPT-A-1", "subject_type": "enterprise", "subject_id": firm, "name": "测试奖", "project_code": "", "authority": ""}])
+    write_csv(folder / "penalties.csv", [
+        {"penalty_id": "OPT-X-1", "subject_type": "enterprise", "subject_id": firm, "authority": "测试市住房和城乡建设局",
+         "decision_date": "2024-01-02", "project_code": ""}])
+    write_csv(folder / "project_staff.csv", [
+        {"project_code": "OPT-P-1", "person_id": "RY-OPT-0001", "role": "项目经理", "uscc": ""}])
+    report = load_folder(graph, folder, progress=False)
+    assert report.rejected == 0 and report.loaded == 8
+
+    def one(q):
+        return graph.run(q, {"u": firm})[0]["c"]
+
+    assert one("MATCH (p:Project {project_code: 'OPT-P-1'}) WHERE p.stub = false RETURN count(p) AS c") == 1
+    assert one("MATCH (:Enterprise {uscc: $u})-[:OWNS]->(p:Project) RETURN count(p) AS c") == 1
+    assert one("MATCH (:Enterprise {uscc: $u})-[:HOLDS]->(q:Qualification {cert_no: 'OPT-Q-1'}) "
+               "WHERE NOT (q)-[:ISSUED_BY]->() RETURN count(q) AS c") == 1
+    assert one("MATCH (t:Tender {tender_no: 'OPT-T-1'})-[:FOR]->(:Project {project_code: 'OPT-P-1'}) "
+               "WHERE NOT ()-[:WON]->(t) AND NOT ()-[:AGENT_FOR]->(t) RETURN count(t) AS c") == 1
+    assert one("MATCH (:Enterprise {uscc: $u})-[:AGENT_FOR]->(t:Tender {tender_no: 'OPT-T-2'}) RETURN count(t) AS c") == 1
+    assert one("MATCH (:Enterprise {uscc: $u})-[:RECEIVED]->(a:Award {award_id: 'OPT-A-1'}) RETURN count(a) AS c") == 1
+    assert one("MATCH (:Enterprise {uscc: $u})-[:PENALIZED]->(x:Penalty {penalty_id: 'OPT-X-1'})"
+               "-[:ISSUED_BY]->(:Authority {name: '测试市住房和城乡建设局'}) WHERE NOT (x)-[:CONCERNS]->() RETURN count(x) AS c") == 1
+    assert one("MATCH (:Person {person_id: 'RY-OPT-0001'})-[:WORKS_ON {role: '项目经理'}]->(:Project {project_code: 'OPT-P-1'}) "
+               "RETURN count(*) AS c") == 1
