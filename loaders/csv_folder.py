@@ -410,7 +410,7 @@ class _Writer:
         rep.seconds = round(time.perf_counter() - t0, 3)
 
     def close(self) -> None:
-        """Finish what was queued (rows already read are written even if a later file fails), then stop."""
+        """Write what was queued (the tables before a file that fails to read are not cut short), then stop."""
         try:
             while self.pending:
                 self._collect(*self.pending.popleft())
