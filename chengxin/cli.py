@@ -124,6 +124,9 @@ def print_report(report) -> None:
         if t.skipped_header_lines:
             click.echo(f"  ({t.skipped_header_lines} repeated header line(s) skipped)")
     click.echo(f"{'total':<40}{report.read:>9}{report.loaded:>9}{report.rejected:>9}{report.seconds:>9.2f}")
+    if len(report.tables) > 1 and report.seconds > 0:
+        click.echo(f"  {report.loaded / report.seconds:,.0f} rows/s; a table's seconds run from its first row read to its "
+                   f"last row written, and the next table is read while the last is written")
     for key, value in report.summary.items():
         click.echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
     if report.rejected:

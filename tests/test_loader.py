@@ -200,3 +200,18 @@ def test_rows_without_their_optional_references_still_load_in_full(graph, tmp_pa
                "-[:ISSUED_BY]->(:Authority {name: '测试市住房和城乡建设局'}) WHERE NOT (x)-[:CONCERNS]->() RETURN count(x) AS c") == 1
     assert one("MATCH (:Person {person_id: 'RY-OPT-0001'})-[:WORKS_ON {role: '项目经理'}]->(:Project {project_code: 'OPT-P-1'}) "
                "RETURN count(*) AS c") == 1
+
+
+def test_the_load_command_prints_a_summary_and_names_a_damaged_file(cli, tmp_path):
+    folder = tmp_path / "cli-load"
+    write_csv(folder / "enterprises.csv", [{"uscc": make_uscc("MA0CL1001"), "name": "抚州市命令行测试建设有限公司", "type": "施工"}])
+    write_csv(folder / "persons.csv", [{"person_id": "RY-CLI-0001", "name": "命令行测试"}])
+    out = cli("load", str(folder))
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert any(line.split()[:5] == ["enterprises", "enterprises.csv", "1", "1", "0"] for line in lines), out.output
+    assert any(line.split()[:4] == ["total", "2", "2", "0"] for line in lines), out.output
+    assert "rows/s" in out.output
+    (folder / "projects.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    bad = cli("load", str(folder))
+    assert bad.exit_code != 0 and "projects.xlsx: not a readable .xlsx workbook" in bad.output
