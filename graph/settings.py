@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     start_timeout: float = Field(
         120.0, description="Seconds to wait for the embedded server to answer on Bolt."
     )
-    batch_size: int = Field(2000, ge=1, description="Rows per UNWIND transaction when loading.")
+    batch_size: int = Field(2000, ge=1, description="Rows per UNWIND transaction when loading (the first batches are smaller).")
     id_salt: SecretStr | None = Field(
         None,
         description="Secret key for the keyed hash that replaces ID-card numbers. Unset: one is "

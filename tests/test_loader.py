@@ -215,3 +215,17 @@ def test_the_load_command_prints_a_summary_and_names_a_damaged_file(cli, tmp_pat
     (folder / "projects.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     bad = cli("load", str(folder))
     assert bad.exit_code != 0 and "projects.xlsx: not a readable .xlsx workbook" in bad.output
+
+
+def test_batches_start_small_then_take_the_configured_size(graph, tmp_path):
+    from loaders.csv_folder import FolderLoader, Rejects, _Writer
+    from loaders.ids import Pseudonyms
+
+    writer = _Writer(FolderLoader(graph, Pseudonyms(b"t"), batch_size=2000, progress=False), Rejects(tmp_path / "r.csv"), "now")
+    sizes = []
+    for _ in range(5):
+        sizes.append(writer.next_size(2000))
+        writer.submitted += 1
+    writer.close()
+    assert sizes == [250, 500, 1000, 2000, 2000]
+    assert writer.next_size(1) == 1 and writer.next_size(100) == 100
