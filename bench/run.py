@@ -4,10 +4,11 @@
 
 1. Load throughput: the loader (batched UNWIND … MERGE) against a naive baseline, one row per
    transaction, on the same rows of the same sample (each load under fresh keys, on a server of
-   its own), taking turns after one uncounted round; the ratio is of the medians. Three pairs: the loader's own statements with
-   one row per transaction (the same work, only the transactions differ) over the whole sample at
-   scale 1, and over the first rows of every table of the --scale sample; and a hand-written MERGE
-   for enterprises and participations that writes fewer properties than the loader does.
+   its own), taking turns after one uncounted round; the ratio is of the medians. Three pairs:
+   the loader's own statements with one row per transaction (the same work, only the transactions
+   differ) over the whole sample at scale 1, and over the first rows of every table of the
+   --scale sample; and a hand-written MERGE for enterprises and participations that writes fewer
+   properties than the loader does.
 2. A full load of the sample at --scale: time, node and relationship counts.
 3. Entity-page and search latency, server side (Flask test client: query + view + template),
    p50/p95 over random keys; resident memory of the embedded database process.
@@ -45,12 +46,12 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def subset(src: Path, dst: Path, tables: list[str], n: int, skip: int = 0) -> int:
+def subset(src: Path, dst: Path, tables: list[str], n: int) -> int:
     dst.mkdir(parents=True, exist_ok=True)
     total = 0
     for t in tables:
         lines = (src / f"{t}.csv").read_text("utf-8").splitlines(keepends=True)
-        body = lines[1 + skip : 1 + skip + n]
+        body = lines[1 : 1 + n]
         (dst / f"{t}.csv").write_text(lines[0] + "".join(body), "utf-8")
         total += len(body)
     return total

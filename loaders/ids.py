@@ -28,7 +28,7 @@ _ID15 = re.compile(r"^\d{15}$")
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(map(int.__mul__, map(_USCC_VALUE.__getitem__, first17), USCC_WEIGHTS))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS))
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
