@@ -5,7 +5,7 @@
   server-wide ``arcadedb.command.timeout``, which chengxin sets (as a JVM system property, the one
   form the server honours for Bolt queries) from ``CHENGXIN_QUERY_TIMEOUT`` when it starts the server.
 - READ access mode is not enforced by ArcadeDB; rollback is (graph.console relies on it).
-- Full-text indexes are created with ArcadeDB SQL (graph.embedded.ensure_fulltext) but queried
+- Full-text indexes are created with ArcadeDB SQL (graph.embedded_server.ensure_fulltext) but queried
   with ``db.index.fulltext.queryNodes`` on both.
 """
 

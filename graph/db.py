@@ -15,6 +15,7 @@ from neo4j import exceptions as nx
 from neo4j.graph import Node, Path, Relationship
 
 from . import embedded
+from .privacy import redact
 from .errors import ChengxinError, DatabaseUnavailable, InvalidInput, QueryRejected, QueryTimeout
 from .settings import Settings
 
@@ -83,7 +84,7 @@ class Graph:
             )
         except (nx.Neo4jError, nx.DriverError) as e:
             raise wrap_driver_error(e, what) from e
-        return [plain(dict(r)) for r in records]
+        return [redact(plain(dict(r))) for r in records]
 
     def query(self, name: str, /, labels: dict[str, str] | None = None, **params) -> list[dict]:
         """Run the named catalog query (``cypher/NAME.cypher``) with its parameters;

@@ -1,7 +1,7 @@
 """The zero-setup default: an ArcadeDB server (PyPI ``arcadedb-embedded``) speaking Bolt on loopback.
 
 The JVM lives in the process that starts it, so the server runs as its own detached process
-(``python -m graph.embedded``) and every other part of chengxin talks Bolt to it with the
+(``python -m graph.embedded_server``, the server program) and every other part of chengxin talks Bolt to it with the
 neo4j driver. Everything ArcadeDB-specific that cannot go through Bolt lives here: creating
 the database, and its full-text indexes (made with ArcadeDB SQL, queried with Neo4j's
 ``db.index.fulltext.queryNodes``).
@@ -16,7 +16,6 @@ Files under the home folder::
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import json
@@ -26,7 +25,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +183,7 @@ def start(settings: Settings) -> ServerState:
             d.mkdir(parents=True, exist_ok=True)
         root_password(settings, create=True)
         cmd = [
-            sys.executable, "-m", "graph.embedded",
+            sys.executable, "-m", "graph.embedded_server",
             "--home", str(p.home),
             "--bolt-port", str(settings.embedded_bolt_port or _free_port()),
             "--http-port", str(settings.embedded_http_port or _free_port()),
@@ -253,90 +251,3 @@ def stop(settings: Settings, grace: float = 30.0) -> bool:
         with contextlib.suppress(OSError):
             paths(settings).state.unlink()
         return True
-
-
-# --- the server process ------------------------------------------------------------------
-
-
-def ensure_fulltext(db) -> list[str]:
-    """Create the CJK full-text index of every searchable label (ArcadeDB SQL). Idempotent."""
-    from .model import get_model
-
-    made = []
-    for spec in get_model().search_labels():
-        t, prop = spec.name, spec.name_prop
-        db.command("sql", f"CREATE VERTEX TYPE `{t}` IF NOT EXISTS")
-        db.command("sql", f"CREATE PROPERTY `{t}`.`{prop}` IF NOT EXISTS STRING")
-        db.command(
-            "sql",
-            f"CREATE INDEX IF NOT EXISTS ON `{t}` (`{prop}`) FULL_TEXT "
-            f'METADATA {{"analyzer": "{CJK_ANALYZER}"}}',
-        )
-        made.append(spec.fulltext_index)
-    return made
-
-
-def _serve(args: argparse.Namespace) -> int:
-    from arcadedb_embedded.server import ArcadeDBServer
-
-    p = Paths(Path(args.home))
-    password = p.password.read_text("utf-8").strip()
-    stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.set())
-    server = ArcadeDBServer(
-        root_path=str(p.data),
-        root_password=password,
-        config={
-            "host": "127.0.0.1",
-            "http_port": args.http_port,
-            "server_plugins": BOLT_PLUGIN,
-            "bolt_port": args.bolt_port,
-            # LOAD CSV must not read local files or fetch URLs through Cypher.
-            "opencypher_loadCsv_allowFileUrls": False,
-            "opencypher_loadCsv_allowRemoteUrls": False,
-        },
-        # -Xrs: SIGTERM reaches Python's handler (clean stop) instead of the JVM's.
-        jvm_kwargs={"heap_size": args.heap, "jvm_args": ["-Xrs", f"-Darcadedb.command.timeout={args.command_timeout_ms}"]},
-    )
-    server.start()
-    try:
-        try:
-            db = server.get_database(args.database)
-        except Exception:
-            db = server.create_database(args.database)
-        ensure_fulltext(db)
-        state = ServerState(
-            pid=os.getpid(), bolt_port=args.bolt_port, http_port=args.http_port,
-            database=args.database, started_at=time.time(),
-        )
-        tmp = p.state.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state.__dict__), "utf-8")
-        tmp.replace(p.state)
-        print(f"chengxin: embedded ArcadeDB ready, Bolt on {state.uri}, database {args.database}", flush=True)
-        while not stopping.wait(1.0):
-            pass
-    finally:
-        print("chengxin: stopping embedded ArcadeDB", flush=True)
-        server.stop()
-        mine = _read_state_file(p)
-        if mine is not None and mine.pid == os.getpid():
-            with contextlib.suppress(OSError):
-                p.state.unlink()
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Run chengxin's embedded ArcadeDB server (Bolt on loopback).")
-    ap.add_argument("--home", required=True)
-    ap.add_argument("--bolt-port", type=int, required=True)
-    ap.add_argument("--http-port", type=int, required=True)
-    ap.add_argument("--heap", default="2g")
-    # ArcadeDB's only deadline Bolt queries obey (graph.backend); from CHENGXIN_QUERY_TIMEOUT.
-    ap.add_argument("--command-timeout-ms", type=int, default=5000)
-    ap.add_argument("--database", default="chengxin")
-    return _serve(ap.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -38,9 +38,30 @@ class QueryRejected(ChengxinError):
 
 
 class QueryTimeout(ChengxinError):
-    """A query stopped at a time limit."""
+    """A query stopped at a time limit. 504, never 408: browsers retry a 408 by themselves, which
+    ran one slow query three times."""
 
-    status = 408
+    status = 504
+
+
+class Busy(ChengxinError):
+    """The console is at its concurrency limit (per client: 429; in total: 503). Nothing was run."""
+
+    status = 503
+
+
+class CrossSiteRefused(ChengxinError):
+    """A request that runs a query or changes state came from another site, or named a host that
+    is not on the allowlist."""
+
+    status = 403
+
+
+class LoadAborted(ChengxinError):
+    """A load stopped for a reason that is not one row's fault: the database refused every write
+    (a full disk, a read-only database), or most of a table could not be read."""
+
+    status = 500
 
 
 class DatabaseUnavailable(ChengxinError):

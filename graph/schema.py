@@ -3,7 +3,7 @@
 Uniqueness on each label's key, the indexes the pages use, and a CJK-aware full-text index
 over the names of searchable labels. The one backend difference lives in
 :func:`fulltext_statements`: Neo4j creates the full-text index with Cypher, while the embedded
-ArcadeDB server makes it with its own SQL when it starts (graph.embedded.ensure_fulltext),
+ArcadeDB server makes it with its own SQL when it starts (graph.embedded_server.ensure_fulltext),
 named ``Label[prop]`` on both so one query serves both.
 """
 

@@ -6,12 +6,13 @@ field is missing from the README's configuration table.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -81,6 +82,18 @@ class Settings(BaseSettings):
         None, description="Neo4j: a read-only user for the console's connection (one more guard)."
     )
     read_password: SecretStr | None = Field(None, description="Password of `read_user`. Never logged.")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        ["127.0.0.1", "localhost", "[::1]", "::1"],
+        description="Host names the web app answers to (the Host header, port ignored); anything else gets 400, "
+        "which defeats DNS rebinding. JSON list or comma-separated; `*` allows any (only behind a proxy that checks "
+        "Host itself). Add the public name when serving beyond loopback.")
+    console_max_concurrent: int = Field(
+        2, ge=1, description="Most console and library queries running at once in one server process; more wait "
+        "briefly, then get 503 'busy'.")
+    console_max_per_client: int = Field(
+        1, ge=1, description="Most console and library queries one client address may run at once; more get 429.")
+    serve_threads: int = Field(
+        8, ge=2, description="Worker threads of the production WSGI server (waitress) behind `serve` and `demo`.")
 
     flag_min_together: int = Field(
         3, ge=2, description="Red flag `bid_rotation`: least tenders two firms bid on together, each winning one.")
@@ -116,6 +129,13 @@ class Settings(BaseSettings):
     risk_award_points: dict[str, float] = Field(
         {"国家级": -10, "省级": -5, "市级": -2, "*": -1},
         description="Risk score: points (negative) per award by level. JSON object.")
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, v):
+        if isinstance(v, str):
+            return json.loads(v) if v.strip().startswith("[") else [h.strip() for h in v.split(",") if h.strip()]
+        return v
 
     @field_validator("uri")
     @classmethod
