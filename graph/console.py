@@ -2,12 +2,22 @@
 
 Guards, stacked (no one of them is trusted alone):
 
-1. :func:`graph.readonly.check_read_only`, a clause check on the text outside strings and comments;
-2. on Neo4j, ``EXPLAIN``'s query type must be ``r`` (ArcadeDB reports every query as a write, so
-   the check is skipped there: :data:`graph.backend.EXPLAIN_TELLS_QUERY_TYPE`);
-3. a READ-mode explicit transaction that is **always rolled back**, never committed (Neo4j refuses
+1. :func:`graph.readonly.check_read_only`, a check of the query's tokens: write and admin clauses,
+   procedures and functions outside short read-only lists (names read as Cypher reads them),
+   private properties, several statements;
+2. a **read-only database user**: on the embedded server always (``chengxin_console``, made by the
+   server program, may read records and nothing else: the server itself refuses writes, schema
+   changes, write procedures and LOAD CSV); on Neo4j ``CHENGXIN_READ_USER`` when set;
+3. on Neo4j, ``EXPLAIN``'s query type must be ``r`` (ArcadeDB reports every query as a write, so
+   the check is skipped there: :func:`graph.backend.explain_tells_query_type`);
+4. a READ-mode explicit transaction that is **always rolled back**, never committed (Neo4j refuses
    writes in READ mode; ArcadeDB ignores the mode but honours the rollback);
-4. on Neo4j, an optional read-only user (``CHENGXIN_READ_USER``) for the console's connection.
+5. the privacy filter (:func:`graph.privacy.redact`) on every row.
+
+Load: at most ``CHENGXIN_CONSOLE_MAX_CONCURRENT`` queries run at once in a process and at most
+``CHENGXIN_CONSOLE_MAX_PER_CLIENT`` for one client; a query is only handed to a worker once it
+holds a slot, so nothing waits in a queue after its caller has gone, and the slot is given back
+when the database has really finished (or dropped) the query, not when the caller stopped waiting.
 
 Time: a limit (``CHENGXIN_QUERY_TIMEOUT``, lowered per request, never raised) enforced by chengxin:
 the caller stops waiting at the limit and says so. The server is freed by the backend's own
@@ -30,7 +40,8 @@ from neo4j import exceptions as nx
 
 from . import backend
 from .db import Graph, plain, wrap_driver_error
-from .errors import ChengxinError, InvalidInput, QueryRejected, QueryTimeout
+from .errors import Busy, ChengxinError, InvalidInput, QueryRejected, QueryTimeout
+from .privacy import redact
 from .readonly import check_read_only
 
 
@@ -52,8 +63,57 @@ class Result:
         }
 
 
-_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chengxin-query")
+_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="chengxin-query")
 _read_driver_lock = threading.Lock()
+
+
+class Admission:
+    """Slots for running queries: ``total`` at once, ``per_client`` for one client."""
+
+    def __init__(self, total: int, per_client: int):
+        self.total, self.per_client = total, per_client
+        self.running: dict[str | None, int] = {}
+        self._cond = threading.Condition()
+
+    def acquire(self, client: str | None, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        with self._cond:
+            if client is not None and self.running.get(client, 0) >= self.per_client:
+                raise Busy(
+                    f"this client already runs {self.per_client} console quer{'y' if self.per_client == 1 else 'ies'}; "
+                    f"wait for it to finish (CHENGXIN_CONSOLE_MAX_PER_CLIENT) / 您已有查询在运行，请等待其结束",
+                    status=429,
+                )
+            while sum(self.running.values()) >= self.total:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Busy(
+                        f"the console is busy: {self.total} queries are running (CHENGXIN_CONSOLE_MAX_CONCURRENT); "
+                        f"try again in a few seconds / 控制台繁忙，请稍后再试"
+                    )
+                self._cond.wait(left)
+            self.running[client] = self.running.get(client, 0) + 1
+
+    def release(self, client: str | None) -> None:
+        with self._cond:
+            n = self.running.get(client, 0) - 1
+            if n > 0:
+                self.running[client] = n
+            else:
+                self.running.pop(client, None)
+            self._cond.notify_all()
+
+
+_admissions: dict[tuple[int, int], Admission] = {}
+_admissions_lock = threading.Lock()
+
+
+def admission(settings) -> Admission:
+    key = (settings.console_max_concurrent, settings.console_max_per_client)
+    with _admissions_lock:
+        if key not in _admissions:
+            _admissions[key] = Admission(*key)
+        return _admissions[key]
 
 
 def effective_timeout(graph: Graph, requested: float | None) -> float:
@@ -67,15 +127,23 @@ def effective_timeout(graph: Graph, requested: float | None) -> float:
 
 
 def _driver(graph: Graph) -> neo4j.Driver:
-    """The console's connection: a read-only user's when one is configured (Neo4j), else the graph's."""
-    s = graph.settings
-    if graph.embedded or not s.read_user:
+    """The console's connection: the read-only database user's (always on the embedded server,
+    when configured on Neo4j), else the graph's own. A driver of its own also means a connection
+    pool of its own, so busy console queries never hold the connections pages need."""
+    auth = backend.console_auth(graph)
+    if auth is None:
         return graph.driver
+    uri = backend.bolt_uri(graph)
     with _read_driver_lock:
-        if graph.read_driver is None:
-            password = s.read_password.get_secret_value() if s.read_password else ""
-            graph.read_driver = neo4j.GraphDatabase.driver(s.uri, auth=(s.read_user, password))
-        return graph.read_driver
+        current = graph.read_driver
+        if current is not None and getattr(current, "_chengxin_uri", None) == uri:
+            return current
+        if current is not None:  # the database came back on another address
+            current.close()
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=5.0)
+        driver._chengxin_uri = uri
+        graph.read_driver = driver
+        return driver
 
 
 def _explain_check(graph: Graph, text: str, params: dict) -> None:
@@ -117,7 +185,7 @@ def _execute(graph: Graph, text: str, params: dict, timeout: float, cap: int) ->
                 if len(rows) >= cap:
                     truncated = True
                     break
-                rows.append({k: plain(v) for k, v in record.items()})
+                rows.append(redact({k: plain(v) for k, v in record.items()}))
             return columns, rows, truncated
         finally:
             # Never commit: whatever the text did, it is undone.
@@ -126,11 +194,12 @@ def _execute(graph: Graph, text: str, params: dict, timeout: float, cap: int) ->
 
 
 def run_read(graph: Graph, text: str, params: dict | None = None, *, timeout: float | None = None,
-             row_cap: int | None = None, checked: bool = False) -> Result:
+             row_cap: int | None = None, checked: bool = False, client: str | None = None) -> Result:
     """Run analyst Cypher read-only, within the time limit and the row cap.
 
     ``checked`` skips the clause check for catalog queries (already proven read by their tests);
-    the other guards still apply.
+    the other guards still apply. ``client`` (the caller's address) is held to
+    ``CHENGXIN_CONSOLE_MAX_PER_CLIENT``; None (the CLI) only to the total.
     """
     params = params or {}
     if not isinstance(params, dict):
@@ -141,11 +210,19 @@ def run_read(graph: Graph, text: str, params: dict | None = None, *, timeout: fl
     cap = min(row_cap or graph.settings.query_row_cap, graph.settings.query_row_cap)
     _explain_check(graph, text, params)
     t0 = time.perf_counter()
-    future = _pool.submit(_execute, graph, text, params, limit, cap)
+    gate = admission(graph.settings)
+    gate.acquire(client, wait=min(limit, 2.0))
     try:
-        columns, rows, truncated = future.result(timeout=limit)
+        future = _pool.submit(_execute, graph, text, params, limit, cap)
+    except BaseException:
+        gate.release(client)
+        raise
+    # The slot is given back when the database is done with the query, not when the caller gives up.
+    future.add_done_callback(lambda f: (gate.release(client), f.exception()))
+    left = max(0.1, limit - (time.perf_counter() - t0))
+    try:
+        columns, rows, truncated = future.result(timeout=left)
     except FutureTimeout:
-        future.add_done_callback(lambda f: f.exception())  # collected, never raised
         raise QueryTimeout(
             f"stopped after {limit:g} s: the time limit (CHENGXIN_QUERY_TIMEOUT, {graph.settings.query_timeout:g} s; "
             f"a request may lower it). The server drops the query at its own deadline. "
@@ -162,14 +239,14 @@ def run_read(graph: Graph, text: str, params: dict | None = None, *, timeout: fl
 
 
 def run_named(graph: Graph, name: str, values: dict, *, timeout: float | None = None,
-              row_cap: int | None = None) -> Result:
+              row_cap: int | None = None, client: str | None = None) -> Result:
     """A library query by name, parameters from text or typed values."""
     from cypher import get_query
 
     q = get_query(name)
     if q.mode != "read" or q.labels:
         raise QueryRejected(f"query {name} is not a read query of the library / 不是只读查询")
-    res = run_read(graph, q.text, q.bind(values), timeout=timeout, row_cap=row_cap, checked=True)
+    res = run_read(graph, q.text, q.bind(values), timeout=timeout, row_cap=row_cap, checked=True, client=client)
     if not res.columns:  # ArcadeDB names no columns for an empty result; the header does
         res.columns = list(q.returns)
     return res

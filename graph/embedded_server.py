@@ -10,16 +10,88 @@ read-only user the console connects as.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import os
+import secrets
 import signal
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from .embedded import BOLT_PLUGIN, CJK_ANALYZER, Paths, ServerState, _read_state_file
+
+#: The console's database user and its group: read records, nothing else (no schema, no security,
+#: no settings; procedures that write or read files are refused by the server for this user).
+CONSOLE_USER = "chengxin_console"
+CONSOLE_GROUP = "chengxin_reader"
+CONSOLE_PASSWORD_FILE = "console-password"
+
+
+def console_password_path(home: Path) -> Path:
+    return Path(home) / CONSOLE_PASSWORD_FILE
+
+
+def _secret_file(path: Path) -> str:
+    """The secret in ``path``, made (mode 0600) if missing."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(24))
+    return path.read_text("utf-8").strip()
+
+
+def security_jvm_args(home: Path) -> list[str]:
+    """System properties the server's Cypher engine reads (it reads the JVM-wide configuration,
+    not the server's start config, so these must be ``-D`` flags): no LOAD CSV from files or URLs,
+    and an empty import directory in case a later version turns file URLs back on."""
+    empty = Path(home) / "data" / "no-import"
+    empty.mkdir(parents=True, exist_ok=True)
+    return [
+        "-Darcadedb.opencypher.loadCsv.allowFileUrls=false",
+        "-Darcadedb.opencypher.loadCsv.allowRemoteUrls=false",
+        f"-Darcadedb.opencypher.loadCsv.importDirectory={empty}",
+    ]
+
+
+def _admin(http_port: int, root_password: str, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
+    """ArcadeDB's HTTP admin API on loopback, as root."""
+    auth = base64.b64encode(f"root:{root_password}".encode()).decode()
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{http_port}/api/v1{path}", method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Basic {auth}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def ensure_console_user(home: Path, http_port: int, root_password: str, database: str, timeout_ms: int) -> None:
+    """The console's read-only database user: group ``chengxin_reader`` may read records of every
+    type of ``database`` and nothing else, with the analysts' time limit as its read timeout;
+    user ``chengxin_console`` is in that group only, its password in ``HOME/console-password``
+    (0600). Made or brought up to date on every start."""
+    group = {"database": database, "name": CONSOLE_GROUP, "access": [], "resultSetLimit": -1,
+             "readTimeout": timeout_ms, "types": {"*": {"access": ["readRecord"]}}}
+    status, text = _admin(http_port, root_password, "POST", "/server/groups", group)
+    if status >= 300:
+        raise RuntimeError(f"could not make the console's read-only group: {status} {text}")
+    password = _secret_file(console_password_path(home))
+    user = {"name": CONSOLE_USER, "password": password, "databases": {database: [CONSOLE_GROUP]}}
+    status, text = _admin(http_port, root_password, "POST", "/server/users", user)
+    if status >= 300:  # it exists: bring its password and groups up to date
+        status, text = _admin(http_port, root_password, "PUT", f"/server/users?name={CONSOLE_USER}",
+                              {"password": password, "databases": {database: [CONSOLE_GROUP]}})
+    if status >= 300:
+        raise RuntimeError(f"could not make the console's read-only user: {status} {text}")
 
 def ensure_fulltext(db) -> list[str]:
     """Create the CJK full-text index of every searchable label (ArcadeDB SQL). Idempotent."""
@@ -60,7 +132,8 @@ def _serve(args: argparse.Namespace) -> int:
             "opencypher_loadCsv_allowRemoteUrls": False,
         },
         # -Xrs: SIGTERM reaches Python's handler (clean stop) instead of the JVM's.
-        jvm_kwargs={"heap_size": args.heap, "jvm_args": ["-Xrs", f"-Darcadedb.command.timeout={args.command_timeout_ms}"]},
+        jvm_kwargs={"heap_size": args.heap, "jvm_args": [
+            "-Xrs", f"-Darcadedb.command.timeout={args.command_timeout_ms}", *security_jvm_args(p.home)]},
     )
     server.start()
     try:
@@ -69,6 +142,7 @@ def _serve(args: argparse.Namespace) -> int:
         except Exception:
             db = server.create_database(args.database)
         ensure_fulltext(db)
+        ensure_console_user(p.home, args.http_port, password, args.database, args.command_timeout_ms)
         state = ServerState(
             pid=os.getpid(), bolt_port=args.bolt_port, http_port=args.http_port,
             database=args.database, started_at=time.time(),
