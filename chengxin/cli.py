@@ -438,23 +438,25 @@ def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt:
 # --- web -------------------------------------------------------------------------------------
 
 
-def _serve(host: str | None, port: int | None, graph=None) -> None:
+def _serve(host: str | None, port: int | None, graph=None, dev: bool = False) -> None:
+    """waitress with ``serve_threads`` threads (``dev``: Werkzeug's server with its reloader)."""
     from web import create_app
+    from web.serve import run
 
     settings = _settings()
     host, port = host or settings.host, port or settings.port
     # The app decides console access from the address it is served on.
     app = create_app(settings.model_copy(update={"host": host, "port": port}), graph=graph)
-    click.echo(f"chengxin: http://{host}:{port}/")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    run(app, host, port, threads=settings.serve_threads, dev=dev)
 
 
 @main.command()
 @click.option("--host", default=None, help="Listen address (default CHENGXIN_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
-def serve(host: str | None, port: int | None) -> None:
-    """Serve the web app."""
-    _serve(host, port)
+@click.option("--dev", is_flag=True, help="Werkzeug's development server, reloading on code changes (not waitress).")
+def serve(host: str | None, port: int | None, dev: bool) -> None:
+    """Serve the web app (waitress, CHENGXIN_SERVE_THREADS threads)."""
+    _serve(host, port, dev=dev)
 
 
 def sample_dir() -> Path:

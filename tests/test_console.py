@@ -2,6 +2,7 @@
 the same rows from the CLI and the web. Against the real database."""
 
 import json
+import re
 import time
 
 import pytest
@@ -174,8 +175,11 @@ def test_console_access_off_loopback(settings, graph):
                  headers={"Authorization": "Bearer wrong"}).status_code == 401
     r = c.get("/api/console", query_string={"q": "RETURN 1 AS one"}, headers={"Authorization": "Bearer s3cret-token"})
     assert r.status_code == 200 and r.get_json()["result"]["rows"] == [{"one": 1}]
-    entered = c.get("/console", query_string={"token": "s3cret-token", "q": "RETURN 2 AS two"})
-    assert entered.status_code == 302 and "s3cret-token" not in entered.headers["Location"]
+    assert c.get("/console", query_string={"token": "s3cret-token", "q": "RETURN 2 AS two"}).status_code == 401
+    form = c.get("/console", query_string={"q": "RETURN 2 AS two"}).get_data(as_text=True)  # the token form
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    entered = c.post("/console/token", data={"token": "s3cret-token", "q": "RETURN 2 AS two", "csrf_token": csrf})
+    assert entered.status_code == 303 and "s3cret-token" not in entered.headers["Location"]
     page = c.get(entered.headers["Location"])  # the cookie now carries the token
     assert page.status_code == 200 and "s3cret-token" not in page.get_data(as_text=True)
 

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import glob
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -350,7 +351,8 @@ def test_review_flow(graph, gezhouba, client):
                      {"a": pair["a"], "b": pair["b"]})
     assert made == [{"s": "accepted"}]
     # Undo: the link goes, the pair is remembered as rejected and not proposed again.
-    r = client.post("/review/decide", data={"a": pair["a"], "b": pair["b"], "decision": "reject"},
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # the form's CSRF token
+    r = client.post("/review/decide", data={"a": pair["a"], "b": pair["b"], "decision": "reject", "csrf_token": csrf},
                     headers={"Origin": "http://localhost"})
     assert r.status_code == 303
     assert not graph.run("MATCH (:Enterprise {uscc: $a})-[l:SAME_AS]-(:Enterprise {uscc: $b}) RETURN l",
@@ -359,7 +361,7 @@ def test_review_flow(graph, gezhouba, client):
     assert again["made"] == 0 and again["pending"] == 0
     rejected = client.get("/api/review?status=rejected").get_json()["pairs"]
     assert {(p["a"], p["b"]) for p in rejected} >= {(pair["a"], pair["b"])}
-    cross = client.post("/review/decide", data={"a": pair["a"], "b": pair["b"], "decision": "accept"},
+    cross = client.post("/review/decide", data={"a": pair["a"], "b": pair["b"], "decision": "accept", "csrf_token": csrf},
                         headers={"Origin": "http://evil.example"})
     assert cross.status_code == 403
     assert client.post("/api/review/decide", json={"a": "x", "b": "y", "decision": "accept"}).status_code == 404

@@ -12,13 +12,15 @@ import datetime as dt
 
 from flask import Flask, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from graph.db import Graph, connect
 from graph.errors import ChengxinError, NotFound
 from graph.model import get_model
 from graph.settings import Settings, get_settings
 
-from . import i18n
+from . import accesslog, i18n, security
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -42,7 +44,10 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     if graph is None:
         atexit.register(_close, app)
 
+    security.init_app(app, settings)  # first: a refused request runs nothing else
     i18n.init_app(app)
+    accesslog.install_filters()
+    app.wsgi_app = accesslog.AccessLog(app.wsgi_app)
     from .views import entity, graphview, home, investigate, queries, sources
 
     app.register_blueprint(home.bp)
@@ -59,15 +64,41 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     def _chengxin_error(e: ChengxinError):
         return error_response(e.status, e.detail)
 
+    @app.errorhandler(CSRFError)
+    def _csrf_error(e: CSRFError):
+        return error_response(400, f"表单令牌缺失或已失效，请刷新页面后重试 / the form's CSRF token is missing or "
+                                   f"invalid: reload the page and try again ({e.description})")
+
     @app.errorhandler(404)
     def _not_found(e):
         return error_response(404, f"没有这个页面 / no such page: {request.path}")
+
+    @app.errorhandler(405)
+    def _not_allowed(e):
+        resp, status = error_response(405, f"不支持此请求方法 / method {request.method} not allowed here")
+        return _with_headers(resp, e), status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        resp, status = error_response(e.code or 500, e.description or e.name)
+        return _with_headers(resp, e), status
 
     @app.errorhandler(500)
     def _server_error(e):
         return error_response(500, "服务器内部错误 / internal error")
 
     return app
+
+
+def _with_headers(resp, e: HTTPException):
+    """An error response keeps the exception's own headers (``Allow`` of a 405, ``WWW-Authenticate``)."""
+    from flask import make_response
+
+    resp = make_response(resp)
+    for key, value in e.get_headers():
+        if key.lower() != "content-type":
+            resp.headers[key] = value
+    return resp
 
 
 def _close(app: Flask) -> None:

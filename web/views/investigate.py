@@ -13,7 +13,7 @@ from graph import eligibility, flags, paths, risk, search
 from graph.errors import InvalidInput
 from graph.model import get_model
 
-from .. import get_graph, i18n, respond
+from .. import get_graph, i18n, respond, security
 from ..graphview import build_paths
 
 bp = Blueprint("investigate", __name__)
@@ -35,12 +35,17 @@ def _detector_info(d: flags.Detector) -> dict:
             "purpose_zh": q.purpose_zh, "purpose_en": q.purpose_en}
 
 
+def _fresh() -> bool:
+    """``?fresh=1`` runs every detector again: not for a link followed from another site."""
+    return request.args.get("fresh") == "1" and security.may_run()
+
+
 @bp.get("/flags")
 @bp.get("/api/flags", endpoint="flags_index_json")
 def flags_index():
     uscc = (request.args.get("uscc") or "").strip() or None
     graph = get_graph()
-    found = flags.detect_all(graph, fresh=request.args.get("fresh") == "1")
+    found = flags.detect_all(graph, fresh=_fresh())
     kinds = []
     for d in flags.DETECTORS.values():
         hits = found[d.kind]
@@ -56,7 +61,7 @@ def flags_index():
 def flags_show(kind: str):
     d = flags.detector(kind)
     graph = get_graph()
-    hits = flags.detect_all(graph, fresh=request.args.get("fresh") == "1")[kind]
+    hits = flags.detect_all(graph, fresh=_fresh())[kind]
     uscc = (request.args.get("uscc") or "").strip() or None
     if uscc:
         hits = [h for h in hits if uscc in h["firms"]]
@@ -69,8 +74,11 @@ def flags_show(kind: str):
 def path():
     source = (request.args.get("from") or "").strip()
     target = (request.args.get("to") or "").strip()
-    data = {"from": source, "to": target, "result": None, "candidates": None, "types": list(get_model().relationships)}
-    if source and target:
+    data = {"from": source, "to": target, "result": None, "candidates": None, "types": list(get_model().relationships),
+            "not_run": False}
+    if source and target and not security.may_run():
+        data["not_run"] = True  # a link from another site: the form, filled in
+    elif source and target:
         graph = get_graph()
         for end, text in (("from", source), ("to", target)):
             try:

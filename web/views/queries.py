@@ -1,8 +1,11 @@
 """The analysts' pages: the query library (``/queries``, ``/queries/<name>``) and the Cypher
 console (``/console``), each with a JSON twin under /api/ and a CSV download (``?format=csv``).
 
-Both run through graph.console (read-only guards, time limit, row cap). The query and its
-parameters live in the URL, so a result can be shared by its link.
+Both run through graph.console (read-only guards, time limit, concurrency limits, row cap). The
+query and its parameters live in the URL, so a result can be shared by its link; a link followed
+from another site only fills the form in (web.security.may_run): the person presses Run.
+The console token is taken from ``Authorization: Bearer`` or from the HttpOnly cookie the token
+form sets, never from the URL.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import ipaddress
 import json
 import time
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, make_response, redirect, request, url_for
 
 from cypher import get_query, library
 from graph import console, queries
@@ -20,7 +23,7 @@ from graph.errors import ChengxinError, InvalidInput
 from graph.model import get_model
 from graph.results import elements, public, to_csv
 
-from .. import get_graph, i18n, respond, wants_json
+from .. import get_graph, i18n, respond, security, wants_json
 from ..graphview import build_result
 
 bp = Blueprint("queries", __name__)
@@ -80,20 +83,24 @@ def show(name: str):
     given = {k: v for k, v in request.args.items() if k in q.params}
     run = bool(given) or request.args.get("run") == "1" or wants_json()
     values = {p.name: given.get(p.name, p.example or "") for p in q.params.values()}
-    data = {"query": _meta(q), "params": values, "result": None, "error": None}
-    graph_data = None
+    data = {"query": _meta(q), "params": values, "result": None, "error": None, "not_run": False}
+    graph_data, status = None, 200
+    if run and not security.may_run():
+        run, data["not_run"] = False, True
     if run:
         try:
-            res = console.run_named(get_graph(), name, values, timeout=_timeout(request.args))
+            res = console.run_named(get_graph(), name, values, timeout=_timeout(request.args),
+                                    client=request.remote_addr)
         except ChengxinError as e:
             if wants_json() or request.args.get("format") == "csv":
                 raise
             data["error"] = {"detail": e.detail, "status": e.status}
+            status = e.status
         else:
             if request.args.get("format") == "csv":
                 return _download(res, name)
             data["result"], graph_data = _result_payload(res)
-    return respond("queries/show.html", data, graph=graph_data)
+    return respond("queries/show.html", data, status=status, graph=graph_data)
 
 
 # --- console -----------------------------------------------------------------------------------
@@ -127,17 +134,52 @@ def _gate():
         return respond("queries/console_off.html", {"error": "console is off on this server / 此服务器未开启控制台",
                                                     "status": 403}, status=403)
     if access == "token" and not _check_token():
-        return respond("queries/console_token.html", {"error": "access token required / 需要访问令牌",
-                                                      "status": 401}, status=401)
+        return _token_needed()
     return None
 
 
+def _token_needed(wrong: bool = False):
+    form = request.form if request.method == "POST" else request.args
+    data = {"error": "access token required / 需要访问令牌", "status": 401, "wrong": wrong,
+            "q": form.get("q", ""), "params": form.get("params", "")}
+    if wants_json():
+        data = {"error": data["error"], "status": 401}
+    resp, status = respond("queries/console_token.html", data, status=401)
+    resp = make_response(resp, status)
+    resp.headers["WWW-Authenticate"] = 'Bearer realm="chengxin console"'
+    return resp
+
+
+def _expected_token() -> str:
+    return current_app.extensions["chengxin"]["settings"].console_token.get_secret_value()
+
+
 def _check_token() -> bool:
-    s = current_app.extensions["chengxin"]["settings"]
-    expected = s.console_token.get_secret_value()
-    given = (request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-             or request.args.get("token", "") or request.cookies.get(TOKEN_COOKIE, ""))
-    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+    """The token as ``Authorization: Bearer …``, or the cookie the token form set (a keyed hash
+    of the token). Never from the URL: a link would carry it into history, logs and Referer."""
+    expected = _expected_token()
+    bearer = request.headers.get("Authorization", "")
+    if bearer.startswith("Bearer "):
+        given = bearer.removeprefix("Bearer ").strip()
+        return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+    cookie = request.cookies.get(TOKEN_COOKIE, "")
+    return bool(cookie) and hmac.compare_digest(cookie.encode(), security.token_cookie_value(expected).encode())
+
+
+@bp.post("/console/token")
+def console_token():
+    """The token form (POST, CSRF-checked, same-origin): sets the HttpOnly SameSite=Strict cookie,
+    then back to the console with the query the person came with."""
+    if console_access() != "token":
+        return redirect(url_for("queries.console_page"), code=303)
+    given = request.form.get("token", "")
+    if not (given and hmac.compare_digest(given.encode(), _expected_token().encode())):
+        return _token_needed(wrong=True)
+    args = {k: request.form[k] for k in ("q", "params") if request.form.get(k)}
+    resp = redirect(url_for("queries.console_page", **args), code=303)
+    resp.set_cookie(TOKEN_COOKIE, security.token_cookie_value(given), httponly=True, samesite="Strict",
+                    secure=request.is_secure, max_age=30 * 86400)
+    return resp
 
 
 _schema_cache: dict = {}
@@ -164,26 +206,23 @@ def console_page():
     refused = _gate()
     if refused is not None:
         return refused
-    if console_access() == "token" and request.args.get("token"):
-        # Keep the token out of URLs (history, shared links): set it as a cookie and drop it.
-        args = {k: v for k, v in request.args.items() if k != "token"}
-        resp = redirect(url_for(request.endpoint, **args))
-        resp.set_cookie(TOKEN_COOKIE, request.args["token"], httponly=True, samesite="Strict")
-        return resp
     form = request.form if request.method == "POST" else request.args
     text = form.get("q", "")
     params_text = form.get("params", "").strip()
     data = {"q": text, "params": params_text, "result": None, "error": None, "timeout": form.get("timeout", ""),
+            "not_run": False,
             "limits": {"timeout": get_graph().settings.query_timeout, "row_cap": get_graph().settings.query_row_cap}}
     graph_data, status = None, 200
-    if text.strip():
+    if text.strip() and not security.may_run():
+        data["not_run"] = True
+    elif text.strip():
         try:
             try:
                 params = json.loads(params_text) if params_text else {}
             except json.JSONDecodeError as e:
                 raise InvalidInput(f"parameters are not valid JSON: {e.msg} (line {e.lineno}, column {e.colno}) "
                                    f"/ 参数不是有效的 JSON") from e
-            res = console.run_read(get_graph(), text, params, timeout=_timeout(form))
+            res = console.run_read(get_graph(), text, params, timeout=_timeout(form), client=request.remote_addr)
         except ChengxinError as e:
             if form.get("format") == "csv":
                 raise

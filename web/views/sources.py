@@ -1,17 +1,17 @@
 """Where the data came from and how records were linked: ``/sources`` (every dataset loaded) and
 ``/review`` (entity-matching pairs waiting for a person), each with its JSON twin. Review
 decisions are writes: they need the console's access (loopback, or the token) and a same-origin
-POST."""
+POST carrying the form's CSRF token (web.security checks both before the view runs; a script's
+JSON POST to ``/api/review/decide`` sends neither Origin nor a token)."""
 
 from __future__ import annotations
-
-from urllib.parse import urlparse
 
 from flask import Blueprint, jsonify, redirect, request, url_for
 
 from graph import datasets, matching
+from graph.errors import InvalidInput
 
-from .. import get_graph, respond
+from .. import get_graph, respond, security
 from .queries import _gate
 
 bp = Blueprint("sources", __name__)
@@ -34,26 +34,18 @@ def review():
                                            "can_decide": _gate() is None})
 
 
-def _same_origin() -> bool:
-    origin = request.headers.get("Origin") or request.headers.get("Referer")
-    if not origin:
-        return request.path.startswith("/api/")  # scripts and the CLI send no Origin
-    return urlparse(origin).netloc == request.host
-
-
 @bp.post("/review/decide")
 @bp.post("/api/review/decide", endpoint="decide_json")
 def decide():
     blocked = _gate()
     if blocked is not None:
         return blocked
-    if not _same_origin():
-        return respond("error.html", {"error": "cross-site request refused / 拒绝跨站请求", "status": 403}, status=403)
-    form = request.get_json(silent=True) if request.is_json else request.form
-    a, b, decision = (form.get("a") or "").strip(), (form.get("b") or "").strip(), form.get("decision")
+    if security.cross_site():  # also refused before the view (every POST is); said again where it matters
+        raise security.refused("review")
+    form = (request.get_json(silent=True) or {}) if request.is_json else request.form
+    a, b, decision = (str(form.get("a") or "")).strip(), (str(form.get("b") or "")).strip(), form.get("decision")
     if decision not in ("accept", "reject") or not a or not b:
-        return respond("error.html", {"error": "decision must be accept or reject, with a and b / 需要 a、b 与 decision",
-                                      "status": 400}, status=400)
+        raise InvalidInput("decision must be accept or reject, with a and b / 需要 a、b 与 decision")
     result = matching.decide(get_graph(), a, b, decision == "accept", who=request.remote_addr)
     if request.path.startswith("/api/"):
         return jsonify(result)

@@ -1,0 +1,207 @@
+"""What keeps another web page from driving chengxin through the user's browser.
+
+- **Host allowlist** (``CHENGXIN_ALLOWED_HOSTS``, loopback names by default): every request naming
+  another host gets 400 before anything runs; a page on a rebound DNS name (``attacker.example``
+  pointed at 127.0.0.1) cannot reach the app. The port is ignored.
+- **Cross-site requests** (:func:`cross_site`): ``Sec-Fetch-Site`` ``cross-site`` or ``same-site``
+  (another port of the same host is the same site), an ``Origin`` or, when a browser sends neither
+  header, a ``Referer`` that is not this origin. Every POST (and other unsafe method) that is
+  cross-site is refused with 403. Views that run a query on GET call :func:`may_run`: a link
+  followed from another site shows its form filled in, not run; anything else cross-site
+  (an ``<img>``, a frame, a script, any ``/api/`` request) is refused. Requests with neither
+  ``Origin`` nor ``Sec-Fetch-Site`` are not from a browser page (curl, scripts) and run.
+- **CSRF token** (Flask-WTF) on every unsafe request, except an ``/api/`` request without
+  ``Origin`` and ``Sec-Fetch-Site`` (a script: browsers send Origin with every POST).
+- **Headers** (flask-talisman) on every response: a Content-Security-Policy with scripts and
+  styles from chengxin only, ``frame-ancestors 'self'`` and ``X-Frame-Options: SAMEORIGIN``,
+  ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``. No HSTS and no redirect to https:
+  chengxin serves plain http on loopback; put a TLS proxy in front of it beyond.
+- **Secret key** for the session (the CSRF token) from ``HOME/secret-key`` (generated, mode 0600).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+
+from graph.errors import CrossSiteRefused
+from graph.settings import Settings
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",  # vis-network's stylesheet draws its buttons from data: images
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "frame-src": "'self'",  # the neighbourhood graphs are same-origin frames
+    "frame-ancestors": "'self'",
+    "form-action": "'self'",
+    "base-uri": "'none'",
+    "object-src": "'none'",
+}
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.config["SECRET_KEY"] = secret_key(settings)
+    app.config.update(
+        SESSION_COOKIE_NAME="chengxin_session",  # cookies are shared by every port of a host
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked in _protect below, with the script exemption
+        WTF_CSRF_TIME_LIMIT=8 * 3600,  # a working day: a review page left open still submits
+    )
+    csrf.init_app(app)
+    Talisman(app, force_https=False, strict_transport_security=False, session_cookie_secure=False,
+             session_cookie_samesite="Lax", content_security_policy=CSP, frame_options="SAMEORIGIN",
+             referrer_policy="same-origin", x_content_type_options=True)
+
+    # Registered before every other hook (create_app calls this first): a refused request runs nothing.
+    app.before_request_funcs.setdefault(None, []).insert(0, _check_request)
+
+    @app.after_request
+    def _retry_after(resp):
+        # 429 (this client is at its limit), 503 (the server is busy or the database is down):
+        # one query holds its slot at most the query time limit.
+        if resp.status_code in (429, 503) and "Retry-After" not in resp.headers:
+            resp.headers["Retry-After"] = str(max(1, math.ceil(settings.query_timeout)))
+        return resp
+
+
+def secret_key(settings: Settings) -> str:
+    """The session key: ``CHENGXIN_SECRET_KEY`` when the settings have it, else ``HOME/secret-key``
+    (created once, mode 0600). Never logged."""
+    given = getattr(settings, "secret_key", None)
+    if given is not None:
+        return given.get_secret_value() if hasattr(given, "get_secret_value") else str(given)
+    path = Path(settings.home_path) / "secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text("utf-8").strip()
+
+
+# --- host ----------------------------------------------------------------------------------------
+
+
+def host_name(host: str) -> str:
+    """The Host header without its port, lower case, no trailing dot: ``[::1]:5000`` -> ``[::1]``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[: end + 1] if end > 0 else host
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def host_allowed(host: str, allowed: list[str]) -> bool:
+    """``allowed`` entries: exact names, ``.example.org`` for it and every subdomain, ``*`` for any."""
+    name = host_name(host)
+    if not name:
+        return False
+    for entry in allowed:
+        entry = entry.strip().lower()
+        if entry == "*" or entry == name:
+            return True
+        if entry.startswith(".") and (name == entry[1:] or name.endswith(entry)):
+            return True
+    return False
+
+
+# --- cross-site ----------------------------------------------------------------------------------
+
+
+def _same_origin(url: str) -> bool:
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return False
+    return bool(netloc) and netloc.lower() == request.host.lower()
+
+
+def cross_site() -> bool:
+    """True when a browser made this request for a page of another origin (see the module doc)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site in ("cross-site", "same-site"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is not None and not _same_origin(origin):  # "null" too: sandboxed frames, file://
+        return True
+    if site is None and origin is None:
+        referer = request.headers.get("Referer")
+        if referer and not _same_origin(referer):
+            return True
+    return False
+
+
+def from_script() -> bool:
+    """No Origin and no Sec-Fetch-Site: curl, a script, the CLI; not a page in a browser."""
+    return "Origin" not in request.headers and "Sec-Fetch-Site" not in request.headers
+
+
+def _top_level_navigation() -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode is None:  # a browser without fetch metadata: a GET with a foreign Referer
+        return "Origin" not in request.headers
+    return mode == "navigate" and request.headers.get("Sec-Fetch-Dest") == "document"
+
+
+def refused(what: str = "") -> CrossSiteRefused:
+    extra = f" ({what})" if what else ""
+    return CrossSiteRefused(f"拒绝来自其他网站的请求{extra} / request from another site refused{extra}: "
+                            f"open chengxin yourself and use its own forms")
+
+
+def may_run() -> bool:
+    """For a view that runs a query on GET: True when it may. A link followed from another site
+    gives False (the view shows its form filled in, not run); any other cross-site request
+    raises :class:`CrossSiteRefused` (403)."""
+    if not cross_site():
+        return True
+    if request.path.startswith("/api/") or not _top_level_navigation():
+        raise refused()
+    return False
+
+
+def _check_request():
+    """Before anything else: the Host allowlist, then cross-site and CSRF checks on unsafe methods."""
+    from . import error_response
+
+    settings = current_app.extensions["chengxin"]["settings"]
+    if not host_allowed(request.host, settings.allowed_hosts):
+        return error_response(400, "主机名不在允许列表中 / host name not allowed (CHENGXIN_ALLOWED_HOSTS)")
+    if request.method in UNSAFE_METHODS:
+        if cross_site():
+            raise refused(request.method)
+        if not (request.path.startswith("/api/") and from_script()):
+            csrf.protect()
+    return None
+
+
+# --- the console token's cookie ------------------------------------------------------------------
+
+
+def token_cookie_value(token: str) -> str:
+    """What the console's cookie holds: a keyed hash of the token, never the token itself."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"console-token:" + token.encode(), hashlib.sha256).hexdigest()
