@@ -314,9 +314,11 @@ def test_server_lines_are_masked(caplog):
     caplog.set_level(logging.INFO)
     logging.getLogger("werkzeug").info('127.0.0.1 - - "%s" %s -', f"GET /search?q={ID_PERSON}&token={TOKEN} HTTP/1.1", 200)
     logging.getLogger("werkzeug").info('"%s" 200 -', "GET /console?q=RETURN+'a'%20AS+secret HTTP/1.1")
+    encoded = "".join(f"%{ord(ch):02X}" for ch in ID_PERSON)
+    logging.getLogger("waitress").error("Exception while serving /search?q=%s\nFAKE line", encoded)
     text = caplog.text
     assert ID_PERSON not in text and TOKEN not in text and "3601************37" in text
-    assert "RETURN" not in text and "secret" not in text
+    assert "RETURN" not in text and "secret" not in text and "\nFAKE" not in text and encoded not in text
 
 
 # --- in a real browser ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from graph.privacy import mask_text
 
@@ -26,8 +26,8 @@ _SECRET_IN_TEXT = re.compile(r"((?:^|[?&\s])(?:token|csrf_token)=)[^&\s]*", re.I
 _CONSOLE_IN_TEXT = re.compile(r"(/(?:api/)?console\?)\S*")  # a request target holds no whitespace
 
 
-def _printable(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def _printable(text: str, keep: str = "") -> str:
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}", text)
 
 
 def clean_target(path: str, query: str) -> str:
@@ -43,30 +43,40 @@ def clean_target(path: str, query: str) -> str:
     return mask_text(_printable(target))
 
 
-def clean_line(text: str) -> str:
-    """Any log line (Werkzeug's, waitress's): console queries cut, tokens redacted, ID numbers masked."""
+def clean_line(text: str, keep: str = "") -> str:
+    """Any log line (Werkzeug's, waitress's): console queries cut, tokens redacted, ID numbers masked,
+    control characters escaped except those in ``keep``."""
     text = _CONSOLE_IN_TEXT.sub(r"\1[query left out]", text)
     text = _SECRET_IN_TEXT.sub(r"\1[redacted]", text)
-    return mask_text(_printable(text))
+    decoded = unquote(text, errors="replace")
+    if decoded != text:  # a request line: decoded, so %33%36… is masked too; its layout is not kept
+        return mask_text(_printable(decoded))
+    return mask_text(_printable(text, keep))
 
 
 class MaskFilter(logging.Filter):
-    """Rewrites each record's message through :func:`clean_line` (installed on Werkzeug's and waitress's loggers)."""
+    """Rewrites each record's message through :func:`clean_line` (installed on Werkzeug's and waitress's
+    loggers). Werkzeug parses a request line by line and colours its own messages: its newlines and
+    colour codes stay; waitress logs decoded paths, so nothing of its layout does."""
+
+    def __init__(self, keep: str = ""):
+        super().__init__()
+        self.keep = keep
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a malformed record: let logging report it as usual
             return True
-        record.msg, record.args = clean_line(message), ()
+        record.msg, record.args = clean_line(message, self.keep), ()
         return True
 
 
 def install_filters() -> None:
-    for name in ("werkzeug", "waitress"):
+    for name, keep in (("werkzeug", "\n\x1b"), ("waitress", "")):
         logger = logging.getLogger(name)
         if not any(isinstance(f, MaskFilter) for f in logger.filters):
-            logger.addFilter(MaskFilter())
+            logger.addFilter(MaskFilter(keep))
 
 
 class AccessLog:

@@ -209,13 +209,12 @@ def console_page():
     form = request.form if request.method == "POST" else request.args
     text = form.get("q", "")
     params_text = form.get("params", "").strip()
+    run = bool(text.strip()) and security.may_run()  # before the database is touched: a refusal runs nothing
     data = {"q": text, "params": params_text, "result": None, "error": None, "timeout": form.get("timeout", ""),
-            "not_run": False,
+            "not_run": bool(text.strip()) and not run,
             "limits": {"timeout": get_graph().settings.query_timeout, "row_cap": get_graph().settings.query_row_cap}}
     graph_data, status = None, 200
-    if text.strip() and not security.may_run():
-        data["not_run"] = True
-    elif text.strip():
+    if run:
         try:
             try:
                 params = json.loads(params_text) if params_text else {}
