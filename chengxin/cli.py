@@ -108,29 +108,46 @@ def load_folder(graph, folder: Path, report_path: Path | None = None, source: st
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     rejects = s.home_path / "loads" / f"{stamp}-{Path(folder).resolve().name}-rejects.csv"
     loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress)
-    report = loader.load(Path(folder), rejects, source=source)
+    try:
+        report = loader.load(Path(folder), rejects, source=source)
+    except ChengxinError as e:  # LoadIncomplete / LoadAborted: the report of what was done goes out too
+        if report_path is not None and getattr(e, "report", None) is not None:
+            e.report.write(report_path)
+        raise
     if report_path is not None:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), "utf-8")
+        report.write(report_path)
     return report
 
 
 def print_report(report) -> None:
-    click.echo(f"\n{'table':<16}{'file':<24}{'read':>9}{'loaded':>9}{'rejected':>9}{'seconds':>9}")
+    """The load summary; every line masked (graph.privacy): no full ID number reaches the terminal."""
+    from graph.privacy import mask_text
+
+    def echo(text: str) -> None:
+        click.echo(mask_text(text))
+
+    echo(f"\n{'table':<16}{'file':<24}{'read':>9}{'loaded':>9}{'rejected':>9}{'seconds':>9}")
     for t in report.tables:
-        click.echo(f"{t.table:<16}{t.file:<24}{t.read:>9}{t.loaded:>9}{t.rejected:>9}{t.seconds:>9.2f}")
+        echo(f"{t.table:<16}{t.file:<24}{t.read:>9}{t.loaded:>9}{t.rejected:>9}{t.seconds:>9.2f}")
         if t.error:
-            click.echo(f"  ! {t.error}")
+            echo(f"  ! {t.error}")
+        for warning in t.warnings:
+            echo(f"  ! {warning}")
         if t.skipped_header_lines:
-            click.echo(f"  ({t.skipped_header_lines} repeated header line(s) skipped)")
-    click.echo(f"{'total':<40}{report.read:>9}{report.loaded:>9}{report.rejected:>9}{report.seconds:>9.2f}")
+            echo(f"  ({t.skipped_header_lines} repeated header line(s) skipped)")
+        top = sorted(t.reasons.items(), key=lambda kv: -kv[1]["count"])
+        for kind, r in top[:3]:
+            echo(f"  {r['count']:>7,} refused: {kind}" + (f" (first: line {r['line']})" if r["line"] else ""))
+        if len(top) > 3:
+            echo(f"  {sum(r['count'] for _, r in top[3:]):>7,} refused for {len(top) - 3} other reasons")
+    echo(f"{'total':<40}{report.read:>9}{report.loaded:>9}{report.rejected:>9}{report.seconds:>9.2f}")
     if len(report.tables) > 1 and report.seconds > 0:
-        click.echo(f"  {report.loaded / report.seconds:,.0f} rows/s; a table's seconds run from its first row read to its "
-                   f"last row written, and the next table is read while the last is written")
+        echo(f"  {report.loaded / report.seconds:,.0f} rows/s; a table's seconds run from its first row read to its "
+             f"last row written, and the next table is read while the last is written")
     for key, value in report.summary.items():
-        click.echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
-    if report.rejected:
-        click.echo(f"rejected rows, with file, line and reason: {report.rejects_file}")
+        echo(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+    if report.rejected or any(t.error for t in report.tables):
+        echo(f"rejected rows, with file, line and reason: {report.rejects_file}")
 
 
 @main.command()
@@ -146,11 +163,26 @@ def print_report(report) -> None:
 @click.option("--source", help="Dataset name for rows without a `source` (default: from the path).")
 def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, report_path: Path | None,
          source: str | None) -> None:
-    """Load a dataset: a folder of tables, OCDS / OC4IDS JSON, or a sanctions list with a mapping."""
+    """Load a dataset: a folder of tables, OCDS / OC4IDS JSON, or a sanctions list with a mapping.
+
+    Exits non-zero when a table could not be read, most of a table's rows were refused, or the
+    database failed part-way; the summary of what was loaded is printed first."""
+    from graph.privacy import mask_text
+
     with _connect() as graph:
-        report = load_any(graph, path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
-                          report_path=report_path)
+        try:
+            report = load_any(graph, path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
+                              report_path=report_path)
+        except ChengxinError as e:
+            if getattr(e, "report", None) is not None:
+                print_report(e.report)
+            raise click.ClickException(mask_text(e.detail)) from e
     print_report(report)
+    problems = report.problems()
+    if problems:
+        raise click.ClickException(mask_text(
+            "not loaded in full: " + "; ".join(problems) + f". Every refused row, with its file, line and reason: "
+            f"{report.rejects_file}"))
 
 
 def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
@@ -159,25 +191,32 @@ def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, 
     from graph import datasets
     from graph.errors import InvalidInput
 
+    from loaders.csv_folder import LoadIncomplete
+
     name = source or datasets.dataset_name(path)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = graph.settings.home_path / "imports" / f"{stamp}-{name}"
-    if fmt == "folder":
-        report = load_folder(graph, path, report_path, name, progress)
-    elif fmt in ("ocds", "oc4ids"):
-        from loaders import ocds
+    try:
+        if fmt == "folder":
+            report = load_folder(graph, path, report_path, name, progress)
+        elif fmt in ("ocds", "oc4ids"):
+            from loaders import ocds
 
-        conv = ocds.convert(path, fmt, name, id_scheme)
-        report = load_folder(graph, ocds.write_folder(conv, staging), None, name, progress)
-        report.summary = conv.summary
-    elif fmt == "list":
-        from loaders import lists
+            conv = ocds.convert(path, fmt, name, id_scheme)
+            report = load_folder(graph, ocds.write_folder(conv, staging), None, name, progress)
+            report.summary = conv.summary
+        elif fmt == "list":
+            from loaders import lists
 
-        if mapping is None:
-            raise InvalidInput("--format list needs --mapping FILE (see the README: writing a mapping)")
-        report = lists.load_list(graph, path, mapping, staging, name, progress=progress)
-    else:
-        raise InvalidInput(f"unknown format {fmt!r}")
+            if mapping is None:
+                raise InvalidInput("--format list needs --mapping FILE (see the README: writing a mapping)")
+            report = lists.load_list(graph, path, mapping, staging, name, progress=progress)
+        else:
+            raise InvalidInput(f"unknown format {fmt!r}")
+    except LoadIncomplete as e:  # the tables that could be read are in the graph: record them as loaded
+        e.report.folder = str(path)
+        datasets.record(graph, name, fmt, path, e.report)
+        raise
     report.folder = str(path)
     if fmt != "folder":
         # Records from another source: link them to the firms already in the graph.
@@ -186,8 +225,7 @@ def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, 
         found = matching.run(graph)
         report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
     if report_path is not None:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), "utf-8")
+        report.write(report_path)
     datasets.record(graph, name, fmt, path, report)
     return report
 

@@ -9,9 +9,10 @@ holds creates a stub node (``stub = true``) that a later real row completes.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
 import json
+import math
 import sys
 import time
 from collections import deque
@@ -23,12 +24,24 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from graph.db import Graph
-from graph.errors import DatabaseUnavailable, InvalidInput, QueryRejected, QueryTimeout
+from graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
 from graph.integrity import is_restrictive
+from graph.privacy import mask_text
 
 from . import rows as R
+from .checks import Seen, control_problem
 from .ids import Pseudonyms, mask_id
 from .readers import find_table, read_table
+from .rejects import Rejects, reason_kind
+
+__all__ = ["FolderLoader", "LoadIncomplete", "LoadReport", "Rejects", "TABLES", "TableReport"]
+
+#: Columns holding a firm's USCC: kept as they are (a valid all-digit USCC is not an ID number).
+USCC_COLUMNS = frozenset({"uscc", "owner_uscc", "agency_uscc", "winner_uscc", "from_uscc", "to_uscc"})
+#: The database refusing this many rows in a row with one and the same message is the database's
+#: fault, not the rows' (a full disk, a read-only or missing database): the load stops.
+SAME_ERROR_ROWS = 3
+SAME_ERROR_STREAK = 20
 
 
 @dataclass
@@ -40,17 +53,32 @@ class Context:
         return self.pseudonyms.person_key(raw)
 
 
+def _text(value):
+    """Text as stored: any ID-number shape in it masked (graph.privacy), so no full number is kept."""
+    return mask_text(value) if isinstance(value, str) else value
+
+
+def _extra(value):
+    if isinstance(value, bool) or isinstance(value, dt.date):
+        return value
+    if isinstance(value, int):
+        return value if -(1 << 63) <= value < (1 << 63) else str(value)  # the database's integers are 64-bit
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    return mask_text(str(value))
+
+
 def _props(row: R.Row, exclude: set[str]) -> dict:
     out = {}
     for k, v in row.model_dump(exclude={"source", "source_url", *exclude}).items():
         if v is None or v == "":
             continue
-        out[k] = v
+        out[k] = v if k in USCC_COLUMNS else _text(v)
     for k, v in (row.model_extra or {}).items():
-        k = str(k).strip()
+        k = mask_text(str(k).strip())
         if not k or k.startswith("_") or k in out or v in (None, ""):
             continue
-        out[k] = v if isinstance(v, (int, float, bool, dt.date)) else str(v)
+        out[k] = _extra(v)
     return out
 
 
@@ -74,7 +102,7 @@ def _subject(kind: str, raw: str, ctx: Context, column: str) -> tuple[str, str]:
 
 def build_enterprise(r: R.EnterpriseRow, ctx: Context):
     rep = ctx.person(r.legal_rep_id) if r.legal_rep_id else None
-    row = _base(r, ctx, {"uscc", "legal_rep_id"}, uscc=r.uscc, legal_rep_id=rep, legal_rep_name=r.legal_rep_name)
+    row = _base(r, ctx, {"uscc", "legal_rep_id"}, uscc=r.uscc, legal_rep_id=rep, legal_rep_name=_text(r.legal_rep_name))
     if rep:
         row["props"]["legal_rep_id"] = rep
     return {}, row
@@ -93,7 +121,7 @@ def build_project(r: R.ProjectRow, ctx: Context):
 
 
 def build_qualification(r: R.QualificationRow, ctx: Context):
-    row = _base(r, ctx, {"cert_no"}, cert_no=r.cert_no, uscc=r.uscc, authority=r.authority)
+    row = _base(r, ctx, {"cert_no"}, cert_no=r.cert_no, uscc=r.uscc, authority=_text(r.authority))
     row["props"]["label"] = " ".join(filter(None, [r.category, r.specialty, r.grade]))
     return {}, row
 
@@ -101,7 +129,7 @@ def build_qualification(r: R.QualificationRow, ctx: Context):
 def build_award(r: R.AwardRow, ctx: Context):
     label, key = _subject(r.subject_type, r.subject_id, ctx, "subject_id")
     row = _base(r, ctx, {"award_id", "subject_id"}, award_id=r.award_id, subject_key=key,
-                project_code=r.project_code, authority=r.authority)
+                project_code=r.project_code, authority=_text(r.authority))
     row["props"]["subject_id"] = key
     return {"subject": label}, row
 
@@ -109,7 +137,7 @@ def build_award(r: R.AwardRow, ctx: Context):
 def build_penalty(r: R.PenaltyRow, ctx: Context):
     label, key = _subject(r.subject_type, r.subject_id, ctx, "subject_id")
     row = _base(r, ctx, {"penalty_id", "subject_id"}, penalty_id=r.penalty_id, subject_key=key,
-                project_code=r.project_code, authority=r.authority)
+                project_code=r.project_code, authority=_text(r.authority))
     row["props"]["subject_id"] = key
     # The one rule of graph.integrity, stamped so queries can filter on it.
     row["props"]["restrictive"] = is_restrictive(r.measure)
@@ -189,8 +217,33 @@ class TableReport:
     loaded: int = 0
     rejected: int = 0
     skipped_header_lines: int = 0
+    blank_lines: int = 0
     seconds: float = 0.0
     error: str | None = None
+    unreadable: bool = False  # the file (or its rest, from a line on) could not be read at all
+    warnings: list[str] = field(default_factory=list)
+    #: rows refused per kind of reason: {kind: {"count", "line", "example"}} (the first row's line and reason)
+    reasons: dict[str, dict] = field(default_factory=dict)
+
+    def refused(self, line: int | None, reason: str) -> None:
+        self.rejected += 1
+        kind = reason_kind(reason)
+        entry = self.reasons.get(kind)
+        if entry is None:
+            self.reasons[kind] = {"count": 1, "line": line, "example": mask_text(reason)[:500]}
+        else:
+            entry["count"] += 1
+
+    def problem(self) -> str | None:
+        """Why this table counts as not loaded: unreadable, or most of its rows refused (or None)."""
+        if self.unreadable:
+            return self.error
+        if self.read and self.rejected * 2 > self.read:
+            kind, top = max(self.reasons.items(), key=lambda kv: kv[1]["count"])
+            where = f"line {top['line']}" if top["line"] else "the file"
+            return (f"{self.file}: {self.rejected:,} of {self.read:,} rows refused, most for: {kind} "
+                    f"({top['count']:,} rows; e.g. {where}: {top['example']})")
+        return None
 
 
 @dataclass
@@ -214,30 +267,26 @@ class LoadReport:
     def rejected(self) -> int:
         return sum(t.rejected for t in self.tables)
 
+    def problems(self) -> list[str]:
+        """One line per table that could not be read, or most of whose rows were refused."""
+        return [p for p in (t.problem() for t in self.tables) if p]
+
     def as_dict(self) -> dict:
-        return {**asdict(self), "read": self.read, "loaded": self.loaded, "rejected": self.rejected}
+        return {**asdict(self), "read": self.read, "loaded": self.loaded, "rejected": self.rejected,
+                "problems": self.problems()}
+
+    def write(self, path: Path) -> None:
+        """The report as JSON (ID-number shapes masked, like everything a load writes)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(mask_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=2, default=str)), "utf-8")
 
 
-class Rejects:
-    """The rejects file: the original row (as JSON of its cells), its file, line and reason."""
+class LoadIncomplete(InvalidInput):
+    """Some tables could not be read; every other table was loaded. ``report`` is the load's report."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.count = 0
-        self._f = None
-
-    def add(self, file: str, line: int | None, reason: str, row: dict) -> None:
-        if self._f is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._f = open(self.path, "w", encoding="utf-8-sig", newline="")
-            self._w = csv.writer(self._f)
-            self._w.writerow(["file", "line", "reason", "row"])
-        self._w.writerow([file, line, reason, json.dumps(row, ensure_ascii=False, default=str)])
-        self.count += 1
-
-    def close(self) -> None:
-        if self._f is not None:
-            self._f.close()
+    def __init__(self, detail: str, report: LoadReport):
+        super().__init__(detail)
+        self.report = report
 
 
 class FolderLoader:
@@ -247,8 +296,12 @@ class FolderLoader:
         self.pseudonyms = pseudonyms
         self.batch_size = batch_size
         self.progress = sys.stderr.isatty() if progress is None else progress
+        self._streak: tuple[str, int] = ("", 0)  # the database's last row-level message and how often in a row
 
     def load(self, folder: Path, rejects_path: Path, source: str | None = None) -> LoadReport:
+        """Load every table of ``folder``. A table that cannot be read is named in the report and the
+        rejects file, the others load, and :class:`LoadIncomplete` is raised at the end; a failure of
+        the database itself stops the load at once (:class:`graph.errors.LoadAborted`)."""
         folder = Path(folder)
         if not folder.is_dir():
             raise InvalidInput(f"not a folder: {folder}")
@@ -271,27 +324,58 @@ class FolderLoader:
             for table, path in found:
                 if path is not None:
                     report.tables.append(self._load_table(table, path, ctx, rejects, writer))
-        finally:
             writer.close()
-            rejects.close()
+        except (LoadAborted, DatabaseUnavailable) as e:
+            writer.close(abort=True)
+            with contextlib.suppress(LoadAborted):  # the first failure is the one to report
+                rejects.close()
+            aborted = LoadAborted(
+                f"{e.detail} — the load stopped: {report.loaded:,} rows were written before it"
+                + (f"; the {rejects.count:,} rows refused so far are in {rejects.path}" if rejects.count else "")
+                + ". Loading is idempotent: run it again once the database is fixed.")
+            aborted.report = report
+            raise aborted from e
+        except BaseException:
+            writer.close(abort=True)
+            raise
+        finally:
+            if sys.exc_info()[0] is None:
+                rejects.close()
+            else:
+                with contextlib.suppress(LoadAborted):
+                    rejects.close()
+            report.rejects_file = str(rejects.path)
             report.seconds = round(time.perf_counter() - t0, 3)
+        unreadable = [t.error for t in report.tables if t.unreadable]
+        if unreadable:
+            raise LoadIncomplete("; ".join(unreadable) + f" (the other tables were loaded; rejects: {rejects.path})",
+                                 report)
         return report
 
     def _load_table(self, table: Table, path: Path, ctx: Context, rejects: Rejects, writer: _Writer) -> TableReport:
-        tf, rows = read_table(path)
-        rep = TableReport(table.name, path.name, tf.format)
+        rep = TableReport(table.name, path.name, path.suffix.lower().lstrip("."))
         t0 = time.perf_counter()
         batches: dict[tuple, list[tuple[int, dict, dict]]] = {}
+        seen = Seen(table.name)
         bar = None
         if self.progress:
             from tqdm import tqdm
 
             bar = tqdm(desc=f"{table.name:<15}", unit=" rows", leave=True, file=sys.stderr)
-        first = True
+
+        def refuse(line: int | None, reason: str, raw) -> None:
+            rejects.add(path.name, line, reason, raw)
+            rep.refused(line, reason)
+
+        tf = None
+        line = None
         try:
+            tf, rows = read_table(path)
+            first = True
             for line, raw in rows:
-                if first:
+                if first and "_error" not in raw:  # the header as the first readable row has it (jsonl)
                     first = False
+                    rep.warnings.extend(tf.warnings)
                     missing = [c for c in table.required if c not in tf.header]
                     if missing:
                         rep.error = (f"{path.name}: missing required column(s) {', '.join(missing)}; "
@@ -300,28 +384,31 @@ class FolderLoader:
                 if bar is not None:
                     bar.update(1)
                 if rep.error:
-                    rejects.add(path.name, line, rep.error, raw)
-                    rep.rejected += 1
+                    refuse(line, rep.error, raw)
                     continue
                 if "_error" in raw:
-                    rejects.add(path.name, line, raw["_error"], raw)
-                    rep.rejected += 1
+                    refuse(line, raw["_error"], raw.get("_raw", {k: v for k, v in raw.items() if k != "_error"}))
                     continue
                 if "_extra_cells" in raw:
-                    rejects.add(path.name, line, f"{len(tf.header) + len(raw['_extra_cells'])} cells for "
-                                f"{len(tf.header)} columns (unquoted comma?)", raw)
-                    rep.rejected += 1
+                    refuse(line, f"{len(tf.header) + len(raw['_extra_cells'])} cells for {len(tf.header)} columns "
+                           f"(unquoted comma?)", raw)
+                    continue
+                problem = control_problem(raw)
+                if problem:
+                    refuse(line, problem, raw)
                     continue
                 try:
                     model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
                     slots, row = table.build(model, ctx)
                 except ValidationError as e:
-                    rejects.add(path.name, line, R.describe(e), raw)
-                    rep.rejected += 1
+                    refuse(line, R.describe(e), raw)
                     continue
                 except InvalidInput as e:
-                    rejects.add(path.name, line, e.detail, raw)
-                    rep.rejected += 1
+                    refuse(line, e.detail, raw)
+                    continue
+                conflict = seen.check(line, row)
+                if conflict:
+                    refuse(line, conflict, raw)
                     continue
                 key = tuple(sorted(slots.items()))
                 batch = batches.setdefault(key, [])
@@ -333,14 +420,24 @@ class FolderLoader:
                 missing = [c for c in table.required if c not in tf.header]
                 if missing:
                     rep.error = f"{path.name}: missing required column(s) {', '.join(missing)}"
-            for key, batch in batches.items():
-                if batch:
-                    writer.submit(table, dict(key), batch, rep, t0)
+                rep.warnings.extend(w for w in tf.warnings if w not in rep.warnings)
+        except InvalidInput as e:
+            # The file, or its rest from some line on, cannot be read: say so and go on with the next table.
+            rep.unreadable = True
+            rep.error = e.detail if not rep.read else (
+                f"{e.detail} (reading stopped after line {line}: the {rep.read:,} rows before it were read, "
+                "the rest of the file was not)")
+            rejects.add(path.name, None, rep.error, "")
         finally:
             if bar is not None:
                 bar.close()
-        rep.encoding = tf.encoding
-        rep.skipped_header_lines = tf.skipped
+        for key, batch in batches.items():  # the rows read so far are written, even when reading stopped
+            if batch:
+                writer.submit(table, dict(key), batch, rep, t0)
+        if tf is not None:
+            rep.encoding = tf.encoding
+            rep.skipped_header_lines = tf.skipped
+            rep.blank_lines = tf.blank
         rep.seconds = round(time.perf_counter() - t0, 3)  # until read; the writer adds its writes
         return rep
 
@@ -348,9 +445,11 @@ class FolderLoader:
         self.graph.query(table.query, labels=slots, rows=rows, loaded_at=loaded_at)
 
     def _flush(self, table: Table, slots: dict, batch: list, loaded_at: str) -> tuple[int, list]:
-        """Write one batch; return (rows loaded, [(line, raw, reason)] the database refused)."""
+        """Write one batch; return (rows loaded, [(line, raw, reason)] the database refused). Runs on
+        the writer thread. Raises LoadAborted when the database refuses rows for a reason of its own."""
         try:
             self._write(table, slots, [r for _, _, r in batch], loaded_at)
+            self._streak = ("", 0)
             return len(batch), []
         except DatabaseUnavailable:
             raise
@@ -362,17 +461,34 @@ class FolderLoader:
                 return a[0] + b[0], a[1] + b[1]
             line, raw, _ = batch[0]
             return 0, [(line, raw, "the database timed out writing this row alone (CHENGXIN_QUERY_TIMEOUT)")]
-        except (QueryRejected, InvalidInput):
-            pass
+        except (QueryRejected, InvalidInput) as e:
+            batch_error = e.detail
         # The database refused the batch: find the rows it refuses, keep the rest.
         loaded, refused = 0, []
         for line, raw, row in batch:
             try:
                 self._write(table, slots, [row], loaded_at)
                 loaded += 1
+                self._streak = ("", 0)
             except (QueryRejected, InvalidInput, QueryTimeout) as e:
                 refused.append((line, raw, f"database refused the row: {e.detail}"))
+                same, n = self._streak
+                self._streak = (e.detail, n + 1 if e.detail == same else 1)
+                if self._database_wide(batch_error, loaded, refused, len(batch)):
+                    raise LoadAborted(
+                        f"the database refused every write with the same error ({table.name}: "
+                        f"{mask_text(e.detail)[:500]}): not a bad row but the database (a full disk, a read-only "
+                        "or missing database?)") from e
         return loaded, refused
+
+    def _database_wide(self, batch_error: str, loaded: int, refused: list, size: int) -> bool:
+        """The batch and its first rows alone were refused with one and the same message, or the last
+        SAME_ERROR_STREAK rows were, whatever batch they came in."""
+        if self._streak[1] >= SAME_ERROR_STREAK:
+            return True
+        if loaded or len(refused) != SAME_ERROR_ROWS or size < SAME_ERROR_ROWS:
+            return False
+        return all(reason == f"database refused the row: {batch_error}" for _, _, reason in refused)
 
 
 class _Writer:
@@ -406,13 +522,14 @@ class _Writer:
         rep.loaded += loaded
         for line, raw, reason in refused:
             self.rejects.add(rep.file, line, reason, raw)
-            rep.rejected += 1
+            rep.refused(line, reason)
         rep.seconds = round(time.perf_counter() - t0, 3)
 
-    def close(self) -> None:
-        """Write what was queued (the tables before a file that fails to read are not cut short), then stop."""
+    def close(self, abort: bool = False) -> None:
+        """Write what was queued (the tables before a file that fails to read are not cut short), then
+        stop; ``abort``: drop what was queued (the database failed), keeping the results already in."""
         try:
-            while self.pending:
+            while self.pending and not abort:
                 self._collect(*self.pending.popleft())
         finally:
             for fut, _, _ in self.pending:

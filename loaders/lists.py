@@ -33,7 +33,7 @@ from pathlib import Path
 
 from graph.errors import InvalidInput
 
-from .readers import detect_encoding
+from .readers import check_workbook, detect_encoding
 
 FIELDS = ("name", "alt_name", "address", "country", "start", "end", "notice", "grounds", "sanctioning",
           "originating", "id")
@@ -75,17 +75,35 @@ def _grid(path: Path, read: dict) -> list[list]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-        ws = wb[read["sheet"]] if read.get("sheet") else wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
+        with open(path, "rb") as f:
+            check_workbook(f, path.name)  # a zip bomb is refused before openpyxl reads it
+            try:
+                wb = load_workbook(f, read_only=True, data_only=True)
+                ws = wb[read["sheet"]] if read.get("sheet") else wb.worksheets[0]
+                ws.reset_dimensions()
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                wb.close()
+            except KeyError:
+                raise InvalidInput(f"{path.name}: no sheet {read.get('sheet')!r}") from None
+            except Exception as e:  # zip, XML and key errors of a damaged workbook
+                raise InvalidInput(f"{path.name}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
         return rows
     if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
         raise InvalidInput(f"{path.name}: a list is read from .csv or .xlsx")
     encoding = read.get("encoding") or detect_encoding(path)
-    text = path.read_bytes().decode(encoding)
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[:e.start].count(b"\n") + 1
+        raise InvalidInput(f"{path.name}: not valid {encoding} at byte {e.start:,} (line {line}): the file's "
+                           "encoding changes there; save it in one encoding") from None
+    except LookupError:
+        raise InvalidInput(f"{path.name}: unknown encoding {encoding!r} in the mapping") from None
     dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-    return [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)]
+    try:
+        return [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)]
+    except csv.Error as e:
+        raise InvalidInput(f"{path.name}: cannot be read as CSV ({e})") from None
 
 
 def _header(rows: list[list], n: int) -> list[str]:
@@ -165,7 +183,7 @@ def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str,
     items, refused = entries(path, mapping)
     subject_type = lst.get("subject_type") or "enterprise"
     staging.mkdir(parents=True, exist_ok=True)
-    seen, subjects, penalties = [], {}, []
+    seen, subjects, penalties = [], {}, {}
     for e in items:
         pid = entry_id(lst["id"], e)
         seen.append(pid)
@@ -176,7 +194,10 @@ def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str,
                                       "id_scheme": "XX-NAME", "source": source, "source_url": lst.get("url")})
         else:
             subjects.setdefault(key, {"person_id": key, "name": e["name"], "source": source})
-        penalties.append({
+        # Entries with one id (same name, start and originating institution) are one penalty: the
+        # list's last line of it is kept, as the loader would refuse a second row with other values.
+        penalties.pop(pid, None)
+        penalties[pid] = {
             "penalty_id": pid, "subject_type": subject_type, "subject_id": key,
             "measure": lst.get("measure") or "列入黑名单 / debarment",
             "authority": e.get("sanctioning") or lst.get("sanctioning_institution") or lst.get("name"),
@@ -184,28 +205,35 @@ def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str,
             "originating_institution": e.get("originating"), "list_id": lst["id"], "list_name": lst.get("name"),
             "listed_name": e["name"], "alt_name": e.get("alt_name"), "country": e.get("country"),
             "source": source, "source_url": lst.get("url"), "list_line": e["line"],
-        })
+        }
+    penalties = list(penalties.values())
     table = "enterprises" if subject_type == "enterprise" else "persons"
     for name, rows in ((table, list(subjects.values())), ("penalties", penalties)):
         with open(staging / f"{name}.jsonl", "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps({k: v for k, v in r.items() if v not in (None, "")}, ensure_ascii=False) + "\n")
     report = load_folder(graph, staging, None, source, progress)
+    list_rejects = None
     if refused:
         from loaders.csv_folder import Rejects
 
         rejects = Rejects(Path(report.rejects_file).with_name(Path(report.rejects_file).stem + "-list.csv"))
         for line, reason, cells in refused:
             rejects.add(Path(path).name, line, reason, cells)
+            report.tables[0].refused(line, reason)
         rejects.close()
-        report.rejects_file = str(rejects.path)
+        if report.rejected > len(refused):  # the folder load refused rows of its own: both files are named
+            list_rejects = str(rejects.path)
+        else:
+            report.rejects_file = str(rejects.path)
     loaded_ids = [pid for pid in seen]
     today = dt.date.today()
     ended = graph.query("list_mark_ended", list_id=lst["id"], seen=loaded_ids, today=today)[0]["n"]
     relisted = graph.query("list_mark_listed", list_id=lst["id"], seen=loaded_ids)[0]["n"]
     report.summary = {"entries": len(items), "refused": len(refused), "subjects": len(subjects),
                       "ended_now": ended, "listed_again": relisted, "list_id": lst["id"]}
+    if list_rejects:
+        report.summary["list_rejects_file"] = list_rejects
     if refused:
-        report.tables[0].rejected += len(refused)
         report.tables[0].read += len(refused)
     return report

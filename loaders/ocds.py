@@ -262,12 +262,35 @@ class _Builder:
             if p.get("owner_uscc"):
                 self.add("participations", project_code=p["project_code"], uscc=p["owner_uscc"], role="建设单位",
                          source_url=p.get("source_url"))
+        merged = self._merge("participations", ("project_code", "uscc", "role")) + self._merge("bids", ("tender_no", "uscc"))
         self.out.summary = {
             ("projects" if kind == "oc4ids" else "releases"): (len(self.projects) if kind == "oc4ids" else self.releases),
             "contracting_processes": len(self.ocids), "awards": self.awards, "suppliers": len(self.suppliers),
             "parties": len(self.firms), "projects": len(self.projects),
         }
+        if merged:
+            self.out.summary["rows_merged"] = merged
         return self.out
+
+    def _merge(self, table: str, key: tuple[str, ...]) -> int:
+        """One row of ``table`` per ``key`` (the graph holds one relationship for it, and the loader refuses
+        a second row with other values). A firm awarded several contracts of one project keeps the last
+        one's fields, as loading the rows one after the other did, and says how many rows it stands for
+        (``awards_merged``). Returns how many rows were merged away."""
+        groups: dict[tuple, list[dict]] = {}
+        for row in self.out.rows.get(table, []):
+            groups.setdefault(tuple(row.get(k) for k in key), []).append(row)
+        merged, out = 0, []
+        for rows in groups.values():
+            distinct = len({json.dumps(r, sort_keys=True, default=str) for r in rows})
+            last = dict(rows[-1])
+            if distinct > 1:
+                last["awards_merged"] = distinct
+                merged += distinct - 1
+            out.append(last)
+        if table in self.out.rows:
+            self.out.rows[table] = out
+        return merged
 
 
 def _money(value: dict, field_name: str) -> dict:
@@ -283,7 +306,19 @@ def _money(value: dict, field_name: str) -> dict:
 def _files(path: Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".json", ".jsonl") and p.is_file())
+        root = path.resolve()
+        files = []
+        for p in sorted(path.rglob("*")):
+            if p.suffix.lower() not in (".json", ".jsonl"):
+                continue
+            try:
+                real = p.resolve(strict=True)
+            except (RuntimeError, OSError):  # a link loop or a dangling link
+                raise InvalidInput(f"{p}: a symbolic link loop or a link to nothing: not read") from None
+            if not real.is_relative_to(root):
+                raise InvalidInput(f"{p}: a symbolic link to {real}, outside the folder being loaded: not followed")
+            if real.is_file():
+                files.append(p)
         if not files:
             raise InvalidInput(f"{path} holds no .json or .jsonl files")
         return files

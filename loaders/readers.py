@@ -3,22 +3,39 @@ charset-normalizer finds), ``.jsonl`` and ``.xlsx`` (first sheet, header row).
 
 Rows come out as ``(line, {column: raw value})`` with the line number a person would find in
 the file (the header is line 1). A line that repeats the header, as scrapes that append a
-second page do, is skipped and counted, not loaded as data.
+second page do, is skipped and counted, not loaded as data. A line that cannot be read (another
+encoding, broken quoting, too long, cut short, more cells than columns) comes out as
+``{"_error": reason, "_raw": text}`` so the loader refuses it and reads on.
+
+Only regular files inside the folder are opened: a symbolic link that leads out of the folder,
+or round in a loop, is refused with the reason, and so is a workbook whose zip parts would inflate
+past :data:`MAX_XLSX_PART` / :data:`MAX_XLSX_TOTAL` or at more than :data:`MAX_XLSX_RATIO` to one.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
+import errno
 import json
+import os
+import stat
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InvalidInput
 
+from .text import CsvRecords, decoded_lines, detect_encoding
+
+__all__ = ["FORMATS", "TableFile", "detect_encoding", "find_table", "open_inside", "read_table", "check_workbook"]
+
 FORMATS = (".csv", ".jsonl", ".xlsx")
-SAMPLE_BYTES = 1 << 20
+#: Workbook limits, checked on the zip's own directory before openpyxl reads a byte of it.
+MAX_XLSX_PART = 256 << 20  # one part (a sheet, the shared strings) inflated
+MAX_XLSX_TOTAL = 512 << 20  # all parts inflated
+MAX_XLSX_RATIO = 200  # inflated : compressed, for parts over 1 MiB (XML compresses 5-30 to one)
+MAX_XLSX_PARTS = 10_000
 
 
 @dataclass
@@ -27,6 +44,8 @@ class TableFile:
     header: list[str] = field(default_factory=list)
     encoding: str | None = None
     skipped: int = 0  # repeated header lines
+    blank: int = 0  # lines with no cells
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def format(self) -> str:
@@ -34,120 +53,237 @@ class TableFile:
 
 
 def find_table(folder: Path, name: str) -> Path | None:
+    """The file holding table ``name`` (whatever it is: :func:`open_inside` says if it may be read)."""
     for ext in FORMATS:
         for candidate in (folder / f"{name}{ext}", folder / f"{name}{ext.upper()}"):
-            if candidate.is_file():
+            if os.path.lexists(candidate):
                 return candidate
     return None
 
 
-def detect_encoding(path: Path) -> str:
-    with open(path, "rb") as f:
-        sample = f.read(SAMPLE_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    for enc in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(enc)().decode(sample, final=False)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
+def open_inside(path: Path, root: Path | None = None):
+    """``path`` opened for reading in binary, if it is a regular file inside ``root`` (default: its
+    folder). A symbolic link out of the folder, a link loop, a dangling link or anything but a regular
+    file (a FIFO, a device, a folder) is refused with the reason; nothing is followed out of the folder."""
+    root = Path(root or path.parent).resolve()
+    try:
+        real = path.resolve(strict=True)
+    except (RuntimeError, OSError) as e:  # RuntimeError: Python 3.11's "Symlink loop"
+        if isinstance(e, RuntimeError) or getattr(e, "errno", None) == errno.ELOOP:
+            raise InvalidInput(f"{path.name}: a symbolic link loop ({path.name} -> {_link(path)}): not read") from None
+        if path.is_symlink():
+            raise InvalidInput(f"{path.name}: a symbolic link to {_link(path)}, which does not exist: not read") from None
+        raise InvalidInput(f"{path.name}: cannot be opened ({e.strerror or e})") from None
+    if not real.is_relative_to(root):
+        raise InvalidInput(f"{path.name}: a symbolic link to {_link(path)}, outside the folder being loaded: "
+                           "not followed")
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as e:
+        raise InvalidInput(f"{path.name}: cannot be opened ({e.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InvalidInput(f"{path.name}: not a regular file (a folder, FIFO or device): not read")
+    return os.fdopen(fd, "rb")
 
-    best = from_bytes(sample).best()
-    if best is None:
-        raise InvalidInput(f"{path.name}: cannot tell the text encoding (tried UTF-8, GB18030 and detection)")
-    return best.encoding
+
+def _link(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def read_table(path: Path) -> tuple[TableFile, Iterator[tuple[int, dict]]]:
+    table = TableFile(path)
+    ext = path.suffix.lower()
+    if ext not in FORMATS:
+        raise InvalidInput(f"{path.name}: unsupported format (use {', '.join(FORMATS)})")
+    f = open_inside(path)
+    try:
+        if ext == ".csv":
+            table.encoding = detect_encoding(f, path.name)
+            return table, _read_csv(table, f)
+        if ext == ".jsonl":
+            table.encoding = "utf-8"
+            return table, _read_jsonl(table, f)
+        check_workbook(f, path.name)
+        return table, _read_xlsx(table, f)
+    except BaseException:
+        f.close()
+        raise
 
 
 def _clean(header: list) -> list[str]:
     return [str(h).strip().lstrip("\ufeff") if h is not None else "" for h in header]
 
 
-def read_table(path: Path) -> tuple[TableFile, Iterator[tuple[int, dict]]]:
-    table = TableFile(path)
-    ext = path.suffix.lower()
-    if ext == ".csv":
-        table.encoding = detect_encoding(path)
-        return table, _read_csv(table)
-    if ext == ".jsonl":
-        table.encoding = "utf-8"
-        return table, _read_jsonl(table)
-    if ext == ".xlsx":
-        return table, _read_xlsx(table)
-    raise InvalidInput(f"{path.name}: unsupported format (use {', '.join(FORMATS)})")
+def _note_duplicates(table: TableFile) -> None:
+    where: dict[str, list[int]] = {}
+    for i, name in enumerate(table.header, start=1):
+        if name:
+            where.setdefault(name, []).append(i)
+    for name, cols in where.items():
+        if len(cols) > 1:
+            table.warnings.append(f"columns {' and '.join(map(str, cols))} are both {name!r} (spaces trimmed): "
+                                  "a row where they hold different values is refused")
 
 
-def _read_csv(table: TableFile) -> Iterator[tuple[int, dict]]:
-    try:
-        with open(table.path, encoding=table.encoding, newline="") as f:
-            reader = csv.reader(f)
-            try:
-                header = next(reader)
-            except StopIteration:
-                return
-            table.header = _clean(header)
-            while True:
-                line = reader.line_num + 1
-                try:
-                    values = next(reader)
-                except StopIteration:
-                    return
-                if not any(v.strip() for v in values):
-                    continue
-                if _clean(values) == table.header:
-                    table.skipped += 1
-                    continue
-                row = dict(zip(table.header, values))
-                if len(values) > len(table.header):
-                    row["_extra_cells"] = values[len(table.header):]
-                yield line, row
-    except UnicodeDecodeError as e:
-        raise InvalidInput(
-            f"{table.path.name}: not valid {table.encoding} at byte {e.start} (file encoding mixed?)"
-        ) from e
+def _empty(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _read_jsonl(table: TableFile) -> Iterator[tuple[int, dict]]:
+def _row(header: list[str], values: list) -> dict:
+    """The row as {column: value}; a column named twice must hold one value (or one side empty)."""
+    row: dict = {}
+    first: dict[str, int] = {}
+    for i, (name, v) in enumerate(zip(header, values), start=1):
+        if name in row:
+            if _empty(v) or v == row[name]:
+                continue
+            if not _empty(row[name]):
+                return {"_error": f"columns {first[name]} and {i} are both {name!r} and hold different values"}
+        row[name] = v
+        first.setdefault(name, i)
+    return row
+
+
+def _read_csv(table: TableFile, f) -> Iterator[tuple[int, dict]]:
+    with f:
+        records = CsvRecords(decoded_lines(f, table.encoding))
+        it = iter(records)
+        head = next(it, None)
+        if head is None:
+            return
+        if head.values is None:
+            if not head.raw:
+                raise InvalidInput(f"{table.path.name}: the header line cannot be read: {head.error}")
+            head.values = next(csv.reader([head.raw]), [])  # the first line alone, leniently
+        table.header = _clean(head.values)
+        _note_duplicates(table)
+        width = records.width = len(table.header)
+        for rec in it:
+            if rec.values is None:
+                yield rec.line, {"_error": rec.error, "_raw": rec.raw}
+                continue
+            if _clean(rec.values) == table.header:
+                table.skipped += 1
+                continue
+            row = _row(table.header, rec.values)
+            if len(rec.values) > width:
+                row["_extra_cells"] = rec.values[width:]
+            elif len(rec.values) < width and "_error" not in row:
+                row = {"_error": f"{len(rec.values)} cells for {width} columns: the row is cut short", **row}
+            yield rec.line, row
+        table.blank = records.blank
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _pairs(pairs: list) -> dict:
+    obj: dict = {}
+    for k, v in pairs:
+        if k in obj and obj[k] != v:
+            raise ValueError(f"the key {k!r} appears twice with different values")
+        obj[k] = v
+    return obj
+
+
+def _read_jsonl(table: TableFile, f) -> Iterator[tuple[int, dict]]:
     seen: dict[str, None] = {}
-    with open(table.path, encoding="utf-8-sig") as f:
-        for line_no, text in enumerate(f, start=1):
-            if not text.strip():
+    with f:
+        for line in decoded_lines(f, "utf-8-sig"):
+            if line.text is None:
+                yield line.no, {"_raw": line.raw[:2000].decode("utf-8", "replace"), "_error": line.error}
+                continue
+            text = line.text.strip()
+            if not text:
+                table.blank += 1
                 continue
             try:
-                obj = json.loads(text)
+                obj = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
             except json.JSONDecodeError as e:
-                yield line_no, {"_raw": text.rstrip("\n"), "_error": f"not a JSON object: {e.msg}"}
+                yield line.no, {"_raw": text[:2000], "_error": f"not a JSON object: {e.msg}"}
+                continue
+            except (ValueError, RecursionError) as e:
+                yield line.no, {"_raw": text[:2000], "_error": f"not a usable JSON object: {e}"}
                 continue
             if not isinstance(obj, dict):
-                yield line_no, {"_raw": text.rstrip("\n"), "_error": "not a JSON object"}
+                yield line.no, {"_raw": text[:2000], "_error": "not a JSON object"}
                 continue
             for k in obj:
                 seen.setdefault(k, None)
             table.header = list(seen)
-            yield line_no, obj
+            yield line.no, obj
 
 
-def _read_xlsx(table: TableFile) -> Iterator[tuple[int, dict]]:
+def check_workbook(f, name: str) -> None:
+    """Refuse a workbook whose zip parts would inflate too far, from the sizes its zip directory declares
+    (``zipfile`` never inflates a part past its declared size: a part that lies fails its CRC check)."""
+    try:
+        zf = zipfile.ZipFile(f)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InvalidInput(f"{name}: not a readable .xlsx workbook (BadZipFile: {e})") from None
+    infos = zf.infolist()
+    if len(infos) > MAX_XLSX_PARTS:
+        raise InvalidInput(f"{name}: refused: a workbook of {len(infos):,} zip parts (at most {MAX_XLSX_PARTS:,})")
+    total = 0
+    for info in infos:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        total += size
+        if size > MAX_XLSX_PART:
+            raise InvalidInput(f"{name}: refused: its part {info.filename} would inflate to {_mb(size)} "
+                               f"(at most {_mb(MAX_XLSX_PART)} a part): a zip bomb, or save it as CSV")
+        if size > (1 << 20) and size / packed > MAX_XLSX_RATIO:
+            raise InvalidInput(f"{name}: refused: its part {info.filename} would inflate {_mb(packed)} to {_mb(size)} "
+                               f"({size / packed:,.0f} to 1; at most {MAX_XLSX_RATIO} to 1): a zip bomb?")
+    if total > MAX_XLSX_TOTAL:
+        raise InvalidInput(f"{name}: refused: its parts would inflate to {_mb(total)} in all (at most "
+                           f"{_mb(MAX_XLSX_TOTAL)}): a zip bomb, or save it as CSV")
+    f.seek(0)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):,.1f} MiB"
+
+
+def _read_xlsx(table: TableFile, f) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(table.path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises zip, XML and key errors for a damaged or misnamed file
-        raise InvalidInput(f"{table.path.name}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+    with f:
         try:
-            table.header = _clean(list(next(rows)))
-        except StopIteration:
-            return
-        for line_no, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in values):
-                continue
-            if _clean(list(values)) == table.header:
-                table.skipped += 1
-                continue
-            yield line_no, {h: v for h, v in zip(table.header, values) if h}
-    finally:
-        wb.close()
+            wb = load_workbook(f, read_only=True, data_only=True)
+        except Exception as e:  # openpyxl raises zip, XML and key errors for a damaged or misnamed file
+            raise InvalidInput(f"{table.path.name}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
+        try:
+            ws = wb.worksheets[0]
+            ws.reset_dimensions()  # a sheet's declared size is not trusted: rows are not padded to it
+            rows = ws.iter_rows(values_only=True)
+            try:
+                table.header = _clean(list(next(rows)))
+            except StopIteration:
+                return
+            except Exception as e:
+                raise InvalidInput(f"{table.path.name}: the header row cannot be read ({type(e).__name__}: {e})") from e
+            _note_duplicates(table)
+            line_no = 1
+            while True:
+                try:
+                    values = next(rows)
+                except StopIteration:
+                    return
+                except Exception as e:  # damaged sheet XML part-way
+                    raise InvalidInput(f"{table.path.name}: the sheet cannot be read after row {line_no} "
+                                       f"({type(e).__name__}: {e})") from e
+                line_no += 1
+                if not any(v not in (None, "") for v in values):
+                    table.blank += 1
+                    continue
+                if _clean(list(values)) == table.header:
+                    table.skipped += 1
+                    continue
+                yield line_no, {h: v for h, v in _row(table.header, list(values)).items() if h}
+        finally:
+            wb.close()

@@ -7,12 +7,20 @@ are kept (``extra="allow"``) and become properties. Empty cells are missing valu
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from .ids import uscc_problem
+from .ids import region_problem, uscc_problem
+
+#: The largest amount a money column (万元) takes: 1e9 万元 is 10万亿元, more than any project, capital or
+#: fine; a larger figure is an amount in 元 given as 万元, or garbage.
+MAX_MONEY = 1e9
+#: Decisions and awards: none before 1949, none more than this many days after today.
+EARLIEST_DECISION = dt.date(1949, 1, 1)
+FUTURE_MARGIN_DAYS = 30
 
 _DATE_FORMS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -38,13 +46,42 @@ def parse_date(value):
 
 
 def parse_number(value):
-    if value is None or isinstance(value, (int, float)):
+    """A finite number: ``1,000`` is 1000; ``inf``, ``nan`` and figures too large for a float are refused."""
+    if value is None:
         return value
-    s = str(value).strip().replace(",", "").replace("，", "")
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
     try:
-        return float(s)
-    except ValueError as e:
+        number = float(value if isinstance(value, (int, float)) else str(value).strip().replace(",", "").replace("，", ""))
+    except (ValueError, OverflowError) as e:
         raise ValueError(f"not a number: {value!r}") from e
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
+
+
+def _money_bound(value: float) -> float:
+    if value > MAX_MONEY:
+        raise ValueError(f"{value:g} 万元 is more than {MAX_MONEY:g} 万元 (10万亿元): an amount in 元 given as 万元, "
+                         "or not an amount")
+    return value
+
+
+def _plausible_decision(value: dt.date) -> dt.date:
+    latest = dt.date.today() + dt.timedelta(days=FUTURE_MARGIN_DAYS)
+    if not EARLIEST_DECISION <= value <= latest:
+        raise ValueError(f"{value.isoformat()} is not a plausible date for a decision or award "
+                         f"(from {EARLIEST_DECISION.isoformat()} to {FUTURE_MARGIN_DAYS} days after today)")
+    return value
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _has_letter(value: str) -> str:
+    if not _LETTER.search(value):
+        raise ValueError(f"{value!r} has no letter in it: not a name")
+    return value
 
 
 #: A firm known by another register's identifier keeps it as ``SCHEME:ID`` in the enterprise key,
@@ -67,16 +104,22 @@ def _clean_code(value):
 
 
 def _region(value: str) -> str:
-    if not re.fullmatch(r"\d{6}", value):
+    problem = region_problem(value)
+    if problem == "is not 6 digits":
         raise ValueError(f"region_code must be a 6-digit 行政区划代码, got {value!r}")
+    if problem:
+        raise ValueError(f"region_code {value!r} {problem}")
     return value
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
-Money = Annotated[float, BeforeValidator(parse_number), Field(ge=0)]
+DecisionDate = Annotated[dt.date, BeforeValidator(parse_date), AfterValidator(_plausible_decision)]
+Money = Annotated[float, BeforeValidator(parse_number), Field(ge=0), AfterValidator(_money_bound)]
 Uscc = Annotated[str, BeforeValidator(_clean_code), AfterValidator(check_uscc)]
 Region = Annotated[str, AfterValidator(_region)]
 Text = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1)]
+Name = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1),
+                 AfterValidator(_has_letter)]
 
 EnterpriseType = Literal["施工", "监理", "勘察", "设计", "招标代理", "造价咨询", "建设单位", "其他"]
 SubjectType = Literal["enterprise", "person"]
@@ -96,7 +139,7 @@ class Row(BaseModel):
 
 class EnterpriseRow(Row):
     uscc: Uscc
-    name: Text
+    name: Name
     type: EnterpriseType | None = None
     legal_rep_id: str | None = None
     legal_rep_name: str | None = None
@@ -109,14 +152,14 @@ class EnterpriseRow(Row):
 
 class PersonRow(Row):
     person_id: Text
-    name: Text
+    name: Name
     gender: Gender | None = None
     id_number: str | None = None
 
 
 class ProjectRow(Row):
     project_code: Text
-    name: Text
+    name: Name
     region_code: Region | None = None
     category: str | None = None
     nature: Nature | None = None
@@ -149,10 +192,10 @@ class AwardRow(Row):
     award_id: Text
     subject_type: SubjectType
     subject_id: Text
-    name: Text
+    name: Name
     level: AwardLevel | None = None
     authority: str | None = None
-    date: Date | None = None
+    date: DecisionDate | None = None
     project_code: str | None = None
     doc_no: str | None = None
 
@@ -166,8 +209,8 @@ class PenaltyRow(Row):
     measure: str | None = None
     amount: Money | None = None
     authority: Text
-    decision_date: Date
-    publish_date: Date | None = None
+    decision_date: DecisionDate
+    publish_date: DecisionDate | None = None
     valid_until: Date | None = None
     project_code: str | None = None
     legal_basis: str | None = None
