@@ -7,10 +7,12 @@ log. Rules:
 - **Private properties** (:data:`PRIVATE_PROPERTIES`) are dropped from every node, relationship
   and map: the masked ID number and its keyed hash.
 - **ID-card numbers** anywhere in a string (a name, a description, an unknown extra column, a
-  person id with an impossible birth date): any 18-character shape ``17 digits + digit or X``, with
-  or without a valid check digit or birth date, is masked as ``3601************34``. The one
-  exception is a value that passes the USCC check character (GB 32100-2015) and fails the ID-card
-  check digit (GB 11643-1999): that is a firm's all-digit USCC, and a firm's key must stay readable.
+  person id with an impossible birth date): any 18-character shape ``17 digits + digit or X`` that
+  starts with a province code (GB 11643-1999: 11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81–83),
+  with or without a valid check digit or birth date, is masked as ``3601************34``. A firm's
+  all-digit USCC (GB 32100-2015) stays readable, since a firm's key must: most start with 9 (firms
+  registered by market regulators), which no ID number does; one that starts like an ID number is
+  kept only when it passes the USCC check character and fails the ID-card check digit.
 - **Keyed hashes** of ID numbers (64 hex digits) are replaced by ``[redacted]`` wherever they
   appear, so ``RETURN p.id_number_hash`` or ``[k IN keys(p) | p[k]]`` shows nothing.
 """
@@ -41,10 +43,15 @@ def _id_ok(code: str) -> bool:
     return code[17] == _ID_CHECK[sum(int(c) * w for c, w in zip(code, _ID_WEIGHTS)) % 11]
 
 
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+)
+
+
 def is_id_number_shape(code: str) -> bool:
     """True for an 18-character ID-number shape that is not a firm's USCC (see the module doc)."""
     code = code.upper()
-    if not _ID_SHAPE.fullmatch(code):
+    if not _ID_SHAPE.fullmatch(code) or code[:2] not in _PROVINCES:
         return False
     return _id_ok(code) or not _uscc_ok(code)
 
