@@ -82,7 +82,12 @@ def db_status() -> None:
         return
     state = embedded.status(s)
     if state is None:
-        click.echo(f"not running (home {s.home_path})")
+        dead = embedded.crashed(s)
+        why = (f"it stopped unexpectedly (pid {dead.pid} is gone; log {embedded.paths(s).log}); "
+               if dead else "")
+        port = s.embedded_bolt_port or embedded.kept_ports(s).get("bolt_port")
+        back = f", comes back on bolt://127.0.0.1:{port}" if port else ""
+        click.echo(f"not running: {why}`chengxin db start` starts it (home {s.home_path}{back})")
         sys.exit(1)
     click.echo(f"running: pid {state.pid}, {state.uri}, database {state.database}, home {s.home_path}")
 

@@ -3,10 +3,15 @@
 ``connect(settings)`` starts the embedded server on demand when no Bolt URI is set. A
 :class:`Graph` runs catalog queries (``cypher/*.cypher``) or text with parameters and returns
 plain Python data (dicts, lists, ``datetime.date``), never a live ``Result``.
+
+A :class:`Graph` outlives the database going away and coming back: see :meth:`Graph.run`.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
 import neo4j
@@ -14,7 +19,7 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as nx
 from neo4j.graph import Node, Path, Relationship
 
-from . import embedded
+from . import backend, embedded
 from .privacy import redact
 from .errors import ChengxinError, DatabaseUnavailable, InvalidInput, QueryRejected, QueryTimeout
 from .settings import Settings
@@ -62,48 +67,279 @@ def wrap_driver_error(e: Exception, what: str = "query") -> ChengxinError:
     return ChengxinError(f"{what}: {e}")
 
 
-class Graph:
-    """A driver plus the database name and which backend it is."""
+log = logging.getLogger("chengxin.db")
 
-    def __init__(self, driver: neo4j.Driver, database: str | None, backend: str, settings: Settings):
-        self.driver = driver
+#: Seconds a transient error (two writers' conflict on ArcadeDB, a database still starting) is
+#: retried: the driver's own default for a command; a page gives up sooner.
+TRANSIENT_RETRY = 30.0
+PAGE_TRANSIENT_RETRY = 3.0
+#: A crashed embedded server is started again automatically at most once in this many seconds:
+#: a server that keeps crashing is left to a person, not restarted on every page.
+AUTOSTART_INTERVAL = 60.0
+
+_LOST = (nx.ServiceUnavailable, nx.SessionExpired)  # the connection, not the query (IncompleteCommit included)
+
+
+def _refused(e: Exception) -> bool:
+    """A connection that could not be opened at all (the driver's wording), not one that broke."""
+    return isinstance(e, nx.ServiceUnavailable) and str(e).startswith("Couldn't connect")
+
+
+def _driver(uri: str, auth, *, local: bool) -> neo4j.Driver:
+    """A driver that gives up quickly: the defaults wait 30 s to connect and 60 s for a
+    connection and retry a failed transaction for 30 s, far too long for a page (the loop in
+    :meth:`Graph.run` retries instead, and waits only where waiting is wanted). A pooled
+    connection idle for 2 s is checked before use, so one left over from before a restart of the
+    database is dropped, not used."""
+    return GraphDatabase.driver(
+        uri, auth=auth,
+        connection_timeout=2.0 if local else 5.0,
+        connection_acquisition_timeout=5.0 if local else 15.0,
+        liveness_check_timeout=2.0,
+        max_transaction_retry_time=0.0,
+    )
+
+
+class Graph:
+    """A driver plus the database name and which backend it is.
+
+    It survives the database going away and coming back (:meth:`run`): a query that loses its
+    connection is tried again once the database answers, and commands wait for it up to
+    ``reconnect_wait`` seconds (``CHENGXIN_RECONNECT_WAIT``); :meth:`pages` is the same graph for
+    web requests, which never wait. On the embedded backend the server's state file is followed
+    (a server that came back on another port is found there) and, with ``autostart``, a server
+    that crashed is started again.
+    """
+
+    def __init__(self, driver: neo4j.Driver, database: str | None, backend: str, settings: Settings, *,
+                 uri: str | None = None, auth=None, autostart: bool = False):
+        self._driver = driver
+        self._uri, self._auth = uri, auth  # to build a new driver when the embedded server moves
+        self._retired: list[neo4j.Driver] = []  # replaced drivers, closed with the graph (others may hold them)
+        self._lock = threading.Lock()
+        self._state_seen: int | None = None  # mtime of the server state file last read
+        self._restarting: threading.Thread | None = None
+        self._autostarted_at = float("-inf")
         self.database = database
         self.backend = backend  # "embedded" (ArcadeDB) or "neo4j"
         self.settings = settings
+        self.reconnect_wait = settings.reconnect_wait
+        self.autostart = autostart  # start a crashed embedded server again (graphs made by connect(start=True))
         self.read_driver: neo4j.Driver | None = None  # the console's read-only user (graph.console), made on demand
 
     @property
     def embedded(self) -> bool:
         return self.backend == "embedded"
 
-    def run(self, text: str, params: dict | None = None, *, write: bool = False, what: str = "query") -> list[dict]:
-        try:
-            records, _, _ = self.driver.execute_query(
-                text, params or {}, database_=self.database,
-                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
-            )
-        except (nx.Neo4jError, nx.DriverError) as e:
-            raise wrap_driver_error(e, what) from e
+    @property
+    def driver(self) -> neo4j.Driver:
+        """The current driver. On the embedded backend it follows the server to a new port as soon
+        as the server's state file says so (a stat per call)."""
+        if self.embedded and self._uri is not None:
+            self._follow()
+        return self._driver
+
+    def pages(self) -> "Graph":
+        """This graph as web requests use it: the same driver, state and caches (one shared
+        ``__dict__``), but a lost database answers 503 at once instead of being waited for, and a
+        crashed embedded server is restarted in the background. One view per graph."""
+        view = self.__dict__.get("_pages")
+        if view is None:
+            view = self.__dict__["_pages"] = _PageGraph(self)
+        return view
+
+    def run(self, text: str, params: dict | None = None, *, write: bool = False, what: str = "query",
+            idempotent: bool | None = None) -> list[dict]:
+        """Run ``text`` in one transaction and return its rows as plain data.
+
+        When the connection is lost (the database stopped, crashed or restarted) the transaction
+        is tried again if that is safe: reads, and writes marked ``idempotent`` (catalog writes
+        are MERGE batches, so a load's batch is retried); another write only if nothing of it
+        reached the database. It is tried again at once when the database answers (a stale pooled
+        connection), else every second or two for up to ``reconnect_wait`` seconds (0 for pages:
+        they answer 503 straight away), then :class:`DatabaseUnavailable` says why. Transient errors
+        (write conflicts) are retried with back-off as the driver would.
+        """
+        params = params or {}
+        idempotent = not write if idempotent is None else idempotent
+        wait = self.reconnect_wait
+        t0 = time.monotonic()
+        transient_until = t0 + min(TRANSIENT_RETRY, max(PAGE_TRANSIENT_RETRY, wait))
+        delay, retried_at_once = 0.25, False
+        while True:
+            reached = True  # whether any of this transaction may have reached the database
+            try:
+                if idempotent:
+                    # The driver's pipelined path: BEGIN, RUN and PULL in one round trip. Its own
+                    # retries are off (``_driver``): this loop does them.
+                    records, _, _ = self.driver.execute_query(
+                        text, params, database_=self.database,
+                        routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+                    )
+                else:
+                    # An explicit transaction, to know whether a lost connection lost it before
+                    # anything was sent (then it is safe to try again).
+                    reached = False
+                    mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+                    with self.driver.session(database=self.database, default_access_mode=mode) as session:
+                        with session.begin_transaction() as tx:
+                            reached = True
+                            records = list(tx.run(text, params))
+                            tx.commit()
+            except _LOST as e:
+                if reached and not idempotent:
+                    raise DatabaseUnavailable(
+                        f"{what}: the connection to the database was lost during a write that is not safe to "
+                        f"repeat, so it was not retried; check whether it was applied ({e})"
+                    ) from e
+                why = self._recover(e, broke=reached and not _refused(e))
+                if why is None and not retried_at_once:
+                    retried_at_once = True
+                    continue
+                waited = time.monotonic() - t0
+                if waited >= wait:
+                    raise self._unavailable(why or str(e), what, params, write) from e
+                time.sleep(min(delay, wait - waited))
+                delay = min(delay * 2, 2.0)
+                continue
+            except (nx.Neo4jError, nx.DriverError) as e:
+                if e.is_retryable() and not backend.is_timeout(e) and time.monotonic() + delay < transient_until:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 4.0)
+                    continue
+                raise wrap_driver_error(e, what) from e
+            break
         return [redact(plain(dict(r))) for r in records]
 
     def query(self, name: str, /, labels: dict[str, str] | None = None, **params) -> list[dict]:
         """Run the named catalog query (``cypher/NAME.cypher``) with its parameters;
-        ``labels`` fills the file's label slots from the model's allowlist."""
+        ``labels`` fills the file's label slots from the model's allowlist. Catalog writes are
+        MERGE/SET statements (``tests/test_restart.py`` holds them to it), so they are retried
+        after a lost connection like reads."""
         from cypher import get_query
 
         q = get_query(name, **(labels or {}))
-        return self.run(q.text, q.bind(params), write=q.mode == "write", what=name)
+        return self.run(q.text, q.bind(params), write=q.mode == "write", what=name, idempotent=True)
+
+    # -- after a lost connection ----------------------------------------------------------------
+
+    def _follow(self) -> None:
+        """Switch to the embedded server's current port if its state file names another."""
+        try:
+            seen = embedded.paths(self.settings).state.stat().st_mtime_ns
+        except OSError:
+            return
+        if seen != self._state_seen:
+            self._state_seen = seen
+            state = embedded.read_state(self.settings)
+            if state is not None:
+                self._use(state.uri)
+
+    def _use(self, uri: str) -> None:
+        with self._lock:
+            if uri == self._uri:
+                return
+            log.warning("the embedded database now answers on %s; reconnecting", uri)
+            self._retired.append(self._driver)
+            self._driver = _driver(uri, self._auth, local=True)
+            self._uri = uri
+
+    def _recover(self, error: Exception, broke: bool) -> str | None:
+        """None if the database answers again (switching to its new port if it moved), else why
+        not. A crashed embedded server is started again when ``autostart``."""
+        if not self.embedded:
+            # Neo4j: the driver reconnects by itself. A connection that broke mid-way is worth one
+            # more try at once (the pool has dropped its idle connections); a refused one is not.
+            return None if broke else str(error)
+        s = self.settings
+        state = embedded.status(s)
+        if state is not None:
+            self._use(state.uri)
+            return None
+        dead = embedded.crashed(s)
+        if dead is None:
+            left = embedded.read_state(s)
+            if left is None:
+                return "the embedded database is not running (it was stopped; `chengxin db start` starts it)"
+            return f"the embedded database (pid {left.pid}) does not answer on Bolt port {left.bolt_port}"
+        where = embedded.paths(s).log
+        if not self.autostart:
+            return (f"the embedded database stopped unexpectedly (pid {dead.pid} is gone; log {where}); "
+                    "`chengxin db start`")
+        return self._restart_crashed(dead.pid, where)
+
+    def _restart_crashed(self, pid: int, where) -> str | None:
+        background = self.reconnect_wait <= 0
+        with self._lock:
+            if self._restarting is not None and self._restarting.is_alive():
+                return ("the embedded database stopped unexpectedly and is being started again; "
+                        "try again in a few seconds")
+            if time.monotonic() - self._autostarted_at < AUTOSTART_INTERVAL:
+                return (f"the embedded database stopped unexpectedly again (pid {pid}) within "
+                        f"{AUTOSTART_INTERVAL:.0f} s of an automatic restart, so it is not restarted again: "
+                        f"see {where}; `chengxin db start`")
+            self._autostarted_at = time.monotonic()
+            log.warning("the embedded database stopped unexpectedly (pid %s is gone); starting it again", pid)
+            if background:
+                self._restarting = threading.Thread(
+                    target=self._start_embedded, name="chengxin-db-restart", daemon=True)
+                self._restarting.start()
+                return ("the embedded database stopped unexpectedly; chengxin is starting it again: "
+                        "try again in a few seconds")
+            self._restarting = threading.current_thread()
+        try:
+            return self._start_embedded()
+        finally:
+            self._restarting = None
+
+    def _start_embedded(self) -> str | None:
+        try:
+            state = embedded.start(self.settings)  # locked across processes, idempotent
+        except DatabaseUnavailable as e:
+            log.error("could not start the embedded database again: %s", e.detail)
+            return f"the embedded database stopped unexpectedly and could not be started again: {e.detail}"
+        self._use(state.uri)
+        return None
+
+    def _unavailable(self, why: str, what: str, params: dict, write: bool) -> DatabaseUnavailable:
+        if self.reconnect_wait <= 0:
+            return DatabaseUnavailable(f"the database is not reachable: {why}")
+        rows = params.get("rows")
+        batch = f" (a batch of {len(rows):,} rows)" if isinstance(rows, list) else ""
+        msg = (f"the database did not come back within {self.reconnect_wait:g} s (CHENGXIN_RECONNECT_WAIT) "
+               f"while running {what}{batch}: {why}.")
+        if write and what.startswith("load_"):
+            msg += (f" That batch of {what[5:]} was not confirmed; a transaction is all or nothing and every load "
+                    "statement is a MERGE, so re-running the load is safe (rows already written are matched, "
+                    "not duplicated).")
+        elif write:
+            msg += " The write was not confirmed."
+        return DatabaseUnavailable(msg)
 
     def close(self) -> None:
         if self.read_driver is not None:
             self.read_driver.close()
-        self.driver.close()
+        for d in self._retired:
+            d.close()
+        self._driver.close()
 
     def __enter__(self) -> "Graph":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _PageGraph(Graph):
+    """:meth:`Graph.pages`: the base graph's own ``__dict__`` (driver, caches, read driver), with
+    no wait for a lost database. The class attribute below, a data descriptor, wins over the
+    shared dict's ``reconnect_wait``."""
+
+    __slots__ = ()
+    reconnect_wait = property(lambda self: 0.0)
+
+    def __init__(self, base: Graph):  # noqa: super().__init__ would build a second driver
+        self.__dict__ = base.__dict__
 
 
 def connect(settings: Settings, *, start: bool = True) -> Graph:
@@ -114,10 +350,10 @@ def connect(settings: Settings, *, start: bool = True) -> Graph:
         if state is None:
             raise DatabaseUnavailable("the embedded database is not running (chengxin db start)")
         auth = ("root", embedded.root_password(settings))
-        driver = GraphDatabase.driver(state.uri, auth=auth)
-        return Graph(driver, state.database, "embedded", settings)
+        driver = _driver(state.uri, auth, local=True)
+        return Graph(driver, state.database, "embedded", settings, uri=state.uri, auth=auth, autostart=start)
     password = settings.password.get_secret_value() if settings.password else ""
-    driver = GraphDatabase.driver(settings.uri, auth=(settings.user, password))
+    driver = _driver(settings.uri, (settings.user, password), local=False)
     try:
         driver.verify_connectivity()
     except (nx.Neo4jError, nx.DriverError, OSError) as e:

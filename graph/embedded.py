@@ -10,8 +10,13 @@ Files under the home folder::
 
     data/            ArcadeDB's root (databases, config, users)
     log/server.log   the server process's output (the JVM writes arcadedb.log.* beside it)
-    server.json      pid, ports and database of the running server (removed on clean stop)
+    server.json      pid, ports and database of the running server (removed on clean stop; left
+                     behind by a crash, which is how :func:`crashed` tells the two apart)
+    ports.json       the Bolt and HTTP ports picked on first start, reused by every later start so
+                     a restarted server comes back where its clients look for it
     root-password    generated on first start, mode 0600, never logged
+
+The folder itself is made private (0700) on start: it holds the root password and the data.
 """
 
 from __future__ import annotations
@@ -19,15 +24,20 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
+import random
 import secrets
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 from .backend import command_timeout_ms
 from .errors import DatabaseUnavailable
@@ -35,6 +45,17 @@ from .settings import Settings
 
 CJK_ANALYZER = "org.apache.lucene.analysis.cjk.CJKAnalyzer"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
+
+log = logging.getLogger("chengxin.embedded")
+
+# What chengxin itself keeps in its home folder; a folder holding only these is tightened to 0700.
+_HOME_NAMES = {
+    "data", "log", "loads", "planted", "server.json", "server.tmp", "server.lock", "ports.json", "ports.tmp",
+    "root-password", "console-password", "id-salt",
+}
+# Ports picked on first start come from below Linux's ephemeral range (32768-60999 by default), so
+# an outgoing connection's local port cannot take a kept port while the server is down.
+_PICK_RANGE = (20000, 32767)
 
 # Servers this process launched. The server outlives the command that started it by design;
 # holding the Popen keeps it from being collected (and warning) while it runs.
@@ -68,6 +89,10 @@ class Paths:
     @property
     def lock(self) -> Path:
         return self.home / "server.lock"
+
+    @property
+    def ports(self) -> Path:
+        return self.home / "ports.json"
 
 
 @dataclass(frozen=True)
@@ -104,17 +129,12 @@ def root_password(settings: Settings, create: bool = False) -> str:
 
 def _pid_alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        # A zombie child (started by this very process and exited) still exists until reaped.
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:  # ZombieProcess included
         return False
-    except PermissionError:
+    except psutil.AccessDenied:
         return True
-    # A zombie child (started by this very process and exited) still answers kill(0).
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat.rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-    return True
 
 
 def _port_open(port: int, timeout: float = 0.5) -> bool:
@@ -123,10 +143,91 @@ def _port_open(port: int, timeout: float = 0.5) -> bool:
     return False
 
 
-def _free_port() -> int:
+def _free_port(avoid: frozenset[int] = frozenset()) -> int:
+    """A free loopback port, preferably outside the ephemeral range (see ``_PICK_RANGE``)."""
+    for port in random.sample(range(*_PICK_RANGE), 50):
+        if port not in avoid and _port_free(port):
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _port_free(port: int) -> bool:
+    """Whether a server could listen on loopback ``port`` now. SO_REUSEADDR as the JVM sets it:
+    connections of a killed server left in TIME_WAIT do not count, another listener does."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _holder(port: int) -> str:
+    """Who listens on ``port``, when this user may see it: ' (pid N, name)'."""
+    with contextlib.suppress(psutil.Error, OSError):
+        for c in psutil.net_connections(kind="tcp"):
+            if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN and c.pid:
+                with contextlib.suppress(psutil.Error):
+                    return f" (pid {c.pid}, {' '.join(psutil.Process(c.pid).cmdline()[:3]) or '?'})"
+                return f" (pid {c.pid})"
+    return ""
+
+
+def kept_ports(settings: Settings) -> dict[str, int]:
+    """The ports picked on first start (``HOME/ports.json``): ``{"bolt_port": …, "http_port": …}``."""
+    try:
+        data = json.loads(paths(settings).ports.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if k in ("bolt_port", "http_port") and isinstance(v, int) and 0 < v < 65536}
+
+
+def _ports(settings: Settings) -> tuple[int, int]:
+    """The Bolt and HTTP ports for a start: an explicit setting, else the kept port, else a free one
+    (then kept). A port that another process holds is an error naming it and the setting to change;
+    a kept port is never silently moved, since clients (a serving app, a load) look for it there."""
+    p = paths(settings)
+    kept = kept_ports(settings)
+    chosen, picked = {}, {}
+    for key, setting in (("bolt_port", settings.embedded_bolt_port), ("http_port", settings.embedded_http_port)):
+        env = f"CHENGXIN_EMBEDDED_{key.split('_')[0].upper()}_PORT"
+        what = f"the embedded server's {'Bolt' if key == 'bolt_port' else 'HTTP'} port"
+        if setting:
+            port, where = setting, f"set by {env}"
+        elif key in kept:
+            port, where = kept[key], f"kept in {p.ports} since the first start"
+        else:
+            chosen[key] = picked[key] = _free_port(frozenset(chosen.values()) | frozenset(kept.values()))
+            continue
+        if not _port_free(port):
+            fix = f"set {env} to a free port" if setting else (
+                f"set {env} to another port, or delete {p.ports} to let chengxin pick new ones")
+            raise DatabaseUnavailable(
+                f"port {port} ({what}, {where}) is in use by another process{_holder(port)}: stop that process, or {fix}"
+            )
+        chosen[key] = port
+    if picked:
+        tmp = p.home / "ports.tmp"
+        tmp.write_text(json.dumps({**kept, **picked}), "utf-8")
+        tmp.replace(p.ports)
+    return chosen["bolt_port"], chosen["http_port"]
+
+
+def _private_home(p: Paths) -> None:
+    """Make the home folder (mode 0700), or tighten one that holds only chengxin's own files."""
+    made = not p.home.exists()
+    p.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    mode = stat.S_IMODE(p.home.stat().st_mode)
+    if not mode & 0o077:
+        return
+    if made or set(os.listdir(p.home)) <= _HOME_NAMES:
+        os.chmod(p.home, 0o700)
+    else:
+        log.warning("chengxin home %s is readable by others (mode %o) and holds files that are not chengxin's; "
+                    "it keeps the root password and the data: chmod 700 it", p.home, mode)
 
 
 def read_state(settings: Settings) -> ServerState | None:
@@ -141,15 +242,19 @@ def _read_state_file(p: Paths) -> ServerState | None:
 
 
 def status(settings: Settings) -> ServerState | None:
-    """The running server, or None. A stale state file (dead pid) is removed."""
+    """The running server (its pid alive, Bolt answering), or None. A state file left by a crash
+    stays until the next start or stop, so :func:`crashed` can still tell."""
     state = read_state(settings)
-    if state is None:
-        return None
-    if not _pid_alive(state.pid):
-        with contextlib.suppress(OSError):
-            paths(settings).state.unlink()
+    if state is None or not _pid_alive(state.pid):
         return None
     return state if _port_open(state.bolt_port) else None
+
+
+def crashed(settings: Settings) -> ServerState | None:
+    """The last state of a server that died without a clean stop (``kill -9``, out of memory):
+    its state file is still there and its pid is gone. None if it is running or was stopped."""
+    state = read_state(settings)
+    return state if state is not None and not _pid_alive(state.pid) else None
 
 
 def log_tail(settings: Settings, lines: int = 25) -> str:
@@ -162,8 +267,10 @@ def log_tail(settings: Settings, lines: int = 25) -> str:
 
 @contextlib.contextmanager
 def _locked(settings: Settings):
+    """One start or stop at a time, across processes (a serving app restarting a crashed server,
+    a load, ``chengxin db start``)."""
     p = paths(settings)
-    p.home.mkdir(parents=True, exist_ok=True)
+    _private_home(p)
     with open(p.lock, "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
@@ -182,11 +289,12 @@ def start(settings: Settings) -> ServerState:
         for d in (p.data, p.log_dir):
             d.mkdir(parents=True, exist_ok=True)
         root_password(settings, create=True)
+        bolt_port, http_port = _ports(settings)
         cmd = [
             sys.executable, "-m", "graph.embedded_server",
             "--home", str(p.home),
-            "--bolt-port", str(settings.embedded_bolt_port or _free_port()),
-            "--http-port", str(settings.embedded_http_port or _free_port()),
+            "--bolt-port", str(bolt_port),
+            "--http-port", str(http_port),
             "--heap", settings.embedded_heap,
             "--command-timeout-ms", str(command_timeout_ms(settings)),
             "--database", settings.database_name or "chengxin",

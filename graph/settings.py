@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     start_timeout: float = Field(
         120.0, description="Seconds to wait for the embedded server to answer on Bolt."
     )
+    reconnect_wait: float = Field(
+        60.0, ge=0, description="Seconds a load or another command waits for the database to come back when the "
+        "connection is lost (a batch is then retried); pages never wait, they answer 503 at once.")
     batch_size: int = Field(2000, ge=1, description="Rows per UNWIND transaction when loading (the first batches are smaller).")
     id_salt: SecretStr | None = Field(
         None,

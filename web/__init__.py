@@ -108,12 +108,17 @@ def _close(app: Flask) -> None:
 
 
 def get_graph() -> Graph:
+    """The app's graph as pages use it (:meth:`Graph.pages`): while the database is down a page
+    answers 503 at once, and the first request after it is back is served."""
+    import threading
     from flask import current_app
 
     ext = current_app.extensions["chengxin"]
     if ext["graph"] is None:
-        ext["graph"] = connect(ext["settings"])
-    return ext["graph"]
+        with ext.setdefault("connect_lock", threading.Lock()):
+            if ext["graph"] is None:
+                ext["graph"] = connect(ext["settings"])
+    return ext["graph"].pages()
 
 
 def wants_json() -> bool:
