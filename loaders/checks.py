@@ -8,15 +8,15 @@ so it goes to the rejects file with the column and the character named, unchange
 and carriage return are text and pass.
 
 A table's rows are upserts keyed by their ids, so a second row with the same key and other values
-would silently overwrite the first. :class:`Seen` keeps, per key, the first row's line and a hash of
-each of its columns (a few bytes a row, not the row), and refuses a later row that differs, naming the
-columns; a repeat with the same values is harmless and loads.
+would silently overwrite the first. :class:`Seen` keeps, per key, the first row's line and hashes of
+the row and of each of its cells (about 100 bytes a row, not the row), and refuses a later row that
+differs, naming the columns; a repeat with the same values is harmless and loads.
 """
 
 from __future__ import annotations
 
 import re
-import struct
+from array import array
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NAMES = {0: "NUL", 0x7F: "DEL", 0x1B: "ESC", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x202D: "LEFT-TO-RIGHT OVERRIDE"}
@@ -62,31 +62,25 @@ class Seen:
 
     def __init__(self, table: str):
         self.key, self.free = KEYS[table]
-        self.columns: dict[str, int] = {}  # column -> position in the packed hashes
-        self.first: dict[int, tuple[int, bytes]] = {}  # hash of the key -> (line, packed column hashes)
+        self.first: dict[int, tuple[int, int, array]] = {}  # hash of the key -> (line, row hash, column hashes)
 
     def check(self, line: int, row: dict) -> str | None:
         """None if the row may load; else why not (a conflict with an earlier row of the same key)."""
-        flat = {k: v for k, v in row.items() if k != "props" and v not in (None, "")}
-        flat.update({k: v for k, v in row["props"].items() if v not in (None, "")})
-        key = hash(tuple(str(flat.get(k)) for k in self.key))
-        for k in flat:
-            if k not in self.columns and k not in self.free:
-                self.columns[k] = len(self.columns)
-        hashes = [0] * len(self.columns)
-        for k, v in flat.items():
-            if k not in self.free:
-                hashes[self.columns[k]] = hash((k, str(v))) & 0xFFFFFFFF or 1
-        packed = struct.pack(f"{len(hashes)}I", *hashes)
+        free = self.free
+        pairs = [(k, v) for k, v in row.items() if v is not None and v != "" and k != "props" and k not in free]
+        pairs += [(k, v) for k, v in row["props"].items() if k not in free]
+        key = hash(tuple([row.get(k) for k in self.key]))
+        whole = hash(frozenset(pairs))
         earlier = self.first.get(key)
         if earlier is None:
-            self.first[key] = (line, packed)
+            self.first[key] = (line, whole, array("q", map(hash, pairs)))
             return None
-        first_line, first = earlier
-        if first == packed[:len(first)] and not any(packed[len(first):]):
+        first_line, first_whole, first_cells = earlier
+        if whole == first_whole:
             return None  # the same row again
-        a = struct.unpack(f"{len(first) // 4}I", first)
-        names = {i: k for k, i in self.columns.items()}
-        differ = [names[i] for i, h in enumerate(hashes) if (a[i] if i < len(a) else 0) != h]
+        kept = set(first_cells)
+        differ = [k for k, v in pairs if hash((k, v)) not in kept]
+        if len(first_cells) - (len(pairs) - len(differ)) > len(differ):  # more of the first row's cells unmatched
+            differ.append("a value left empty")
         return (f"the same {' + '.join(self.key)} as line {first_line} with other values "
                 f"({', '.join(differ)}): the first row is kept, this one is not loaded")

@@ -331,8 +331,8 @@ class FolderLoader:
                 rejects.close()
             aborted = LoadAborted(
                 f"{e.detail} — the load stopped: {report.loaded:,} rows were written before it"
-                + (f"; the {rejects.count:,} rows refused so far are in {rejects.path}" if rejects.count else "")
-                + ". Loading is idempotent: run it again once the database is fixed.")
+                + (f"; the {rejects.written:,} refused rows written so far are in {rejects.path}" if rejects.written else "")
+                + ". Loading is idempotent: run it again once that is fixed.")
             aborted.report = report
             raise aborted from e
         except BaseException:

@@ -142,10 +142,19 @@ def _row(header: list[str], values: list) -> dict:
             if _empty(v) or v == row[name]:
                 continue
             if not _empty(row[name]):
-                return {"_error": f"columns {first[name]} and {i} are both {name!r} and hold different values"}
+                return {"_error": f"columns {first[name]} and {i} are both {name!r} and hold different values",
+                        "_raw": list(values)}
         row[name] = v
         first.setdefault(name, i)
     return row
+
+
+def _unnamed(unnamed: list[int], values: list) -> dict | None:
+    """An error row if a column without a header holds a value (it would be dropped unseen)."""
+    for i in unnamed:
+        if i < len(values) and not _empty(values[i]):
+            return {"_error": f"column {i + 1} has no header but holds a value", "_raw": list(values)}
+    return None
 
 
 def _read_csv(table: TableFile, f) -> Iterator[tuple[int, dict]]:
@@ -162,18 +171,24 @@ def _read_csv(table: TableFile, f) -> Iterator[tuple[int, dict]]:
         table.header = _clean(head.values)
         _note_duplicates(table)
         width = records.width = len(table.header)
+        header, first = table.header, table.header[0] if table.header else None
+        plain = len(set(header)) == len(header)  # no column named twice: the rows are plain dicts
+        unnamed = [i for i, h in enumerate(header) if not h]
         for rec in it:
-            if rec.values is None:
+            values = rec.values
+            if values is None:
                 yield rec.line, {"_error": rec.error, "_raw": rec.raw}
                 continue
-            if _clean(rec.values) == table.header:
+            if values[0].strip().lstrip("\ufeff") == first and _clean(values) == header:
                 table.skipped += 1
                 continue
-            row = _row(table.header, rec.values)
-            if len(rec.values) > width:
-                row["_extra_cells"] = rec.values[width:]
-            elif len(rec.values) < width and "_error" not in row:
-                row = {"_error": f"{len(rec.values)} cells for {width} columns: the row is cut short", **row}
+            row = dict(zip(header, values)) if plain else _row(header, values)
+            if len(values) > width:
+                row["_extra_cells"] = values[width:]
+            elif len(values) < width and "_error" not in row:
+                row = {"_error": f"{len(values)} cells for {width} columns: the row is cut short", **row}
+            elif unnamed and "_error" not in row:
+                row = _unnamed(unnamed, values) or row
             yield rec.line, row
         table.blank = records.blank
 
@@ -268,6 +283,7 @@ def _read_xlsx(table: TableFile, f) -> Iterator[tuple[int, dict]]:
             except Exception as e:
                 raise InvalidInput(f"{table.path.name}: the header row cannot be read ({type(e).__name__}: {e})") from e
             _note_duplicates(table)
+            unnamed = [i for i, h in enumerate(table.header) if not h]
             line_no = 1
             while True:
                 try:
@@ -284,6 +300,11 @@ def _read_xlsx(table: TableFile, f) -> Iterator[tuple[int, dict]]:
                 if _clean(list(values)) == table.header:
                     table.skipped += 1
                     continue
-                yield line_no, {h: v for h, v in _row(table.header, list(values)).items() if h}
+                values = list(values)
+                problem = _unnamed(unnamed + list(range(len(table.header), len(values))), values)
+                if problem:
+                    yield line_no, problem
+                    continue
+                yield line_no, {h: v for h, v in _row(table.header, values).items() if h}
         finally:
             wb.close()

@@ -95,8 +95,7 @@ class Rejects:
             if self.written % _FLUSH_EVERY == 0:
                 self._f.flush()
         except OSError as e:
-            raise LoadAborted(f"cannot write the rejects file {self.path}: {e.strerror or e} (a full disk?); "
-                              "the load stopped") from e
+            raise LoadAborted(f"cannot write the rejects file {self.path}: {e.strerror or e} (a full disk?)") from e
 
     def close(self) -> None:
         """Write the counts of the rows past the cap, then close (a failure to: LoadAborted)."""

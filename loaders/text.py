@@ -47,37 +47,47 @@ class Line:
 
 def physical_lines(f: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
     """``(offset, bytes, length)`` of each line, with its ending. A line longer than
-    :data:`MAX_LINE_BYTES` comes as its first MAX_LINE_BYTES bytes and its full length; the rest is
-    read past, never kept."""
-    buf, pos = b"", 0  # pos: the file offset of buf[0]
-    long_line: list | None = None  # [offset, head, length so far] of an overlong line
+    :data:`MAX_LINE_BYTES` comes as its head (at least MAX_LINE_BYTES bytes) and its full length;
+    the rest is read past, never kept."""
+    pos, rest = 0, b""  # pos: the file offset of rest[0]; rest: a line not known to be finished yet
+    long_line: list | None = None  # [offset, head, length so far] of an overlong line being read past
+    ended = False  # the overlong line ended on \r: only a \n starting the next chunk may still belong to it
     while True:
         chunk = f.read(_CHUNK)
         if not chunk:
             break
-        buf += chunk
-        start = 0
-        while True:
-            m = _EOL.search(buf, start)
-            if m is None or (m.group() == b"\r" and m.end() == len(buf)):  # \r\n may be split over chunks
-                break
-            line = buf[start:m.end()]
-            if long_line is not None:
-                yield long_line[0], long_line[1], long_line[2] + len(line)
-                long_line = None
-            else:
-                yield pos + start, line, len(line)
-            start = m.end()
-        buf, pos = buf[start:], pos + start
-        if len(buf) > MAX_LINE_BYTES:
-            if long_line is None:
-                long_line = [pos, buf[:MAX_LINE_BYTES], 0]
-            long_line[2] += len(buf)
-            buf, pos = b"", pos + len(buf)
+        if long_line is not None and ended:
+            if chunk.startswith(b"\n"):
+                long_line[2] += 1
+                pos, chunk = pos + 1, chunk[1:]
+            yield tuple(long_line)
+            long_line, ended = None, False
+        elif long_line is not None:
+            m = _EOL.search(chunk)
+            if m is None:
+                long_line[2] += len(chunk)
+                pos += len(chunk)
+                continue
+            long_line[2] += m.end()
+            pos, chunk = pos + m.end(), chunk[m.end():]
+            if m.group() == b"\r" and not chunk:
+                ended = True
+                continue
+            yield tuple(long_line)
+            long_line = None
+        lines = (rest + chunk).splitlines(keepends=True)  # bytes: split on \n, \r\n and \r only
+        # the last line may go on in the next chunk (no ending yet, or a \r a \n may follow)
+        rest = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        for line in lines:
+            yield pos, line, len(line)
+            pos += len(line)
+        if len(rest) > MAX_LINE_BYTES:
+            long_line, ended = [pos, rest[:MAX_LINE_BYTES], len(rest)], rest.endswith(b"\r")
+            pos, rest = pos + len(rest), b""
     if long_line is not None:
-        yield long_line[0], long_line[1], long_line[2] + len(buf)
-    elif buf:
-        yield pos, buf, len(buf)
+        yield tuple(long_line)
+    elif rest:
+        yield pos, rest, len(rest)
 
 
 def _label(encoding: str) -> str:

@@ -398,6 +398,7 @@ def test_a_database_that_refuses_every_write_stops_the_load(graph, tmp_path):
     detail = caught.value.detail
     assert "the database refused every write with the same error" in detail and "zb_no_such_database" in detail
     assert "not a bad row but the database" in detail and "the load stopped: 0 rows were written" in detail
+    assert "the 2 refused rows written so far are in" in detail
     written = read_rejects(caught.value.report.rejects_file)
     assert [r["line"] for r in written] == ["2", "3"]  # the two bad rows, flushed; no "database refused" rows
     assert str(caught.value.report.rejects_file) in detail
@@ -419,6 +420,40 @@ def test_a_few_rows_the_database_refuses_do_not_stop_the_load(graph, tmp_path):
     [rej] = rejects_of(report)
     assert rej["line"] == "9" and rej["reason"].startswith("database refused the row")
     assert report.tables[0].loaded == 29
+
+
+FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from graph.errors import LoadAborted
+from loaders.csv_folder import FolderLoader
+from loaders.ids import Pseudonyms
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))  # from here on the kernel refuses to grow a file
+try:  # every row is invalid, so the database is never written to (no graph needed)
+    FolderLoader(None, Pseudonyms(b"t"), progress=False).load(Path(sys.argv[1]), Path(sys.argv[2]))
+except LoadAborted as e:
+    print(e.detail)
+    sys.exit(3)
+"""
+
+
+def test_a_rejects_file_that_cannot_be_written_stops_the_load(tmp_path):
+    # A disk that refuses writes, for real, in a child process: RLIMIT_FSIZE makes the kernel refuse to
+    # grow the rejects file (EFBIG), the same OSError path as a full disk (ENOSPC).
+    import subprocess
+    import sys
+
+    folder = tmp_path / "full"
+    folder.mkdir()
+    (folder / "enterprises.csv").write_text("uscc,name\n" + "".join(f"BAD{i},垃圾{i}\n" for i in range(3000)), "utf-8")
+    out = subprocess.run([sys.executable, "-c", FULL_DISK, str(folder), str(tmp_path / "loads" / "full-rejects.csv")],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert out.returncode == 3, out.stderr
+    assert "cannot write the rejects file" in out.stdout and "a full disk?" in out.stdout
+    assert "the load stopped" in out.stdout and "Traceback" not in out.stderr
+    assert (tmp_path / "loads" / "full-rejects.csv").stat().st_size <= 16384
 
 
 # --- the rejects file: capped, never rewritten, private ----------------------------------------------
