@@ -140,7 +140,8 @@ def _driver(graph: Graph) -> neo4j.Driver:
             return current
         if current is not None:  # the database came back on another address
             current.close()
-        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=5.0)
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=5.0, connection_acquisition_timeout=5.0,
+                                            liveness_check_timeout=2.0)
         driver._chengxin_uri = uri
         graph.read_driver = driver
         return driver
