@@ -34,6 +34,7 @@ from pathlib import Path
 from graph.errors import InvalidInput
 
 from .readers import check_workbook, detect_encoding
+from .rejects import private_file
 
 FIELDS = ("name", "alt_name", "address", "country", "start", "end", "notice", "grounds", "sanctioning",
           "originating", "id")
@@ -209,7 +210,7 @@ def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str,
     penalties = list(penalties.values())
     table = "enterprises" if subject_type == "enterprise" else "persons"
     for name, rows in ((table, list(subjects.values())), ("penalties", penalties)):
-        with open(staging / f"{name}.jsonl", "w", encoding="utf-8") as f:
+        with private_file(staging / f"{name}.jsonl") as f:
             for r in rows:
                 f.write(json.dumps({k: v for k, v in r.items() if v not in (None, "")}, ensure_ascii=False) + "\n")
     report = load_folder(graph, staging, None, source, progress)

@@ -33,6 +33,7 @@ from typing import Iterator
 
 from graph.errors import InvalidInput
 
+from .rejects import private_file
 from .sample import COLUMNS
 
 ROLE_NAMES = {"buyer": "建设单位", "supplier": "中标单位", "funder": "出资方"}
@@ -393,7 +394,7 @@ def write_folder(conv: Converted, out: Path) -> Path:
     for table, rows in conv.rows.items():
         if table not in COLUMNS or not rows:
             continue
-        with open(out / f"{table}.jsonl", "w", encoding="utf-8") as f:
+        with private_file(out / f"{table}.jsonl") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
     return out

@@ -30,6 +30,16 @@ _FLUSH_EVERY = 200
 _VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d[\d,.:-]*\b|\b(?<=got |.be )[0-9A-Z]\b")
 
 
+def private_file(path: Path):
+    """``path`` opened for writing text, mode 0600, in a folder made 0700 (staging copies of a
+    dataset, like rejects files, may hold what the graph only keeps masked)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
 def reason_kind(reason: str) -> str:
     """The reason without its values: rows refused for the same rule count as one kind."""
     return _VALUES.sub("…", reason)[:300]
