@@ -186,7 +186,8 @@ def _read_csv(table: TableFile, f) -> Iterator[tuple[int, dict]]:
             if len(values) > width:
                 row["_extra_cells"] = values[width:]
             elif len(values) < width and "_error" not in row:
-                row = {"_error": f"{len(values)} cells for {width} columns: the row is cut short", **row}
+                row = {"_error": f"{len(values)} cell{'s' * (len(values) != 1)} for {width} columns: the row is cut short",
+                       **row}
             elif unnamed and "_error" not in row:
                 row = _unnamed(unnamed, values) or row
             yield rec.line, row

@@ -106,7 +106,7 @@ def test_a_truncated_last_row_is_refused_and_makes_no_stub(graph, tmp_path):
     t = report.tables[0]
     assert (t.read, t.loaded, t.rejected) == (6, 5, 1)
     [bad] = rejects_of(report)
-    assert bad["line"] == "7" and "1 cells for 4 columns: the row is cut short" in bad["reason"]
+    assert bad["line"] == "7" and "1 cell for 4 columns: the row is cut short" in bad["reason"]
     assert count(graph, "MATCH (p:Person {person_id: 'ZBT0'}) RETURN count(p) AS c") == 0
 
 
