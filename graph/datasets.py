@@ -41,7 +41,8 @@ def record(graph: Graph, name: str, kind: str, path: Path, report, note: str | N
         "kind": kind, "path": str(path), "provenance": provenance(path) or note,
         "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "read": report.read, "loaded": report.loaded, "rejected": report.rejected,
-        "rejects_file": report.rejects_file if report.rejected else None,
+        # A load that refused rows, or could not read a table, names where the reasons are.
+        "rejects_file": report.rejects_file if report.rejected or report.problems() else None,
         "tables": json.dumps({t.table: {"read": t.read, "loaded": t.loaded, "rejected": t.rejected}
                               for t in report.tables}, ensure_ascii=False),
         "summary": json.dumps(report.summary, ensure_ascii=False) if report.summary else None,

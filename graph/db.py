@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import math
 from typing import Any
 
 import neo4j
@@ -46,6 +47,8 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # stored by an older load; JSON has no Infinity or NaN
     return value
 
 

@@ -165,6 +165,24 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _wait_for_old_connections(port: int, limit: float) -> bool:
+    """After a crash, the killed server's connections can hold its port for a while (until their
+    clients close them, at most the kernel's FIN timeout, 60 s) although nobody listens on it: wait
+    for them, up to ``limit`` seconds. A port another process listens on is not waited for."""
+    deadline = time.monotonic() + limit
+    logged = False
+    while time.monotonic() < deadline:
+        if _holder(port) or _port_open(port):
+            return False
+        if not logged:
+            log.warning("port %s is still held by the connections of a server that stopped; waiting for them to close", port)
+            logged = True
+        time.sleep(0.5)
+        if _port_free(port):
+            return True
+    return False
+
+
 def _holder(port: int) -> str:
     """Who listens on ``port``, when this user may see it: ' (pid N, name)'."""
     with contextlib.suppress(psutil.Error, OSError):
@@ -202,7 +220,7 @@ def _ports(settings: Settings) -> tuple[int, int]:
         else:
             chosen[key] = picked[key] = _free_port(frozenset(chosen.values()) | frozenset(kept.values()))
             continue
-        if not _port_free(port):
+        if not _port_free(port) and not _wait_for_old_connections(port, settings.start_timeout):
             fix = f"set {env} to a free port" if setting else (
                 f"set {env} to another port, or delete {p.ports} to let chengxin pick new ones")
             raise DatabaseUnavailable(

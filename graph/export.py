@@ -1,6 +1,6 @@
 """``chengxin export --format jsonl|csv|graphml|ftm [--around KIND:ID --depth N] OUT``.
 
-- ``csv`` and ``jsonl`` write the CSV-folder tables (``shared/spec/input-format.md``) that
+- ``csv`` and ``jsonl`` write the CSV-folder tables (``docs/input-format.md``) that
   ``chengxin load`` reads back: node tables from the nodes (stubs are left to be made again from
   the references), relationship tables from the relationships; ``jsonl`` keeps numbers and
   booleans as they are. The links entity matching made are written beside them (``links``), not

@@ -1,4 +1,4 @@
-"""The CSV-folder loader: ``chengxin load DIR`` for the format of shared/spec/input-format.md.
+"""The CSV-folder loader: ``chengxin load DIR`` for the format of docs/input-format.md.
 
 Every row is validated (loaders.rows); invalid rows go to a rejects file with their file,
 line and reason, the rest load in batched ``UNWIND $rows … MERGE`` transactions keyed by the

@@ -1,4 +1,4 @@
-"""Row models for the CSV-folder format (shared/spec/input-format.md), validated with pydantic.
+"""Row models for the CSV-folder format (docs/input-format.md), validated with pydantic.
 
 One model per table. Required columns are the fields without defaults; unknown extra columns
 are kept (``extra="allow"``) and become properties. Empty cells are missing values.
