@@ -22,23 +22,21 @@ import argparse
 import csv
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph import embedded, queries  # noqa: E402
-from graph.db import connect  # noqa: E402
-from graph.schema import ensure_schema  # noqa: E402
-from graph.settings import Settings  # noqa: E402
-from loaders.csv_folder import TABLES, FolderLoader  # noqa: E402
-from loaders.ids import Pseudonyms  # noqa: E402
-from loaders.readers import read_table  # noqa: E402
-from loaders.plant import plant  # noqa: E402
-from loaders.sample import generate  # noqa: E402
+from chengxin.graph import embedded, queries
+from chengxin.graph.db import connect
+from chengxin.graph.schema import ensure_schema
+from chengxin.graph.settings import Settings
+from chengxin.loaders.csv_folder import TABLES, FolderLoader
+from chengxin.loaders.ids import Pseudonyms
+from chengxin.loaders.readers import read_table
+from chengxin.loaders.plant import plant
+from chengxin.loaders.sample import generate
 
 
 def pct(values: list[float], p: float) -> float:
@@ -198,7 +196,7 @@ def main() -> None:
         print(f"  graph: {nodes:,} nodes, {rels:,} relationships")
 
         # 3. latency, server side
-        from web import create_app
+        from chengxin.web import create_app
 
         app = create_app(settings, graph=graph)
         client = app.test_client()
@@ -210,7 +208,7 @@ def main() -> None:
         }
         # The enterprise page reads the latest run of the red-flag detectors (refreshed in the
         # background); make one first, so the figures are the steady state.
-        from graph import flags
+        from chengxin.graph import flags
 
         t = time.perf_counter()
         flags.detect_all(graph)
@@ -238,8 +236,8 @@ def main() -> None:
         entity_p95 = max(pct(results[k], 95) for k in ("enterprise", "project", "person"))
         print(f"  entity pages p95 {entity_p95:.1f} ms (target <= 150); search p95 {pct(results['search'], 95):.1f} ms (target <= 200)")
         # 4. the analysts' library, each query once with its example parameters (keys from this graph)
-        from cypher import library
-        from graph import console
+        from chengxin.cypher import library
+        from chengxin.graph import console
 
         some = {
             "uscc": graph.run("MATCH (e:Enterprise)-[:PARTICIPATES_IN]->() RETURN e.uscc AS k LIMIT 1")[0]["k"],
@@ -253,7 +251,7 @@ def main() -> None:
             print(f"  {q.name:<26}{res.seconds:>8.3f}{len(res.rows):>7} rows")
 
         # 5. the investigators' detectors and the relationship finder
-        from graph import paths
+        from chengxin.graph import paths
 
         print(f"\n[red-flag detectors, scale {args.scale}, one run each]")
         total = 0.0

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from graph.errors import ChengxinError
-from graph.settings import Settings, get_settings
+from chengxin.graph.errors import ChengxinError
+from chengxin.graph.settings import Settings, get_settings
 
 
 def _settings() -> Settings:
@@ -53,7 +53,7 @@ def _embedded_only(settings: Settings) -> None:
 @db.command("start")
 def db_start() -> None:
     """Start the embedded server (idempotent) and wait until Bolt answers."""
-    from graph import embedded
+    from chengxin.graph import embedded
 
     s = _settings()
     _embedded_only(s)
@@ -64,7 +64,7 @@ def db_start() -> None:
 @db.command("stop")
 def db_stop() -> None:
     """Stop the embedded server cleanly."""
-    from graph import embedded
+    from chengxin.graph import embedded
 
     s = _settings()
     _embedded_only(s)
@@ -74,7 +74,7 @@ def db_stop() -> None:
 @db.command("status")
 def db_status() -> None:
     """Say whether the embedded server is running (exit 1 if not)."""
-    from graph import embedded
+    from chengxin.graph import embedded
 
     s = _settings()
     if not s.embedded:
@@ -96,8 +96,8 @@ def db_status() -> None:
 
 
 def _connect():
-    from graph.db import connect
-    from graph.schema import ensure_schema
+    from chengxin.graph.db import connect
+    from chengxin.graph.schema import ensure_schema
 
     graph = connect(_settings())
     ensure_schema(graph)
@@ -106,8 +106,8 @@ def _connect():
 
 def load_folder(graph, folder: Path, report_path: Path | None = None, source: str | None = None,
                 progress: bool | None = None):
-    from loaders.csv_folder import FolderLoader
-    from loaders.ids import Pseudonyms
+    from chengxin.loaders.csv_folder import FolderLoader
+    from chengxin.loaders.ids import Pseudonyms
 
     s = graph.settings
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -126,7 +126,7 @@ def load_folder(graph, folder: Path, report_path: Path | None = None, source: st
 
 def print_report(report) -> None:
     """The load summary; every line masked (graph.privacy): no full ID number reaches the terminal."""
-    from graph.privacy import mask_text
+    from chengxin.graph.privacy import mask_text
 
     def echo(text: str) -> None:
         click.echo(mask_text(text))
@@ -172,7 +172,7 @@ def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, repo
 
     Exits non-zero when a table could not be read, most of a table's rows were refused, or the
     database failed part-way; the summary of what was loaded is printed first."""
-    from graph.privacy import mask_text
+    from chengxin.graph.privacy import mask_text
 
     with _connect() as graph:
         try:
@@ -193,10 +193,10 @@ def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, repo
 def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
              id_scheme: str | None = None, report_path: Path | None = None, progress: bool | None = None):
     """Load one dataset of any format and record it for the /sources page."""
-    from graph import datasets
-    from graph.errors import InvalidInput
+    from chengxin.graph import datasets
+    from chengxin.graph.errors import InvalidInput
 
-    from loaders.csv_folder import LoadIncomplete
+    from chengxin.loaders.csv_folder import LoadIncomplete
 
     name = source or datasets.dataset_name(path)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -205,13 +205,13 @@ def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, 
         if fmt == "folder":
             report = load_folder(graph, path, report_path, name, progress)
         elif fmt in ("ocds", "oc4ids"):
-            from loaders import ocds
+            from chengxin.loaders import ocds
 
             conv = ocds.convert(path, fmt, name, id_scheme)
             report = load_folder(graph, ocds.write_folder(conv, staging), None, name, progress)
             report.summary = conv.summary
         elif fmt == "list":
-            from loaders import lists
+            from chengxin.loaders import lists
 
             if mapping is None:
                 raise InvalidInput("--format list needs --mapping FILE (see the README: writing a mapping)")
@@ -225,7 +225,7 @@ def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, 
     report.folder = str(path)
     if fmt != "folder":
         # Records from another source: link them to the firms already in the graph.
-        from graph import matching
+        from chengxin.graph import matching
 
         found = matching.run(graph)
         report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
@@ -243,8 +243,8 @@ def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, 
               "(listed in OUT_DIR/planted.json).")
 def sample(out_dir: Path, scale: int, seed: int, plant: bool) -> None:
     """Write a realistic synthetic dataset in the CSV-folder format."""
-    from loaders.plant import plant as plant_cases
-    from loaders.sample import generate
+    from chengxin.loaders.plant import plant as plant_cases
+    from chengxin.loaders.sample import generate
 
     counts = generate(out_dir, scale=scale, seed=seed)
     if plant:
@@ -259,7 +259,7 @@ def sample(out_dir: Path, scale: int, seed: int, plant: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats(fmt: str) -> None:
     """Node and relationship counts per label and type."""
-    from graph import queries
+    from chengxin.graph import queries
 
     with _connect() as graph:
         result = queries.stats(graph)
@@ -284,9 +284,9 @@ def stats(fmt: str) -> None:
 @click.option("--timeout", type=float, help="Lower time limit in seconds (never above CHENGXIN_QUERY_TIMEOUT).")
 def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, timeout: float | None) -> None:
     """Run a named query of the library: chengxin query NAME -p key=value … (or --list)."""
-    from cypher import get_query, library
-    from graph import console
-    from graph.results import public, to_csv, to_table
+    from chengxin.cypher import get_query, library
+    from chengxin.graph import console
+    from chengxin.graph.results import public, to_csv, to_table
 
     if list_ or not name:
         for q in library():
@@ -331,7 +331,7 @@ def _echo_json(data) -> None:
 @click.option("--list", "list_", is_flag=True, help="List the detectors.")
 def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
     """Red flags: every hit of each detector with its evidence."""
-    from graph import flags as red
+    from chengxin.graph import flags as red
 
     if list_:
         for d in red.DETECTORS.values():
@@ -362,7 +362,7 @@ def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def path(source: str, target: str, max_hops: int | None, types: tuple[str, ...], with_hubs: bool, fmt: str) -> None:
     """Shortest connections between two entities, written KIND:ID (enterprise:91…, person:…)."""
-    from graph import paths
+    from chengxin.graph import paths
 
     with _connect() as graph:
         found = paths.find(graph, source, target, max_hops=max_hops, types=list(types) or None, with_hubs=with_hubs)
@@ -383,7 +383,7 @@ def path(source: str, target: str, max_hops: int | None, types: tuple[str, ...],
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def eligibility(uscc: str, on, fmt: str) -> None:
     """Whether a firm may bid on a date, with every reason."""
-    from graph import eligibility as elig
+    from chengxin.graph import eligibility as elig
 
     with _connect() as graph:
         found = elig.check(graph, uscc, on.date() if on else None)
@@ -406,7 +406,7 @@ def eligibility(uscc: str, on, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fmt: str) -> None:
     """The risk ranking, or one firm's score explained."""
-    from graph import risk as scoring
+    from chengxin.graph import risk as scoring
 
     with _connect() as graph:
         found = scoring.firm_score(graph, uscc) if uscc else scoring.ranking(graph, region, type_, limit)
@@ -431,7 +431,7 @@ def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fm
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6), help="Hops around --around.")
 def export(out: Path, fmt: str, around: str | None, depth: int) -> None:
     """Export the graph, or a neighbourhood, for other tools (or to load elsewhere)."""
-    from graph import export as exporter
+    from chengxin.graph import export as exporter
 
     with _connect() as graph:
         done = exporter.export(graph, fmt, out, around, depth)
@@ -444,7 +444,7 @@ def export(out: Path, fmt: str, around: str | None, depth: int) -> None:
 @click.option("--threshold", type=float, help="Make links scoring at least this (default CHENGXIN_MATCH_THRESHOLD).")
 def match(threshold: float | None) -> None:
     """Entity matching: link records of different sources that name the same firm."""
-    from graph import matching
+    from chengxin.graph import matching
 
     with _connect() as graph:
         found = matching.run(graph, threshold)
@@ -459,7 +459,7 @@ def match(threshold: float | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt: str) -> None:
     """Entity-matching pairs waiting for a person: list them, accept or reject them."""
-    from graph import matching
+    from chengxin.graph import matching
 
     with _connect() as graph:
         for pair, ok in [(p, True) for p in accepts] + [(p, False) for p in rejects]:
@@ -483,8 +483,8 @@ def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt:
 
 def _serve(host: str | None, port: int | None, graph=None, dev: bool = False) -> None:
     """waitress with ``serve_threads`` threads (``dev``: Werkzeug's server with its reloader)."""
-    from web import create_app
-    from web.serve import run
+    from chengxin.web import create_app
+    from chengxin.web.serve import run
 
     settings = _settings()
     host, port = host or settings.host, port or settings.port
@@ -511,11 +511,11 @@ def sample_dir() -> Path:
 @click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
 def demo(host: str | None, port: int | None) -> None:
     """The main job: start the database, load the bundled sample if the graph is empty, serve."""
-    from graph import queries
+    from chengxin.graph import queries
 
     graph = _connect()
     if queries.node_count(graph) == 0:
-        from loaders.plant import plant
+        from chengxin.loaders.plant import plant
 
         click.echo(f"empty graph: loading the bundled sample from {sample_dir()}")
         print_report(load_any(graph, sample_dir(), source="chengxin-sample"))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
-from graph.errors import InvalidInput, NotFound
+from chengxin.graph.errors import InvalidInput, NotFound
 
 PARAM_TYPES = {"string", "integer", "float", "date", "boolean", "list", "map"}
 WRITE_CLAUSES = re.compile(
@@ -97,7 +97,7 @@ def hub_first_merges(text: str) -> list[str]:
     relationships either way, so every catalog file writes the non-hub end first
     (``MERGE (pn)-[:ISSUED_BY]->(au)``, ``MERGE (t)<-[:BID_ON]-(e)``); a catalog test holds them to it.
     """
-    from graph.model import get_model
+    from chengxin.graph.model import get_model
 
     labels = get_model().labels
     code = strip_literals(text)
@@ -167,7 +167,7 @@ class Query:
         return {k: coerce(self.params[k], v) for k, v in values.items()}
 
     def fill(self, **labels: str) -> "Query":
-        from graph.model import get_model, label
+        from chengxin.graph.model import get_model, label
 
         text = self.text
         for slot, allowed in self.labels.items():
@@ -235,7 +235,7 @@ def parse(name: str, text: str) -> Query:
 def _load(name: str) -> Query:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise NotFound(f"no such query: {name!r}")
-    f = resources.files("cypher").joinpath(f"{name}.cypher")
+    f = resources.files("chengxin.cypher").joinpath(f"{name}.cypher")
     if not f.is_file():
         raise NotFound(f"no such query: {name!r}")
     return parse(name, f.read_text("utf-8"))
@@ -255,6 +255,6 @@ def library() -> list[Query]:
 def names() -> list[str]:
     return sorted(
         f.name[: -len(".cypher")]
-        for f in resources.files("cypher").iterdir()
+        for f in resources.files("chengxin.cypher").iterdir()
         if f.name.endswith(".cypher")
     )

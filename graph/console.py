@@ -242,7 +242,7 @@ def run_read(graph: Graph, text: str, params: dict | None = None, *, timeout: fl
 def run_named(graph: Graph, name: str, values: dict, *, timeout: float | None = None,
               row_cap: int | None = None, client: str | None = None) -> Result:
     """A library query by name, parameters from text or typed values."""
-    from cypher import get_query
+    from chengxin.cypher import get_query
 
     q = get_query(name)
     if q.mode != "read" or q.labels:

@@ -219,7 +219,7 @@ class Graph:
         ``labels`` fills the file's label slots from the model's allowlist. Catalog writes are
         MERGE/SET statements (``tests/test_restart.py`` holds them to it), so they are retried
         after a lost connection like reads."""
-        from cypher import get_query
+        from chengxin.cypher import get_query
 
         q = get_query(name, **(labels or {}))
         return self.run(q.text, q.bind(params), write=q.mode == "write", what=name, idempotent=True)

@@ -309,7 +309,7 @@ def start(settings: Settings) -> ServerState:
         root_password(settings, create=True)
         bolt_port, http_port = _ports(settings)
         cmd = [
-            sys.executable, "-m", "graph.embedded_server",
+            sys.executable, "-m", "chengxin.graph.embedded_server",
             "--home", str(p.home),
             "--bolt-port", str(bolt_port),
             "--http-port", str(http_port),

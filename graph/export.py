@@ -120,7 +120,7 @@ def tables(nodes: dict, rels: list) -> dict[str, list[dict]]:
 
 
 def write_tables(data: dict[str, list[dict]], out: Path, fmt: str) -> dict[str, int]:
-    from loaders.sample import COLUMNS
+    from chengxin.loaders.sample import COLUMNS
 
     out.mkdir(parents=True, exist_ok=True)
     counts = {}

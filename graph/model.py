@@ -83,7 +83,7 @@ class Model(BaseModel):
 
 @lru_cache(maxsize=1)
 def get_model() -> Model:
-    raw = tomllib.loads(resources.files("graph").joinpath("model.toml").read_text("utf-8"))
+    raw = tomllib.loads(resources.files("chengxin.graph").joinpath("model.toml").read_text("utf-8"))
     labels = {
         name: LabelSpec(name=name, name_prop=spec.pop("name"), **spec)
         for name, spec in raw["labels"].items()

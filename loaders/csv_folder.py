@@ -23,10 +23,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graph.db import Graph
-from graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
-from graph.integrity import is_restrictive
-from graph.privacy import mask_text
+from chengxin.graph.db import Graph
+from chengxin.graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
+from chengxin.graph.integrity import is_restrictive
+from chengxin.graph.privacy import mask_text
 
 from . import rows as R
 from .checks import Seen, control_problem

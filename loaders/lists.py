@@ -31,7 +31,7 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-from graph.errors import InvalidInput
+from chengxin.graph.errors import InvalidInput
 
 from .readers import check_workbook, detect_encoding
 from .rejects import private_file
@@ -216,7 +216,7 @@ def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str,
     report = load_folder(graph, staging, None, source, progress)
     list_rejects = None
     if refused:
-        from loaders.csv_folder import Rejects
+        from chengxin.loaders.csv_folder import Rejects
 
         rejects = Rejects(Path(report.rejects_file).with_name(Path(report.rejects_file).stem + "-list.csv"))
         for line, reason, cells in refused:

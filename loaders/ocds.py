@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from graph.errors import InvalidInput
+from chengxin.graph.errors import InvalidInput
 
 from .rejects import private_file
 from .sample import COLUMNS

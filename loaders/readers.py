@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import InvalidInput
+from chengxin.graph.errors import InvalidInput
 
 from .text import CsvRecords, decoded_lines, detect_encoding
 

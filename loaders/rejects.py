@@ -18,8 +18,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from graph.errors import LoadAborted
-from graph.privacy import mask_text
+from chengxin.graph.errors import LoadAborted
+from chengxin.graph.privacy import mask_text
 
 PER_REASON = 1000
 MAX_ROWS = 50_000

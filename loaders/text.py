@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from graph.errors import InvalidInput
+from chengxin.graph.errors import InvalidInput
 
 SAMPLE_BYTES = 1 << 20
 #: A physical line longer than this is refused without being held in memory (a runaway field).

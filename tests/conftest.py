@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import embedded
-from graph.db import connect
-from graph.schema import ensure_schema
-from graph.settings import Settings
-from loaders.ids import uscc_check_char
-from loaders.plant import plant
+from chengxin.graph import embedded
+from chengxin.graph.db import connect
+from chengxin.graph.schema import ensure_schema
+from chengxin.graph.settings import Settings
+from chengxin.loaders.ids import uscc_check_char
+from chengxin.loaders.plant import plant
 
 SAMPLE = Path(__file__).resolve().parent.parent / "chengxin" / "sample"
 
@@ -94,7 +94,7 @@ def graph(settings, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(settings, graph):
-    from web import create_app
+    from chengxin.web import create_app
 
     application = create_app(settings, graph=graph)
     application.testing = True
@@ -117,7 +117,7 @@ def cli(settings, monkeypatch):
     from click.testing import CliRunner
 
     from chengxin.cli import main
-    from graph.settings import get_settings
+    from chengxin.graph.settings import get_settings
 
     monkeypatch.setenv("CHENGXIN_HOME", str(settings.home))
     if settings.uri:

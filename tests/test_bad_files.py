@@ -21,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from chengxin.cli import load_folder
-from graph.db import Graph
-from graph.errors import InvalidInput, LoadAborted
-from loaders import rejects as rejects_module
-from loaders.csv_folder import FolderLoader, LoadIncomplete
-from loaders.ids import USCC_CHARS, Pseudonyms, uscc_check_char, uscc_problem
-from loaders.readers import read_table
+from chengxin.graph.db import Graph
+from chengxin.graph.errors import InvalidInput, LoadAborted
+from chengxin.loaders import rejects as rejects_module
+from chengxin.loaders.csv_folder import FolderLoader, LoadIncomplete
+from chengxin.loaders.ids import USCC_CHARS, Pseudonyms, uscc_check_char, uscc_problem
+from chengxin.loaders.readers import read_table
 
 from .conftest import make_uscc, write_csv
 
@@ -248,7 +248,7 @@ def test_a_uscc_is_valid_only_with_gb32100_structure(first17):
 @given(st.lists(st.tuples(st.text(max_size=20), st.text(max_size=12)), min_size=1, max_size=8))
 @hsettings(max_examples=150, deadline=None)
 def test_random_garbage_rows_never_validate_as_firms(rows):
-    from loaders.csv_folder import TABLES, Context
+    from chengxin.loaders.csv_folder import TABLES, Context
 
     table = TABLES[0]
     ctx = Context(Pseudonyms(b"t"), "t")
@@ -425,9 +425,9 @@ def test_a_few_rows_the_database_refuses_do_not_stop_the_load(graph, tmp_path):
 FULL_DISK = """
 import resource, signal, sys
 from pathlib import Path
-from graph.errors import LoadAborted
-from loaders.csv_folder import FolderLoader
-from loaders.ids import Pseudonyms
+from chengxin.graph.errors import LoadAborted
+from chengxin.loaders.csv_folder import FolderLoader
+from chengxin.loaders.ids import Pseudonyms
 
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))  # from here on the kernel refuses to grow a file
@@ -592,7 +592,7 @@ def test_refused_rows_are_all_in_the_rejects_file(graph, tmp_path):
 
 
 def test_staging_copies_of_a_dataset_are_private(tmp_path):
-    from loaders import ocds
+    from chengxin.loaders import ocds
 
     release = {"ocid": "ocds-zb-0001", "id": "r1", "parties": [
         {"id": "s", "name": "测试供应商", "roles": ["supplier"], "identifier": {"scheme": "CN-USCC", "id": firm(50)}}],

@@ -228,7 +228,7 @@ def test_review_a_pair_in_the_browser(browser, base_url, graph, tmp_path):
     from selenium.webdriver.support.ui import WebDriverWait
 
     from chengxin.cli import load_folder
-    from graph import matching
+    from chengxin.graph import matching
 
     from .conftest import write_csv
 

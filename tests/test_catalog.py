@@ -2,13 +2,13 @@ import re
 
 import pytest
 
-from cypher import WRITE_CLAUSES, body_params, get_query, hub_first_merges, names, strip_literals, unanchored_comprehensions
-from graph.errors import InvalidInput
+from chengxin.cypher import WRITE_CLAUSES, body_params, get_query, hub_first_merges, names, strip_literals, unanchored_comprehensions
+from chengxin.graph.errors import InvalidInput
 
 
 @pytest.mark.parametrize("name", names())
 def test_header_matches_body(name):
-    from cypher import _load
+    from chengxin.cypher import _load
 
     q = _load(name)
     assert q.purpose_zh != q.purpose_en, "purpose in Chinese / English"
@@ -69,8 +69,8 @@ def test_hub_first_merge_check():
 
 def test_export_names_every_label_key():
     """export_rels picks the far end's key by label: every label of the model must be there."""
-    from cypher import get_query
-    from graph.model import get_model
+    from chengxin.cypher import get_query
+    from chengxin.graph.model import get_model
 
     text = get_query("export_rels", kind="Enterprise").text
     for spec in get_model().labels.values():

@@ -8,10 +8,10 @@ import time
 import pytest
 from pydantic import SecretStr
 
-from cypher import library
-from graph import console
-from graph.errors import QueryRejected, QueryTimeout
-from graph.readonly import check_read_only
+from chengxin.cypher import library
+from chengxin.graph import console
+from chengxin.graph.errors import QueryRejected, QueryTimeout
+from chengxin.graph.readonly import check_read_only
 
 from .conftest import HOSTILE_NAME, HOSTILE_USCC, sample_rows
 
@@ -160,7 +160,7 @@ def test_console_escapes_hostile_names_in_table_and_graph(client):
 
 
 def test_console_access_off_loopback(settings, graph):
-    from web import create_app
+    from chengxin.web import create_app
 
     off = create_app(settings.model_copy(update={"host": "0.0.0.0"}), graph=graph).test_client()
     assert off.get("/console").status_code == 403
@@ -185,7 +185,7 @@ def test_console_access_off_loopback(settings, graph):
 
 
 def test_schema_panel_counts_and_starters(client, graph):
-    from web.views import queries as views
+    from chengxin.web.views import queries as views
 
     views._schema_cache.clear()  # counts are kept a minute; other tests have loaded since
     html = client.get("/console").get_data(as_text=True)

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 
-from graph import console, embedded
-from graph.errors import Busy, ChengxinError, QueryRejected, QueryTimeout
-from graph.readonly import check_read_only, tokens
+from chengxin.graph import console, embedded
+from chengxin.graph.errors import Busy, ChengxinError, QueryRejected, QueryTimeout
+from chengxin.graph.readonly import check_read_only, tokens
 
 from .conftest import sample_rows
 from .test_console import checksum

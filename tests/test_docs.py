@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from graph.settings import Settings
+from chengxin.graph.settings import Settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
 

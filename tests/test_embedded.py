@@ -5,10 +5,10 @@ import os
 
 import pytest
 
-from graph import embedded
-from graph.db import connect
-from graph.errors import DatabaseUnavailable
-from graph.settings import Settings
+from chengxin.graph import embedded
+from chengxin.graph.db import connect
+from chengxin.graph.errors import DatabaseUnavailable
+from chengxin.graph.settings import Settings
 
 
 @pytest.mark.skipif(bool(os.environ.get("CHENGXIN_URI")), reason="embedded server only: CHENGXIN_URI targets Neo4j")

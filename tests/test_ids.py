@@ -1,4 +1,4 @@
-from loaders.ids import Pseudonyms, looks_like_id_number, mask_id, uscc_problem
+from chengxin.loaders.ids import Pseudonyms, looks_like_id_number, mask_id, uscc_problem
 
 
 def test_uscc_check_character_standard_example():

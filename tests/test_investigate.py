@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from graph import eligibility, flags, paths, risk
-from graph.errors import InvalidInput, NotFound
+from chengxin.graph import eligibility, flags, paths, risk
+from chengxin.graph.errors import InvalidInput, NotFound
 
 from .conftest import HOSTILE_NAME, HOSTILE_USCC
 

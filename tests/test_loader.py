@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from chengxin.cli import load_folder
-from graph import queries
-from graph.errors import InvalidInput
+from chengxin.graph import queries
+from chengxin.graph.errors import InvalidInput
 
 from .conftest import HOSTILE_USCC, ID_PERSON, STUB_USCC, make_uscc, sample_rows, write_csv
 
@@ -219,8 +219,8 @@ def test_the_load_command_prints_a_summary_and_names_a_damaged_file(cli, tmp_pat
 
 
 def test_batches_start_small_then_take_the_configured_size(graph, tmp_path):
-    from loaders.csv_folder import FolderLoader, Rejects, _Writer
-    from loaders.ids import Pseudonyms
+    from chengxin.loaders.csv_folder import FolderLoader, Rejects, _Writer
+    from chengxin.loaders.ids import Pseudonyms
 
     writer = _Writer(FolderLoader(graph, Pseudonyms(b"t"), batch_size=2000, progress=False), Rejects(tmp_path / "r.csv"), "now")
     sizes = []

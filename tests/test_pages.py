@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from graph.model import get_model
+from chengxin.graph.model import get_model
 
 from .conftest import HOSTILE_NAME, HOSTILE_USCC, ID_PERSON, sample_rows
 
@@ -133,7 +133,7 @@ def test_graph_is_capped_with_a_more_node(graph, client, app):
 
 
 def test_search_skips_what_cannot_match(graph, client):
-    from graph.search import lucene_query, may_be_identifier
+    from chengxin.graph.search import lucene_query, may_be_identifier
 
     assert lucene_query("苏州恒宏建设工程集团有限公司") == "苏州恒宏建设工程集团"
     assert lucene_query("有限公司") == "有限公司" and lucene_query("王") == "王*"

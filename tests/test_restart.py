@@ -20,11 +20,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from graph import embedded
-from graph.db import connect
-from graph.errors import DatabaseUnavailable, LoadAborted
-from graph.schema import ensure_schema
-from graph.settings import Settings
+from chengxin.graph import embedded
+from chengxin.graph.db import connect
+from chengxin.graph.errors import DatabaseUnavailable, LoadAborted
+from chengxin.graph.schema import ensure_schema
+from chengxin.graph.settings import Settings
 
 from .conftest import SAMPLE
 
@@ -187,7 +187,7 @@ def test_a_graph_follows_the_server_to_a_new_port(home):
 
 
 def _client(home):
-    from web import create_app
+    from chengxin.web import create_app
 
     app = create_app(home)  # no graph passed: the app connects itself
     app.testing = True
@@ -234,7 +234,7 @@ def test_a_serving_app_answers_503_at_once_and_recovers_when_the_database_is_bac
 
 
 def _counts(g) -> dict:
-    from graph import queries
+    from chengxin.graph import queries
 
     return queries.stats(g)
 

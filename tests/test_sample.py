@@ -1,7 +1,7 @@
 import filecmp
 
-from loaders.ids import uscc_problem
-from loaders.sample import generate
+from chengxin.loaders.ids import uscc_problem
+from chengxin.loaders.sample import generate
 
 from .conftest import SAMPLE, sample_rows
 

@@ -1,7 +1,7 @@
 """Schema set-up, and the backend differences pinned where they live."""
 
-from graph.model import get_model
-from graph.schema import ensure_schema, fulltext_statements, show_indexes
+from chengxin.graph.model import get_model
+from chengxin.graph.schema import ensure_schema, fulltext_statements, show_indexes
 
 
 def test_schema_setup_is_idempotent(graph):
@@ -16,7 +16,7 @@ def test_schema_setup_is_idempotent(graph):
 
 
 def test_uniqueness_is_enforced(graph):
-    from graph.errors import ChengxinError
+    from chengxin.graph.errors import ChengxinError
 
     graph.run("MERGE (:Authority {name: 'TEST-唯一'})", write=True)
     try:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import embedded, matching
-from graph.db import connect
-from graph.errors import InvalidInput
-from graph.schema import ensure_schema
-from graph.settings import Settings
-from loaders.ids import uscc_check_char
+from chengxin.graph import embedded, matching
+from chengxin.graph.db import connect
+from chengxin.graph.errors import InvalidInput
+from chengxin.graph.schema import ensure_schema
+from chengxin.graph.settings import Settings
+from chengxin.loaders.ids import uscc_check_char
 
 REAL = Path(__file__).resolve().parent / "data" / "real"  # copies of shared/data/real, with their PROVENANCE.txt
 NAICM = REAL / "gacm-naicm-ocds" / "releases"
@@ -146,7 +146,7 @@ def test_oc4ids_project_package(graph, tmp_path):
 
 
 def test_ocds_bad_input_says_what(tmp_path):
-    from loaders.ocds import convert
+    from chengxin.loaders.ocds import convert
 
     (tmp_path / "x.json").write_text('{"hello": 1}')
     with pytest.raises(InvalidInput, match="no OCDS releases"):
@@ -251,7 +251,7 @@ def test_list_editions_update_and_history_stays(graph, client, tmp_path):
 
 
 def test_mapping_errors_are_specific(tmp_path):
-    from loaders.lists import entries, read_mapping
+    from chengxin.loaders.lists import entries, read_mapping
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[list]\nname = "x"\n[columns]\nname = "Name"\n', encoding="utf-8")
@@ -379,7 +379,7 @@ def test_cli_review_and_match(cli, gezhouba):
 def test_export_ftm_is_valid_followthemoney(graph, ebrd, tmp_path):
     from followthemoney import model
 
-    from graph import export
+    from chengxin.graph import export
 
     done = export.export(graph, "ftm", tmp_path / "all.ftm.json")
     schemas = done["written"]
@@ -396,7 +396,7 @@ def test_export_ftm_is_valid_followthemoney(graph, ebrd, tmp_path):
 
 
 def test_export_graphml_and_neighbourhood(graph, naicm, tmp_path):
-    from graph import export
+    from chengxin.graph import export
 
     whole = export.export(graph, "graphml", tmp_path / "g.graphml")
     root = ET.parse(tmp_path / "g.graphml").getroot()
@@ -409,7 +409,7 @@ def test_export_graphml_and_neighbourhood(graph, naicm, tmp_path):
 
 def test_export_then_load_gives_the_same_counts(graph, naicm, tmp_path):
     from chengxin.cli import load_folder
-    from graph import export, queries
+    from chengxin.graph import export, queries
 
     export.export(graph, "jsonl", tmp_path / "tables")
     before = queries.stats(graph)

@@ -26,8 +26,8 @@ import pytest
 from pydantic import SecretStr
 from werkzeug.serving import make_server
 
-from graph import console, matching
-from graph.errors import Busy, QueryTimeout
+from chengxin.graph import console, matching
+from chengxin.graph.errors import Busy, QueryTimeout
 
 from .conftest import HOSTILE_USCC, ID_PERSON, write_csv
 
@@ -76,7 +76,7 @@ def csrf_from(html: str) -> str:
 
 
 def token_app(settings, graph):
-    from web import create_app
+    from chengxin.web import create_app
 
     app = create_app(settings.model_copy(update={"host": "0.0.0.0", "console": True,
                                                  "console_token": SecretStr(TOKEN)}), graph=graph)
@@ -104,7 +104,7 @@ def test_host_allowlist_refuses_other_names(client, graph, pending_pair, runs):
 
 
 def test_host_matching_rules():
-    from web.security import host_allowed
+    from chengxin.web.security import host_allowed
 
     assert host_allowed("example.org:443", ["example.org"]) and host_allowed("a.example.org", [".example.org"])
     assert host_allowed("example.org", [".example.org"]) and not host_allowed("badexample.org", [".example.org"])
@@ -161,7 +161,7 @@ def test_cross_site_review_decisions_are_refused(client, graph, pending_pair):
 
 
 def test_flags_fresh_from_another_site_is_not_recomputed(client, monkeypatch):
-    from graph import flags
+    from chengxin.graph import flags
 
     asked = []
     real = flags.detect_all
@@ -221,7 +221,7 @@ def test_console_token_only_from_header_or_cookie(settings, graph, runs):
 
 
 def test_security_headers_on_every_response(client, settings, graph):
-    from web import create_app
+    from chengxin.web import create_app
 
     failing = create_app(settings, graph=graph)  # not testing: a 500 is rendered, not raised
     failing.view_functions["sources.sources_json"] = lambda: 1 / 0
@@ -308,7 +308,7 @@ def test_access_log_keeps_no_token_and_no_id_number(settings, graph, client, cap
 
 
 def test_server_lines_are_masked(caplog):
-    from web.accesslog import install_filters
+    from chengxin.web.accesslog import install_filters
 
     install_filters()
     caplog.set_level(logging.INFO)

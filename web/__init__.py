@@ -15,10 +15,10 @@ from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from graph.db import Graph, connect
-from graph.errors import ChengxinError, NotFound
-from graph.model import get_model
-from graph.settings import Settings, get_settings
+from chengxin.graph.db import Graph, connect
+from chengxin.graph.errors import ChengxinError, NotFound
+from chengxin.graph.model import get_model
+from chengxin.graph.settings import Settings, get_settings
 
 from . import accesslog, i18n, security
 

@@ -15,7 +15,7 @@ import re
 import time
 from urllib.parse import parse_qsl, unquote
 
-from graph.privacy import mask_text
+from chengxin.graph.privacy import mask_text
 
 log = logging.getLogger("chengxin.access")
 

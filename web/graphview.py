@@ -14,7 +14,7 @@ from urllib.parse import quote
 from markupsafe import escape
 from pyvis.network import Network
 
-from graph.model import get_model
+from chengxin.graph.model import get_model
 
 OPTIONS = {
     "physics": {
@@ -95,7 +95,7 @@ def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
     Nodes get local ids (``n0``, ``n1`` …), links to their pages and escaped titles; a relationship
     is drawn when both its ends are in the result. At most ``cap`` nodes are drawn.
     """
-    from graph.results import node_ref
+    from chengxin.graph.results import node_ref
 
     if not nodes:
         return None

@@ -22,14 +22,14 @@ def t(zh: str, en: str) -> str:
 
 
 def label_name(label: str) -> str:
-    from graph.model import get_model
+    from chengxin.graph.model import get_model
 
     spec = get_model().labels.get(label)
     return t(spec.zh, spec.en) if spec else label
 
 
 def rel_name(rel: str) -> str:
-    from graph.model import get_model
+    from chengxin.graph.model import get_model
 
     spec = get_model().relationships.get(rel)
     return t(spec.zh, spec.en) if spec else rel

@@ -33,8 +33,8 @@ from flask import Flask, current_app, request
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
-from graph.errors import CrossSiteRefused
-from graph.settings import Settings
+from chengxin.graph.errors import CrossSiteRefused
+from chengxin.graph.settings import Settings
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from graph import eligibility, flags, queries, risk
-from graph.model import get_model
+from chengxin.graph import eligibility, flags, queries, risk
+from chengxin.graph.model import get_model
 
 from .. import get_graph, respond
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyvis
 from flask import Blueprint, abort, current_app, send_from_directory
 
-from graph import queries
+from chengxin.graph import queries
 
 from .. import get_graph, i18n, respond
 from ..graphview import build

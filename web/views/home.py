@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from graph import queries
-from graph.search import search as run_search
+from chengxin.graph import queries
+from chengxin.graph.search import search as run_search
 
 from .. import get_graph, respond
 

@@ -8,10 +8,10 @@ import datetime as dt
 
 from flask import Blueprint, request
 
-from cypher import get_query
-from graph import eligibility, flags, paths, risk, search
-from graph.errors import InvalidInput
-from graph.model import get_model
+from chengxin.cypher import get_query
+from chengxin.graph import eligibility, flags, paths, risk, search
+from chengxin.graph.errors import InvalidInput
+from chengxin.graph.model import get_model
 
 from .. import get_graph, i18n, respond, security
 from ..graphview import build_paths

@@ -17,11 +17,11 @@ import time
 
 from flask import Blueprint, Response, abort, current_app, jsonify, make_response, redirect, request, url_for
 
-from cypher import get_query, library
-from graph import console, queries
-from graph.errors import ChengxinError, InvalidInput
-from graph.model import get_model
-from graph.results import elements, public, to_csv
+from chengxin.cypher import get_query, library
+from chengxin.graph import console, queries
+from chengxin.graph.errors import ChengxinError, InvalidInput
+from chengxin.graph.model import get_model
+from chengxin.graph.results import elements, public, to_csv
 
 from .. import get_graph, i18n, respond, security, wants_json
 from ..graphview import build_result

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request, url_for
 
-from graph import datasets, matching
-from graph.errors import InvalidInput
+from chengxin.graph import datasets, matching
+from chengxin.graph.errors import InvalidInput
 
 from .. import get_graph, respond, security
 from .queries import _gate
