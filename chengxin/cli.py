@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from importlib import resources
@@ -10,8 +9,21 @@ from pathlib import Path
 
 import click
 
+from chengxin.cypher import get_query, library
+from chengxin.graph import (
+    console, eligibility as elig, embedded, export as exporter, flags as red, matching, paths, queries, risk as scoring,
+)
+from chengxin.graph.db import connect
 from chengxin.graph.errors import ChengxinError
-from chengxin.graph.settings import Settings, get_settings
+from chengxin.graph.privacy import mask_text
+from chengxin.graph.results import public, to_csv, to_table
+from chengxin.graph.schema import ensure_schema
+from chengxin.graph.settings import get_settings, Settings
+from chengxin.loaders.ingest import load_any
+from chengxin.loaders.plant import plant as plant_cases
+from chengxin.loaders.sample import generate
+from chengxin.web import create_app
+from chengxin.web.serve import run
 
 
 def _settings() -> Settings:
@@ -53,8 +65,6 @@ def _embedded_only(settings: Settings) -> None:
 @db.command("start")
 def db_start() -> None:
     """Start the embedded server (idempotent) and wait until Bolt answers."""
-    from chengxin.graph import embedded
-
     s = _settings()
     _embedded_only(s)
     state = embedded.start(s)
@@ -64,8 +74,6 @@ def db_start() -> None:
 @db.command("stop")
 def db_stop() -> None:
     """Stop the embedded server cleanly."""
-    from chengxin.graph import embedded
-
     s = _settings()
     _embedded_only(s)
     click.echo("stopped" if embedded.stop(s) else "not running")
@@ -74,8 +82,6 @@ def db_stop() -> None:
 @db.command("status")
 def db_status() -> None:
     """Say whether the embedded server is running (exit 1 if not)."""
-    from chengxin.graph import embedded
-
     s = _settings()
     if not s.embedded:
         click.echo(f"external Neo4j at {s.uri} (embedded server not used)")
@@ -96,38 +102,13 @@ def db_status() -> None:
 
 
 def _connect():
-    from chengxin.graph.db import connect
-    from chengxin.graph.schema import ensure_schema
-
     graph = connect(_settings())
     ensure_schema(graph)
     return graph
 
 
-def load_folder(graph, folder: Path, report_path: Path | None = None, source: str | None = None,
-                progress: bool | None = None):
-    from chengxin.loaders.csv_folder import FolderLoader
-    from chengxin.loaders.ids import Pseudonyms
-
-    s = graph.settings
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    rejects = s.home_path / "loads" / f"{stamp}-{Path(folder).resolve().name}-rejects.csv"
-    loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress)
-    try:
-        report = loader.load(Path(folder), rejects, source=source)
-    except ChengxinError as e:  # LoadIncomplete / LoadAborted: the report of what was done goes out too
-        if report_path is not None and getattr(e, "report", None) is not None:
-            e.report.write(report_path)
-        raise
-    if report_path is not None:
-        report.write(report_path)
-    return report
-
-
 def print_report(report) -> None:
     """The load summary; every line masked (graph.privacy): no full ID number reaches the terminal."""
-    from chengxin.graph.privacy import mask_text
-
     def echo(text: str) -> None:
         click.echo(mask_text(text))
 
@@ -172,8 +153,6 @@ def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, repo
 
     Exits non-zero when a table could not be read, most of a table's rows were refused, or the
     database failed part-way; the summary of what was loaded is printed first."""
-    from chengxin.graph.privacy import mask_text
-
     with _connect() as graph:
         try:
             report = load_any(graph, path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
@@ -190,51 +169,6 @@ def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, repo
             f"{report.rejects_file}"))
 
 
-def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
-             id_scheme: str | None = None, report_path: Path | None = None, progress: bool | None = None):
-    """Load one dataset of any format and record it for the /sources page."""
-    from chengxin.graph import datasets
-    from chengxin.graph.errors import InvalidInput
-
-    from chengxin.loaders.csv_folder import LoadIncomplete
-
-    name = source or datasets.dataset_name(path)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    staging = graph.settings.home_path / "imports" / f"{stamp}-{name}"
-    try:
-        if fmt == "folder":
-            report = load_folder(graph, path, report_path, name, progress)
-        elif fmt in ("ocds", "oc4ids"):
-            from chengxin.loaders import ocds
-
-            conv = ocds.convert(path, fmt, name, id_scheme)
-            report = load_folder(graph, ocds.write_folder(conv, staging), None, name, progress)
-            report.summary = conv.summary
-        elif fmt == "list":
-            from chengxin.loaders import lists
-
-            if mapping is None:
-                raise InvalidInput("--format list needs --mapping FILE (see the README: writing a mapping)")
-            report = lists.load_list(graph, path, mapping, staging, name, progress=progress)
-        else:
-            raise InvalidInput(f"unknown format {fmt!r}")
-    except LoadIncomplete as e:  # the tables that could be read are in the graph: record them as loaded
-        e.report.folder = str(path)
-        datasets.record(graph, name, fmt, path, e.report)
-        raise
-    report.folder = str(path)
-    if fmt != "folder":
-        # Records from another source: link them to the firms already in the graph.
-        from chengxin.graph import matching
-
-        found = matching.run(graph)
-        report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
-    if report_path is not None:
-        report.write(report_path)
-    datasets.record(graph, name, fmt, path, report)
-    return report
-
-
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1), help="~300 firms per step.")
@@ -243,9 +177,6 @@ def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, 
               "(listed in OUT_DIR/planted.json).")
 def sample(out_dir: Path, scale: int, seed: int, plant: bool) -> None:
     """Write a realistic synthetic dataset in the CSV-folder format."""
-    from chengxin.loaders.plant import plant as plant_cases
-    from chengxin.loaders.sample import generate
-
     counts = generate(out_dir, scale=scale, seed=seed)
     if plant:
         for table, n in plant_cases(out_dir)["counts"].items():
@@ -259,8 +190,6 @@ def sample(out_dir: Path, scale: int, seed: int, plant: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats(fmt: str) -> None:
     """Node and relationship counts per label and type."""
-    from chengxin.graph import queries
-
     with _connect() as graph:
         result = queries.stats(graph)
     if fmt == "json":
@@ -284,10 +213,6 @@ def stats(fmt: str) -> None:
 @click.option("--timeout", type=float, help="Lower time limit in seconds (never above CHENGXIN_QUERY_TIMEOUT).")
 def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, timeout: float | None) -> None:
     """Run a named query of the library: chengxin query NAME -p key=value … (or --list)."""
-    from chengxin.cypher import get_query, library
-    from chengxin.graph import console
-    from chengxin.graph.results import public, to_csv, to_table
-
     if list_ or not name:
         for q in library():
             ps = " ".join(f"{p.name}{'?' if p.optional else ''}={p.example or ''}" for p in q.params.values())
@@ -331,8 +256,6 @@ def _echo_json(data) -> None:
 @click.option("--list", "list_", is_flag=True, help="List the detectors.")
 def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
     """Red flags: every hit of each detector with its evidence."""
-    from chengxin.graph import flags as red
-
     if list_:
         for d in red.DETECTORS.values():
             click.echo(f"{d.kind:<28} {d.number}  {d.zh} / {d.en}")
@@ -362,8 +285,6 @@ def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def path(source: str, target: str, max_hops: int | None, types: tuple[str, ...], with_hubs: bool, fmt: str) -> None:
     """Shortest connections between two entities, written KIND:ID (enterprise:91…, person:…)."""
-    from chengxin.graph import paths
-
     with _connect() as graph:
         found = paths.find(graph, source, target, max_hops=max_hops, types=list(types) or None, with_hubs=with_hubs)
     if fmt == "json":
@@ -383,8 +304,6 @@ def path(source: str, target: str, max_hops: int | None, types: tuple[str, ...],
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def eligibility(uscc: str, on, fmt: str) -> None:
     """Whether a firm may bid on a date, with every reason."""
-    from chengxin.graph import eligibility as elig
-
     with _connect() as graph:
         found = elig.check(graph, uscc, on.date() if on else None)
     if fmt == "json":
@@ -406,8 +325,6 @@ def eligibility(uscc: str, on, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fmt: str) -> None:
     """The risk ranking, or one firm's score explained."""
-    from chengxin.graph import risk as scoring
-
     with _connect() as graph:
         found = scoring.firm_score(graph, uscc) if uscc else scoring.ranking(graph, region, type_, limit)
     if fmt == "json":
@@ -431,8 +348,6 @@ def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fm
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 6), help="Hops around --around.")
 def export(out: Path, fmt: str, around: str | None, depth: int) -> None:
     """Export the graph, or a neighbourhood, for other tools (or to load elsewhere)."""
-    from chengxin.graph import export as exporter
-
     with _connect() as graph:
         done = exporter.export(graph, fmt, out, around, depth)
     click.echo(f"{done['nodes']:,} nodes, {done['relationships']:,} relationships → {done['out']} ({fmt})")
@@ -444,8 +359,6 @@ def export(out: Path, fmt: str, around: str | None, depth: int) -> None:
 @click.option("--threshold", type=float, help="Make links scoring at least this (default CHENGXIN_MATCH_THRESHOLD).")
 def match(threshold: float | None) -> None:
     """Entity matching: link records of different sources that name the same firm."""
-    from chengxin.graph import matching
-
     with _connect() as graph:
         found = matching.run(graph, threshold)
     click.echo(f"{found['records']:,} records, {found['proposed']:,} pairs proposed: {found['made']:,} new links made "
@@ -459,8 +372,6 @@ def match(threshold: float | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt: str) -> None:
     """Entity-matching pairs waiting for a person: list them, accept or reject them."""
-    from chengxin.graph import matching
-
     with _connect() as graph:
         for pair, ok in [(p, True) for p in accepts] + [(p, False) for p in rejects]:
             a, b = matching.parse_pair(pair)
@@ -483,9 +394,6 @@ def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt:
 
 def _serve(host: str | None, port: int | None, graph=None, dev: bool = False) -> None:
     """waitress with ``serve_threads`` threads (``dev``: Werkzeug's server with its reloader)."""
-    from chengxin.web import create_app
-    from chengxin.web.serve import run
-
     settings = _settings()
     host, port = host or settings.host, port or settings.port
     # The app decides console access from the address it is served on.
@@ -511,16 +419,12 @@ def sample_dir() -> Path:
 @click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
 def demo(host: str | None, port: int | None) -> None:
     """The main job: start the database, load the bundled sample if the graph is empty, serve."""
-    from chengxin.graph import queries
-
     graph = _connect()
     if queries.node_count(graph) == 0:
-        from chengxin.loaders.plant import plant
-
         click.echo(f"empty graph: loading the bundled sample from {sample_dir()}")
         print_report(load_any(graph, sample_dir(), source="chengxin-sample"))
         planted = graph.settings.home_path / "planted"
-        plant(planted)
+        plant_cases(planted)
         click.echo(f"and the planted red-flag cases ({planted / 'planted.json'})")
         print_report(load_any(graph, planted, source="chengxin-planted"))
         real = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"

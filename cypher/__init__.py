@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 
 from chengxin.graph.errors import InvalidInput, NotFound
+from chengxin.graph.model import get_model, label
 
 PARAM_TYPES = {"string", "integer", "float", "date", "boolean", "list", "map"}
 WRITE_CLAUSES = re.compile(
@@ -97,8 +98,6 @@ def hub_first_merges(text: str) -> list[str]:
     relationships either way, so every catalog file writes the non-hub end first
     (``MERGE (pn)-[:ISSUED_BY]->(au)``, ``MERGE (t)<-[:BID_ON]-(e)``); a catalog test holds them to it.
     """
-    from chengxin.graph.model import get_model
-
     labels = get_model().labels
     code = strip_literals(text)
     bound: dict[str, bool] = {}  # variable -> is a hub
@@ -167,8 +166,6 @@ class Query:
         return {k: coerce(self.params[k], v) for k, v in values.items()}
 
     def fill(self, **labels: str) -> "Query":
-        from chengxin.graph.model import get_model, label
-
         text = self.text
         for slot, allowed in self.labels.items():
             chosen = labels.get(slot)

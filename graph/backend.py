@@ -19,16 +19,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .settings import Settings
+from . import embedded
+from .embedded_server import CONSOLE_USER, console_password_path
+from .errors import DatabaseUnavailable
 
 
 def explain_tells_query_type(graph) -> bool:
     return not graph.embedded
-
-
-def command_timeout_ms(settings: Settings) -> int:
-    """The embedded server's deadline for any one command: the analysts' query time limit."""
-    return max(1000, int(settings.query_timeout * 1000))
 
 
 def is_timeout(e: BaseException) -> bool:
@@ -47,8 +44,6 @@ def console_auth(graph) -> tuple[str, str] | None:
     connection (Neo4j without ``CHENGXIN_READ_USER``: READ mode and EXPLAIN guard it there)."""
     s = graph.settings
     if graph.embedded:
-        from .embedded_server import CONSOLE_USER, console_password_path
-
         path = console_password_path(Path(s.home_path))
         return CONSOLE_USER, path.read_text("utf-8").strip()
     if s.read_user:
@@ -59,12 +54,8 @@ def console_auth(graph) -> tuple[str, str] | None:
 def bolt_uri(graph) -> str:
     """The Bolt URI the graph's own driver was made for (the embedded server's current port)."""
     if graph.embedded:
-        from . import embedded
-
         state = embedded.read_state(graph.settings)
         if state is None:
-            from .errors import DatabaseUnavailable
-
             raise DatabaseUnavailable("the embedded database is not running (chengxin db start)")
         return state.uri
     return graph.settings.uri

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 import neo4j
 from neo4j import exceptions as nx
 
+from chengxin.cypher import get_query
+
 from . import backend
 from .db import Graph, plain, wrap_driver_error
 from .errors import Busy, ChengxinError, InvalidInput, QueryRejected, QueryTimeout
@@ -242,8 +244,6 @@ def run_read(graph: Graph, text: str, params: dict | None = None, *, timeout: fl
 def run_named(graph: Graph, name: str, values: dict, *, timeout: float | None = None,
               row_cap: int | None = None, client: str | None = None) -> Result:
     """A library query by name, parameters from text or typed values."""
-    from chengxin.cypher import get_query
-
     q = get_query(name)
     if q.mode != "read" or q.labels:
         raise QueryRejected(f"query {name} is not a read query of the library / 不是只读查询")

@@ -20,6 +20,8 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as nx
 from neo4j.graph import Node, Path, Relationship
 
+from chengxin.cypher import get_query
+
 from . import backend, embedded
 from .privacy import redact
 from .errors import ChengxinError, DatabaseUnavailable, InvalidInput, QueryRejected, QueryTimeout
@@ -53,9 +55,7 @@ def plain(value: Any) -> Any:
 
 
 def wrap_driver_error(e: Exception, what: str = "query") -> ChengxinError:
-    from .backend import is_timeout
-
-    if is_timeout(e):
+    if backend.is_timeout(e):
         return QueryTimeout(f"{what}: stopped at the database's time limit: {getattr(e, 'message', None) or e}")
     if isinstance(e, (nx.ServiceUnavailable, nx.SessionExpired)):
         return DatabaseUnavailable(f"the database is not reachable: {e}")
@@ -219,8 +219,6 @@ class Graph:
         ``labels`` fills the file's label slots from the model's allowlist. Catalog writes are
         MERGE/SET statements (``tests/test_restart.py`` holds them to it), so they are retried
         after a lost connection like reads."""
-        from chengxin.cypher import get_query
-
         q = get_query(name, **(labels or {}))
         return self.run(q.text, q.bind(params), write=q.mode == "write", what=name, idempotent=True)
 

@@ -39,7 +39,6 @@ from pathlib import Path
 
 import psutil
 
-from .backend import command_timeout_ms
 from .errors import DatabaseUnavailable
 from .settings import Settings
 
@@ -151,6 +150,12 @@ def _free_port(avoid: frozenset[int] = frozenset()) -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def command_timeout_ms(settings: Settings) -> int:
+    """The embedded server's deadline for any one command: the analysts' query time limit
+    (ArcadeDB's only deadline that Bolt queries obey; see graph.backend)."""
+    return max(1000, int(settings.query_timeout * 1000))
 
 
 def _port_free(port: int) -> bool:

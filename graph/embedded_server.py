@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from .embedded import BOLT_PLUGIN, CJK_ANALYZER, Paths, ServerState, _read_state_file
+from .model import get_model
 
 #: The console's database user and its group: read records, nothing else (no schema, no security,
 #: no settings; procedures that write or read files are refused by the server for this user).
@@ -95,8 +96,6 @@ def ensure_console_user(home: Path, http_port: int, root_password: str, database
 
 def ensure_fulltext(db) -> list[str]:
     """Create the CJK full-text index of every searchable label (ArcadeDB SQL). Idempotent."""
-    from .model import get_model
-
     made = []
     for spec in get_model().search_labels():
         t, prop = spec.name, spec.name_prop

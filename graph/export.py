@@ -26,7 +26,8 @@ from xml.sax.saxutils import escape, quoteattr
 from .db import Graph
 from .errors import InvalidInput
 from .model import get_model
-from .paths import parse_ref
+from .paths import _expand, parse_ref
+from chengxin.loaders.rows import COLUMNS  # the folder format's columns, from its row models
 
 DROP = {"stub", "loaded_at"}
 MATCH_LINKS = {"SAME_AS", "BRANCH_OF", "POSSIBLY_SAME_AS"}
@@ -49,8 +50,6 @@ def collect(graph: Graph, around: str | None = None, depth: int = 1) -> tuple[di
             raise InvalidInput(f"没有找到 {around} / {around} not found")
         keys = {spec.name: {key}}
         frontier = [(spec.name, key)]
-        from .paths import _expand
-
         for _ in range(max(depth, 0)):
             nxt = []
             for label, r in _expand(graph, frontier, list(model.relationships), with_hubs=True):
@@ -120,7 +119,6 @@ def tables(nodes: dict, rels: list) -> dict[str, list[dict]]:
 
 
 def write_tables(data: dict[str, list[dict]], out: Path, fmt: str) -> dict[str, int]:
-    from chengxin.loaders.sample import COLUMNS
 
     out.mkdir(parents=True, exist_ok=True)
     counts = {}

@@ -8,6 +8,7 @@ same number gives the same id on every load, and the number cannot be read back 
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import hmac
 import os
@@ -106,8 +107,6 @@ def looks_like_id_number(value: str) -> bool:
     else:
         return False
     try:
-        import datetime as _dt
-
         year = int(birth[:4])
         _dt.date(year, int(birth[4:6]), int(birth[6:8]))
         return 1900 <= year <= 2099

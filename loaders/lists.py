@@ -34,7 +34,7 @@ from pathlib import Path
 from chengxin.graph.errors import InvalidInput
 
 from .readers import check_workbook, detect_encoding
-from .rejects import private_file
+from .rejects import Rejects, private_file
 
 FIELDS = ("name", "alt_name", "address", "country", "start", "end", "notice", "grounds", "sanctioning",
           "originating", "id")
@@ -175,10 +175,9 @@ def entry_id(list_id: str, e: dict) -> str:
     return f"{list_id}:{hashlib.sha1(basis.encode('utf-8')).hexdigest()[:12]}"
 
 
-def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str, progress=None):
-    """Load one edition of a list, then mark the entries it no longer has as ended."""
-    from chengxin.cli import load_folder
-
+def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str, progress=None, *, load_folder):
+    """Load one edition of a list through ``load_folder`` (the ingest pipeline's), then mark the
+    entries it no longer has as ended."""
     mapping = read_mapping(mapping_path)
     lst = mapping["list"]
     items, refused = entries(path, mapping)
@@ -216,8 +215,6 @@ def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str,
     report = load_folder(graph, staging, None, source, progress)
     list_rejects = None
     if refused:
-        from chengxin.loaders.csv_folder import Rejects
-
         rejects = Rejects(Path(report.rejects_file).with_name(Path(report.rejects_file).stem + "-list.csv"))
         for line, reason, cells in refused:
             rejects.add(Path(path).name, line, reason, cells)

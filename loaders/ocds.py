@@ -34,7 +34,7 @@ from typing import Iterator
 from chengxin.graph.errors import InvalidInput
 
 from .rejects import private_file
-from .sample import COLUMNS
+from .rows import COLUMNS
 
 ROLE_NAMES = {"buyer": "建设单位", "supplier": "中标单位", "funder": "出资方"}
 

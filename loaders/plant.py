@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from .ids import uscc_check_char
-from .sample import COLUMNS
+from .rows import COLUMNS
 
 SOURCE = "chengxin 植入案例 (planted cases)"
 REGION = "320500"

@@ -299,3 +299,19 @@ def describe(error: ValidationError) -> str:
             msg = f"{e.get('input')!r}: {msg.lower()}"
         parts.append(f"{where}: {msg}")
     return "; ".join(parts)
+
+
+#: The tables of the folder format (docs/input-format.md) and the row model of each.
+MODELS: dict[str, type[Row]] = {
+    "enterprises": EnterpriseRow, "persons": PersonRow, "projects": ProjectRow,
+    "qualifications": QualificationRow, "awards": AwardRow, "penalties": PenaltyRow, "tenders": TenderRow,
+    "registrations": RegistrationRow, "participations": ParticipationRow, "project_staff": ProjectStaffRow,
+    "bids": BidRow, "subcontracts": SubcontractRow, "shareholdings": ShareholdingRow,
+}
+
+#: Each table's columns in the contract's order: the row model's own fields, then provenance.
+#: Writers (the sample generator, the planted cases, OCDS, export) take their columns from here.
+COLUMNS: dict[str, list[str]] = {
+    table: [f for f in model.model_fields if f not in Row.model_fields] + list(Row.model_fields)
+    for table, model in MODELS.items()
+}

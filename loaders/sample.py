@@ -12,36 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ids import USCC_CHARS, id_check_char, uscc_check_char
+from .rows import COLUMNS
 from .sample_data import (
     AWARDS_CITY, AWARDS_NATIONAL, AWARDS_PROVINCE, BEHAVIORS, BRAND_CHARS, BUSINESS, DESIGN, GENERAL, GIVEN,
     MEASURES, PERSON_AWARDS, PERSON_MEASURES, PHASES, PROJECT_KINDS, REG_TYPES, REGIONS, SPECIALTY, STREETS,
     SUFFIX, SUPERVISION, SURNAMES, TYPE_WEIGHTS,
 )
 
-COLUMNS = {
-    "enterprises": ["uscc", "name", "type", "legal_rep_id", "legal_rep_name", "region_code", "address",
-                    "registered_capital", "established", "phone", "source", "source_url"],
-    "persons": ["person_id", "name", "gender", "id_number", "source"],
-    "projects": ["project_code", "name", "region_code", "category", "nature", "total_investment", "funding",
-                 "owner_uscc", "approval_no", "approval_authority", "approval_date", "permit_no", "start_date",
-                 "completion_date", "status", "address", "source", "source_url"],
-    "qualifications": ["cert_no", "uscc", "category", "specialty", "grade", "authority", "issued", "expires",
-                       "status", "source"],
-    "awards": ["award_id", "subject_type", "subject_id", "name", "level", "authority", "date", "project_code",
-               "doc_no", "source"],
-    "penalties": ["penalty_id", "subject_type", "subject_id", "behavior_code", "description", "measure", "amount",
-                  "authority", "decision_date", "publish_date", "valid_until", "project_code", "legal_basis",
-                  "source", "source_url"],
-    "tenders": ["tender_no", "project_code", "section", "method", "agency_uscc", "open_date", "winner_uscc",
-                "winning_price", "source"],
-    "registrations": ["person_id", "uscc", "reg_type", "specialty", "cert_no", "reg_no", "valid_from",
-                      "valid_until", "status", "source"],
-    "participations": ["project_code", "uscc", "role", "contract_no", "contract_amount", "start", "end", "source"],
-    "project_staff": ["project_code", "person_id", "role", "uscc", "start", "end", "source"],
-    "bids": ["tender_no", "uscc", "price", "rank", "outcome", "source"],
-    "subcontracts": ["project_code", "from_uscc", "to_uscc", "scope", "amount", "source"],
-    "shareholdings": ["holder_type", "holder_id", "uscc", "share_pct", "source"],
-}
 SOURCE = "chengxin 合成样例数据 (synthetic sample)"
 FIRMS_PER_SCALE = 300
 

@@ -76,7 +76,7 @@ def settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def graph(settings, tmp_path_factory):
-    from chengxin.cli import load_folder
+    from chengxin.loaders.ingest import load_folder
 
     g = connect(settings)
     ensure_schema(g)

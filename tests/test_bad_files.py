@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from chengxin.cli import load_folder
+from chengxin.loaders.ingest import load_folder
 from chengxin.graph.db import Graph
 from chengxin.graph.errors import InvalidInput, LoadAborted
 from chengxin.loaders import rejects as rejects_module

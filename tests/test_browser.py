@@ -227,7 +227,7 @@ def test_review_a_pair_in_the_browser(browser, base_url, graph, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from chengxin.cli import load_folder
+    from chengxin.loaders.ingest import load_folder
     from chengxin.graph import matching
 
     from .conftest import write_csv

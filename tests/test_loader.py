@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chengxin.cli import load_folder
+from chengxin.loaders.ingest import load_folder
 from chengxin.graph import queries
 from chengxin.graph.errors import InvalidInput
 

@@ -268,7 +268,7 @@ def _kill_before_batch(g, s: Settings, n: int, restart_after: float | None):
 
 @embedded_only
 def test_a_load_waits_for_the_database_and_completes(home):
-    from chengxin.cli import load_folder
+    from chengxin.loaders.ingest import load_folder
 
     embedded.start(home)
     g = connect(home, start=False)  # no automatic restart: the load must wait for someone to start it

@@ -37,7 +37,7 @@ GEZHOUBA_BJ = uscc("MA0GEB002")
 
 
 def load(graph, path, fmt, **kw):
-    from chengxin.cli import load_any
+    from chengxin.loaders.ingest import load_any
 
     return load_any(graph, Path(path), fmt, progress=False, **kw)
 
@@ -302,7 +302,7 @@ def test_chinese_name_beside_english_and_branches():
 def gezhouba(graph, ebrd, tmp_path_factory):
     """Two registered Chinese firms (a parent and its branch) and a list naming the parent in English
     with its Chinese name beside it, plus a misspelt near name for review."""
-    from chengxin.cli import load_folder
+    from chengxin.loaders.ingest import load_folder
 
     from .conftest import write_csv
 
@@ -408,7 +408,7 @@ def test_export_graphml_and_neighbourhood(graph, naicm, tmp_path):
 
 
 def test_export_then_load_gives_the_same_counts(graph, naicm, tmp_path):
-    from chengxin.cli import load_folder
+    from chengxin.loaders.ingest import load_folder
     from chengxin.graph import export, queries
 
     export.export(graph, "jsonl", tmp_path / "tables")

@@ -54,7 +54,7 @@ def runs(monkeypatch):
 @pytest.fixture(scope="module")
 def pending_pair(graph, tmp_path_factory):
     """A pair waiting on /review, with ids of this module's own."""
-    from chengxin.cli import load_folder
+    from chengxin.loaders.ingest import load_folder
 
     root = tmp_path_factory.mktemp("pair")
     write_csv(root / "a" / "enterprises.csv", [{"uscc": "MX-RFC:ZZW000000001", "name": "Omega Walls Constructora, S.A. de C.V."}])

@@ -10,17 +10,19 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, make_response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from chengxin.graph.db import Graph, connect
+from chengxin.graph.db import Graph
 from chengxin.graph.errors import ChengxinError, NotFound
 from chengxin.graph.model import get_model
 from chengxin.graph.settings import Settings, get_settings
 
 from . import accesslog, i18n, security
+from .core import error_response, get_graph, respond, wants_json
+from .views import entity, graphview, home, investigate, queries, sources
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -48,7 +50,6 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     i18n.init_app(app)
     accesslog.install_filters()
     app.wsgi_app = accesslog.AccessLog(app.wsgi_app)
-    from .views import entity, graphview, home, investigate, queries, sources
 
     app.register_blueprint(home.bp)
     app.register_blueprint(graphview.bp)
@@ -92,8 +93,6 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
 def _with_headers(resp, e: HTTPException):
     """An error response keeps the exception's own headers (``Allow`` of a 405, ``WWW-Authenticate``)."""
-    from flask import make_response
-
     resp = make_response(resp)
     for key, value in e.get_headers():
         if key.lower() != "content-type":
@@ -107,35 +106,4 @@ def _close(app: Flask) -> None:
         graph.close()
 
 
-def get_graph() -> Graph:
-    """The app's graph as pages use it (:meth:`Graph.pages`): while the database is down a page
-    answers 503 at once, and the first request after it is back is served."""
-    import threading
-    from flask import current_app
-
-    ext = current_app.extensions["chengxin"]
-    if ext["graph"] is None:
-        with ext.setdefault("connect_lock", threading.Lock()):
-            if ext["graph"] is None:
-                ext["graph"] = connect(ext["settings"])
-    return ext["graph"].pages()
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def respond(template: str, data: dict, status: int = 200, **extra):
-    """The page, or its JSON twin under /api/."""
-    if wants_json():
-        return jsonify(data), status
-    return render_template(template, data=data, **extra), status
-
-
-def error_response(status: int, detail: str):
-    if wants_json():
-        return jsonify({"error": detail, "status": status}), status
-    return render_template("error.html", status=status, detail=detail), status
-
-
-__all__ = ["create_app", "get_graph", "respond", "NotFound", "g"]
+__all__ = ["create_app", "get_graph", "respond", "wants_json", "error_response", "NotFound", "g"]

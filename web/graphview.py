@@ -15,6 +15,7 @@ from markupsafe import escape
 from pyvis.network import Network
 
 from chengxin.graph.model import get_model
+from chengxin.graph.results import node_ref
 
 OPTIONS = {
     "physics": {
@@ -95,8 +96,6 @@ def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
     Nodes get local ids (``n0``, ``n1`` …), links to their pages and escaped titles; a relationship
     is drawn when both its ends are in the result. At most ``cap`` nodes are drawn.
     """
-    from chengxin.graph.results import node_ref
-
     if not nodes:
         return None
     model = get_model()

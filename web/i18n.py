@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, request
 
+from chengxin.graph.model import get_model
+
 LANGS = ("zh", "en")
 
 
@@ -22,15 +24,11 @@ def t(zh: str, en: str) -> str:
 
 
 def label_name(label: str) -> str:
-    from chengxin.graph.model import get_model
-
     spec = get_model().labels.get(label)
     return t(spec.zh, spec.en) if spec else label
 
 
 def rel_name(rel: str) -> str:
-    from chengxin.graph.model import get_model
-
     spec = get_model().relationships.get(rel)
     return t(spec.zh, spec.en) if spec else rel
 

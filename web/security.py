@@ -36,6 +36,8 @@ from flask_wtf.csrf import CSRFProtect
 from chengxin.graph.errors import CrossSiteRefused
 from chengxin.graph.settings import Settings
 
+from .core import error_response
+
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 CSP = {
@@ -185,8 +187,6 @@ def may_run() -> bool:
 
 def _check_request():
     """Before anything else: the Host allowlist, then cross-site and CSRF checks on unsafe methods."""
-    from . import error_response
-
     settings = current_app.extensions["chengxin"]["settings"]
     if not host_allowed(request.host, settings.allowed_hosts):
         return error_response(400, "主机名不在允许列表中 / host name not allowed (CHENGXIN_ALLOWED_HOSTS)")

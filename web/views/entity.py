@@ -8,7 +8,7 @@ from flask import Blueprint
 from chengxin.graph import eligibility, flags, queries, risk
 from chengxin.graph.model import get_model
 
-from .. import get_graph, respond
+from ..core import get_graph, respond
 
 
 def _view(route: str):

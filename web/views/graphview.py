@@ -10,7 +10,8 @@ from flask import Blueprint, abort, current_app, send_from_directory
 
 from chengxin.graph import queries
 
-from .. import get_graph, i18n, respond
+from .. import i18n
+from ..core import get_graph, respond
 from ..graphview import build
 
 bp = Blueprint("graphview", __name__)

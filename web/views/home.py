@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from chengxin.graph import queries
 from chengxin.graph.search import search as run_search
 
-from .. import get_graph, respond
+from ..core import get_graph, respond
 
 bp = Blueprint("home", __name__)
 

@@ -13,7 +13,8 @@ from chengxin.graph import eligibility, flags, paths, risk, search
 from chengxin.graph.errors import InvalidInput
 from chengxin.graph.model import get_model
 
-from .. import get_graph, i18n, respond, security
+from .. import i18n, security
+from ..core import get_graph, respond
 from ..graphview import build_paths
 
 bp = Blueprint("investigate", __name__)

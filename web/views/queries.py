@@ -23,7 +23,8 @@ from chengxin.graph.errors import ChengxinError, InvalidInput
 from chengxin.graph.model import get_model
 from chengxin.graph.results import elements, public, to_csv
 
-from .. import get_graph, i18n, respond, security, wants_json
+from .. import i18n, security
+from ..core import get_graph, respond, wants_json
 from ..graphview import build_result
 
 bp = Blueprint("queries", __name__)

@@ -11,7 +11,8 @@ from flask import Blueprint, jsonify, redirect, request, url_for
 from chengxin.graph import datasets, matching
 from chengxin.graph.errors import InvalidInput
 
-from .. import get_graph, respond, security
+from .. import security
+from ..core import get_graph, respond
 from .queries import _gate
 
 bp = Blueprint("sources", __name__)
