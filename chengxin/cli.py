@@ -418,7 +418,12 @@ def sample_dir() -> Path:
 @click.option("--host", default=None, help="Listen address (default CHENGXIN_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
 def demo(host: str | None, port: int | None) -> None:
-    """The main job: start the database, load the bundled sample if the graph is empty, serve."""
+    """The main job: start the database, load the bundled sample if the graph is empty, serve.
+    Ctrl-C stops the web app and the embedded database, if this command started it."""
+    settings = _settings()
+    started_here = settings.embedded and embedded.status(settings) is None
+    if started_here:
+        click.echo("starting the embedded database (the first start takes a few seconds) …")
     graph = _connect()
     if queries.node_count(graph) == 0:
         click.echo(f"empty graph: loading the bundled sample from {sample_dir()}")
@@ -433,7 +438,17 @@ def demo(host: str | None, port: int | None) -> None:
             print_report(load_any(graph, real / "gacm-naicm-ocds" / "releases", "ocds", id_scheme="MX-RFC"))
             print_report(load_any(graph, next((real / "mdb-debarment").glob("*.csv")), "list",
                                   mapping=Path(__file__).resolve().parent.parent / "loaders" / "mappings" / "ebrd-ineligible.toml"))
-    _serve(host, port, graph=graph)
+    try:
+        _serve(host, port, graph=graph)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        graph.close()
+        if started_here:
+            click.echo("stopping the embedded database this demo started …")
+            embedded.stop(settings)
+        elif settings.embedded:
+            click.echo("the embedded database keeps running (it was running before the demo): chengxin db stop")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@
 // param keys: list -- 出发实体主键 / keys of the entities to expand
 // param types: list -- 允许的关系类型 / relationship types to follow
 // param with_hubs: boolean = false -- 经过枢纽 / pass through hubs
+// param hub_labels: list -- 总是视为枢纽的标签（模型 path_hub）/ labels always treated as hubs (the model's path_hub)
 // returns: key, type, outgoing, other, degree, props
 UNWIND $keys AS key
 MATCH (n:{{kind}} {{{kind.key}}: key})-[r]-(m)
-WHERE type(r) IN $types AND ($with_hubs OR NOT m:Authority)
+WHERE type(r) IN $types AND ($with_hubs OR NONE(l IN labels(m) WHERE l IN $hub_labels))
 RETURN key, type(r) AS type, startNode(r) = n AS outgoing, labels(m)[0] AS label, properties(m) AS other,
        size([(m)--(x) | 1]) AS degree, properties(r) AS props

@@ -222,6 +222,23 @@ class Graph:
         q = get_query(name, **(labels or {}))
         return self.run(q.text, q.bind(params), write=q.mode == "write", what=name, idempotent=True)
 
+    def query_together(self, *steps: tuple[str, dict]) -> None:
+        """Several catalog write statements in one transaction: all of them happen, or none (a
+        review decision unlinks a pair and links it again; a crash between two transactions left
+        the pair with no link at all)."""
+        statements = [(get_query(name), params) for name, params in steps]
+        what = " + ".join(name for name, _ in steps)
+
+        def work(tx):
+            for q, params in statements:
+                tx.run(q.text, q.bind(params)).consume()
+
+        try:
+            with self.driver.session(database=self.database, default_access_mode=neo4j.WRITE_ACCESS) as session:
+                session.execute_write(work)
+        except (nx.Neo4jError, nx.DriverError) as e:
+            raise wrap_driver_error(e, what) from e
+
     # -- after a lost connection ----------------------------------------------------------------
 
     def _follow(self) -> None:

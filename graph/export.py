@@ -21,7 +21,8 @@ import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+
+import networkx as nx
 
 from .db import Graph
 from .errors import InvalidInput
@@ -146,36 +147,28 @@ def write_tables(data: dict[str, list[dict]], out: Path, fmt: str) -> dict[str, 
 # --- GraphML -------------------------------------------------------------------------------
 
 def write_graphml(nodes: dict, rels: list, out: Path) -> dict[str, int]:
+    """Every node (id ``Label:key``, attribute ``label``) and relationship (attribute ``type``) with
+    its properties as text, written by networkx (installed with pyvis)."""
     model = get_model()
-    node_keys = sorted({k for ps in nodes.values() for p in ps for k in p if k not in DROP})
-    edge_keys = sorted({k for *_, p in rels for k in p if k not in DROP})
+    g = nx.MultiDiGraph(id="chengxin")
+
+    def attrs(p: dict, reserved: str, value: str) -> dict:
+        """Properties as text; a property named like the reserved attribute keeps a suffix."""
+        out = {(f"{k}_property" if k == reserved else k): str(_value(v)) if not isinstance(v, (list, dict))
+               else json.dumps(v, ensure_ascii=False, default=str)
+               for k, v in p.items() if k not in DROP and v is not None}
+        out[reserved] = value
+        return out
+
+    for label, ps in nodes.items():
+        key = model.labels[label].key
+        for p in ps:
+            g.add_node(f"{label}:{p.get(key)}", **attrs(p, "label", label))
+    for i, (t, al, a, bl, b, p) in enumerate(rels):
+        g.add_edge(f"{al}:{a}", f"{bl}:{b}", key=f"e{i}", **attrs(p, "type", t))
     out.parent.mkdir(parents=True, exist_ok=True)
-
-    def data(keyspace, p, prefix):
-        return "".join(f'<data key="{prefix}{keyspace.index(k)}">{escape(str(_value(v)))}</data>'
-                       for k, v in p.items() if k in keyspace and v is not None)
-
-    with open(out, "w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
-        f.write('<key id="label" for="node" attr.name="label" attr.type="string"/>\n')
-        f.write('<key id="type" for="edge" attr.name="type" attr.type="string"/>\n')
-        for i, k in enumerate(node_keys):
-            f.write(f'<key id="n{i}" for="node" attr.name={quoteattr(k)} attr.type="string"/>\n')
-        for i, k in enumerate(edge_keys):
-            f.write(f'<key id="e{i}" for="edge" attr.name={quoteattr(k)} attr.type="string"/>\n')
-        f.write('<graph id="chengxin" edgedefault="directed">\n')
-        n = 0
-        for label, ps in nodes.items():
-            key = model.labels[label].key
-            for p in ps:
-                f.write(f'<node id={quoteattr(f"{label}:{p.get(key)}")}><data key="label">{label}</data>'
-                        f'{data(node_keys, p, "n")}</node>\n')
-                n += 1
-        for i, (t, al, a, bl, b, p) in enumerate(rels):
-            f.write(f'<edge id="e{i}" source={quoteattr(f"{al}:{a}")} target={quoteattr(f"{bl}:{b}")}>'
-                    f'<data key="type">{t}</data>{data(edge_keys, p, "e")}</edge>\n')
-        f.write("</graph>\n</graphml>\n")
-    return {"nodes": n, "edges": len(rels)}
+    nx.write_graphml(g, out, encoding="utf-8", prettyprint=False)
+    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
 
 
 # --- FollowTheMoney --------------------------------------------------------------------------

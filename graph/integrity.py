@@ -60,10 +60,6 @@ ROLE_QUALIFICATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def bans_bidding(measure: str | None) -> bool:
-    return bool(measure) and any(word in measure for word in BID_BANS)
-
-
 def qualification_valid(q: dict, on: dt.date) -> bool:
     issued, expires = q.get("issued"), q.get("expires")
     return (issued is None or issued <= on) and (expires is None or expires >= on)

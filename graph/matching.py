@@ -37,8 +37,6 @@ LEGAL_FORMS_EN = (
 _EN_TAIL = re.compile(r"(?:[\s,.]+(?:" + "|".join(LEGAL_FORMS_EN) + r"))+[\s,.]*$", re.IGNORECASE)
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff()（）]*(?:公司|集团|院|所|局|厂|中心)")
-_BRANCH_ZH = re.compile(r"^(.+?(?:公司|集团))(.+?)分公司$")
-_BRANCH_EN = re.compile(r"^(.+?)\s+(?:[\w'&-]+\s+){0,6}?branch(?:\s+office)?$|^branch\s+of\s+(.+)$", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
@@ -212,17 +210,17 @@ def decide(graph: Graph, a: str, b: str, accept: bool, who: str | None = None) -
         if not possible:
             raise NotFound(f"没有待审核的配对 {a} ⟷ {b} / no pair {a} ⟷ {b} to review")
         r = possible[0]
-        graph.query("match_unlink", a=a, b=b)
         row = {"a": r["a"], "b": r["b"], "score": r["score"], "reason": r["reason"], "reason_en": r["reason_en"],
                "at": now}
-        graph.query("match_write_same", rows=[row], status="accepted", who=who or "reviewer")
+        graph.query_together(("match_unlink", {"a": a, "b": b}),
+                             ("match_write_same", {"rows": [row], "status": "accepted", "who": who or "reviewer"}))
         return {"a": a, "b": b, "accepted": True}
     if not rels:
         raise NotFound(f"没有待审核或已建立的关联 {a} ⟷ {b} / no link or pair {a} ⟷ {b}")
     r = (made or possible)[0]
-    graph.query("match_unlink", a=a, b=b)
     row = {"a": r["a"], "b": r["b"], "score": r["score"], "reason": r["reason"], "reason_en": r["reason_en"], "at": now}
-    graph.query("match_write_possible", rows=[row], status="rejected", who=who or "reviewer")
+    graph.query_together(("match_unlink", {"a": a, "b": b}),
+                         ("match_write_possible", {"rows": [row], "status": "rejected", "who": who or "reviewer"}))
     return {"a": a, "b": b, "accepted": False, "unlinked": bool(made)}
 
 

@@ -31,6 +31,7 @@ class LabelSpec(BaseModel):
     fulltext: bool = False
     indexes: list[str] = []
     hub: bool = False  # nodes with many relationships each (firms, authorities)
+    path_hub: bool = False  # never passed through by the relationship finder unless asked (authorities)
 
     @property
     def fulltext_index(self) -> str:
@@ -76,6 +77,10 @@ class Model(BaseModel):
             if spec.route == route:
                 return spec
         raise NotFound(f"unknown kind of entity: {route!r}")
+
+    def path_hub_labels(self) -> list[str]:
+        """Labels the relationship finder never passes through unless asked (``path_hub``)."""
+        return [s.name for s in self.labels.values() if s.path_hub]
 
     def search_labels(self) -> list[LabelSpec]:
         return [spec for spec in self.labels.values() if spec.fulltext]

@@ -42,7 +42,7 @@ def _expand(graph: Graph, frontier: list[tuple[str, str]], types: list[str], wit
     for label, keys in by_label.items():
         for i in range(0, len(keys), 1000):
             rows = graph.query("path_expand", labels={"kind": label}, keys=keys[i:i + 1000], types=types,
-                               with_hubs=with_hubs)
+                               with_hubs=with_hubs, hub_labels=get_model().path_hub_labels())
             for r in rows:
                 yield label, r
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from .db import Graph
 from .errors import NotFound
+from .privacy import PRIVATE_PROPERTIES
 from .integrity import in_force, is_restrictive, sanction_status
 from .model import get_model
 
@@ -24,12 +25,9 @@ def node_count(graph: Graph) -> int:
 
 # --- entity pages ---------------------------------------------------------------------------
 
-PRIVATE = {"id_number", "id_number_hash"}  # never leave the repository layer
-
-
 def _public(d):
     if isinstance(d, dict):
-        return {k: _public(v) for k, v in d.items() if k not in PRIVATE}
+        return {k: _public(v) for k, v in d.items() if k not in PRIVATE_PROPERTIES}
     if isinstance(d, list):
         return [_public(v) for v in d]
     return d

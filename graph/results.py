@@ -15,8 +15,8 @@ import json
 from urllib.parse import quote
 
 from .model import get_model
+from .privacy import PRIVATE_PROPERTIES
 
-PRIVATE = {"id_number_hash"}
 
 
 def is_node(v) -> bool:
@@ -49,7 +49,7 @@ def public(v):
     """A value with storage ids dropped and private properties removed, for JSON output."""
     if is_node(v):
         ref = node_ref(v)
-        props = {k: public(x) for k, x in v.items() if not k.startswith("_") and k not in PRIVATE}
+        props = {k: public(x) for k, x in v.items() if not k.startswith("_") and k not in PRIVATE_PROPERTIES}
         return {"_node": ref["label"], "_key": ref["key"], **props}
     if is_rel(v):
         props = {k: public(x) for k, x in v.items() if not k.startswith("_")}
@@ -57,7 +57,7 @@ def public(v):
     if is_path(v):
         return {"_path": [public(n) for n in v["nodes"]], "_relationships": [public(r) for r in v["relationships"]]}
     if isinstance(v, dict):
-        return {k: public(x) for k, x in v.items() if k not in PRIVATE}
+        return {k: public(x) for k, x in v.items() if k not in PRIVATE_PROPERTIES}
     if isinstance(v, list):
         return [public(x) for x in v]
     return v

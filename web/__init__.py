@@ -41,7 +41,6 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.json_provider_class = JSONProvider
     app.json = JSONProvider(app)
     settings = settings or get_settings()
-    app.config["CHENGXIN_SETTINGS"] = settings
     app.extensions["chengxin"] = {"graph": graph, "settings": settings}
     if graph is None:
         atexit.register(_close, app)

@@ -107,8 +107,8 @@ def _candidates(graph, text: str) -> list[dict]:
             for r in found["exact"] + [h for g in found["groups"] for h in g["hits"]] if r.get("key")]
 
 
-@bp.get("/eligibility/<uscc>")
-@bp.get("/api/eligibility/<uscc>", endpoint="eligibility_json")
+@bp.get("/eligibility/<path:uscc>")
+@bp.get("/api/eligibility/<path:uscc>", endpoint="eligibility_json")
 def eligibility_page(uscc: str):
     return respond("investigate/eligibility.html", eligibility.check(get_graph(), uscc, _date()))
 
@@ -122,8 +122,8 @@ def risk_ranking():
     return respond("investigate/risk.html", risk.ranking(get_graph(), region, type_, limit))
 
 
-@bp.get("/risk/<uscc>")
-@bp.get("/api/risk/<uscc>", endpoint="risk_firm_json")
+@bp.get("/risk/<path:uscc>")
+@bp.get("/api/risk/<path:uscc>", endpoint="risk_firm_json")
 def risk_firm(uscc: str):
     data = risk.firm_score(get_graph(), uscc)
     return respond("investigate/risk_firm.html", data)
