@@ -14,7 +14,6 @@ import base64
 import contextlib
 import json
 import os
-import secrets
 import signal
 import sys
 import threading
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from .embedded import BOLT_PLUGIN, CJK_ANALYZER, Paths, ServerState, _read_state_file
 from .model import get_model
+from .settings import secret_file
 
 #: The console's database user and its group: read records, nothing else (no schema, no security,
 #: no settings; procedures that write or read files are refused by the server for this user).
@@ -35,16 +35,6 @@ CONSOLE_PASSWORD_FILE = "console-password"
 
 def console_password_path(home: Path) -> Path:
     return Path(home) / CONSOLE_PASSWORD_FILE
-
-
-def _secret_file(path: Path) -> str:
-    """The secret in ``path``, made (mode 0600) if missing."""
-    if not path.exists():
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(24))
-    return path.read_text("utf-8").strip()
 
 
 def security_jvm_args(home: Path) -> list[str]:
@@ -85,7 +75,7 @@ def ensure_console_user(home: Path, http_port: int, root_password: str, database
     status, text = _admin(http_port, root_password, "POST", "/server/groups", group)
     if status >= 300:
         raise RuntimeError(f"could not make the console's read-only group: {status} {text}")
-    password = _secret_file(console_password_path(home))
+    password = secret_file(console_password_path(home))
     user = {"name": CONSOLE_USER, "password": password, "databases": {database: [CONSOLE_GROUP]}}
     status, text = _admin(http_port, root_password, "POST", "/server/users", user)
     if status >= 300:  # it exists: bring its password and groups up to date

@@ -7,6 +7,8 @@ field is missing from the README's configuration table.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -163,6 +165,22 @@ class Settings(BaseSettings):
     @property
     def home_path(self) -> Path:
         return self.home.expanduser().resolve()
+
+
+def secret_file(path: Path) -> str:
+    """The secret kept in ``path`` (the home folder's generated keys and passwords), made on first
+    use: random, mode 0600 from the moment the file exists, never overwritten. Never logged."""
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # made by another process meanwhile
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(32))
+    return path.read_text("utf-8").strip()
 
 
 @lru_cache(maxsize=1)

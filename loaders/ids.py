@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import hmac
-import os
 import re
-import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from chengxin.graph.privacy import is_id_number_shape
+from chengxin.graph.settings import secret_file
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -134,17 +133,7 @@ class Pseudonyms:
     def for_settings(cls, settings) -> "Pseudonyms":
         if settings.id_salt is not None:
             return cls(settings.id_salt.get_secret_value().encode("utf-8"))
-        path = Path(settings.home_path) / "id-salt"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as f:
-                    f.write(secrets.token_hex(32))
-        return cls(path.read_text("utf-8").strip().encode("utf-8"))
+        return cls(secret_file(Path(settings.home_path) / "id-salt").encode("utf-8"))
 
     def digest(self, id_number: str) -> str:
         return hmac.new(self._key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()

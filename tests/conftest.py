@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,35 @@ def cli(settings, monkeypatch):
     runner = CliRunner()
     yield lambda *args: runner.invoke(main, list(args))
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def base_url(app):
+    """The app on a free loopback port (Werkzeug in a thread), for the browser tests."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def start_chromium(user_data_dir, *, browser_log: bool = False):
+    """Debian's headless Chromium through its chromedriver (no browser download); the flags keep
+    it off the network this machine does not have."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,1000", f"--user-data-dir={user_data_dir}"):
+        opts.add_argument(flag)
+    if browser_log:
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
+    driver.set_page_load_timeout(30)
+    return driver

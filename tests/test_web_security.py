@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,12 +23,11 @@ from urllib.parse import quote
 
 import pytest
 from pydantic import SecretStr
-from werkzeug.serving import make_server
 
 from chengxin.graph import console, matching
 from chengxin.graph.errors import Busy, QueryTimeout
 
-from .conftest import HOSTILE_USCC, ID_PERSON, write_csv
+from .conftest import HOSTILE_USCC, ID_PERSON, start_chromium, write_csv
 
 TOKEN = "s3cret-console-token-XYZ"
 CROSS = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
@@ -325,30 +323,8 @@ def test_server_lines_are_masked(caplog):
 
 
 @pytest.fixture(scope="module")
-def served(app):
-    """The app on a free loopback port (Werkzeug in a thread, as in test_browser)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium-sec')}"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-sec"), browser_log=True)
     yield driver
     driver.quit()
 
@@ -374,7 +350,7 @@ def hostile_site(html: str):
 
 
 @pytest.mark.browser
-def test_a_page_on_another_port_cannot_drive_chengxin(browser, served, graph, pending_pair, runs, caplog):
+def test_a_page_on_another_port_cannot_drive_chengxin(browser, base_url, graph, pending_pair, runs, caplog):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -383,11 +359,11 @@ def test_a_page_on_another_port_cannot_drive_chengxin(browser, served, graph, pe
     q = quote("RETURN 'from the hostile page' AS x")
     a, b = (f'<input type="hidden" name="{k}" value="{pending_pair[k]}">' for k in ("a", "b"))
     evil = hostile_site(f"""<!doctype html><html><body>
-<img src="{served}/console?q={q}"><img src="{served}/api/console?q={q}">
-<form id="f" method="post" action="{served}/review/decide" target="sink">{a}{b}
+<img src="{base_url}/console?q={q}"><img src="{base_url}/api/console?q={q}">
+<form id="f" method="post" action="{base_url}/review/decide" target="sink">{a}{b}
 <input type="hidden" name="decision" value="accept"></form>
-<iframe name="sink"></iframe><iframe id="framed" src="{served}/review"></iframe>
-<a id="go" href="{served}/console?q={q}">a shared link</a>
+<iframe name="sink"></iframe><iframe id="framed" src="{base_url}/review"></iframe>
+<a id="go" href="{base_url}/console?q={q}">a shared link</a>
 <script>document.getElementById("f").submit();</script></body></html>""")
     try:
         browser.get_log("browser")  # start with an empty log
@@ -419,24 +395,24 @@ def test_a_page_on_another_port_cannot_drive_chengxin(browser, served, graph, pe
 
 
 @pytest.mark.browser
-def test_pages_and_graphs_draw_under_the_csp(browser, served, graph):
+def test_pages_and_graphs_draw_under_the_csp(browser, base_url, graph):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     firm = graph.run("MATCH (e:Enterprise)-[:HOLDS]->() WHERE e.stub = false RETURN e.uscc AS u LIMIT 1")[0]["u"]
-    browser.get(served + "/")
+    browser.get(base_url + "/")
     browser.get_log("browser")
-    browser.get(f"{served}/enterprise/{quote(firm)}")
+    browser.get(f"{base_url}/enterprise/{quote(firm)}")
     frame = browser.find_element(By.ID, "graph-frame")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", frame)
     browser.switch_to.frame(frame)
     WebDriverWait(browser, 20).until(lambda d: d.execute_script("return document.body.getAttribute('data-stabilized')") == "1")
     assert browser.execute_script("return window.chengxinNetwork.body.data.nodes.length") > 1
     browser.switch_to.default_content()
-    browser.get(served + "/console?q=" + quote("MATCH p = (e:Enterprise)-[:HOLDS]->(:Qualification) RETURN p LIMIT 5"))
+    browser.get(base_url + "/console?q=" + quote("MATCH p = (e:Enterprise)-[:HOLDS]->(:Qualification) RETURN p LIMIT 5"))
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "result-graph").get_attribute("data-stabilized") == "1")
     for path in ("/", "/queries", "/flags", "/review", "/sources", f"/search?q={quote('建设')}", "/no/such/page"):
-        browser.get(served + path)
+        browser.get(base_url + path)
         assert browser.find_element(By.TAG_NAME, "h1").text, path
     assert browser.find_element(By.CSS_SELECTOR, "link[rel=stylesheet]")
     assert browser.execute_script("return getComputedStyle(document.querySelector('header.top')).display") == "flex"

@@ -24,8 +24,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import os
-import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +32,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from chengxin.graph.errors import CrossSiteRefused
-from chengxin.graph.settings import Settings
+from chengxin.graph.settings import Settings, secret_file
 
 from .core import error_response
 
@@ -87,17 +85,7 @@ def secret_key(settings: Settings) -> str:
     given = getattr(settings, "secret_key", None)
     if given is not None:
         return given.get_secret_value() if hasattr(given, "get_secret_value") else str(given)
-    path = Path(settings.home_path) / "secret-key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-    return path.read_text("utf-8").strip()
+    return secret_file(Path(settings.home_path) / "secret-key")
 
 
 # --- host ----------------------------------------------------------------------------------------
