@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import json
-from urllib.parse import quote
 
 from .model import get_model
 from .privacy import PRIVATE_PROPERTIES
@@ -32,17 +31,17 @@ def is_path(v) -> bool:
 
 
 def node_ref(v: dict) -> dict:
-    """``{"label", "key", "name", "url"}`` for a node; key/url are None for labels outside the model."""
+    """``{"label", "key", "name"}`` for a node; key is None for labels outside the model (pages
+    are addressed by the web layer: ``chengxin.web.core.entity_url``)."""
     model = get_model()
     for label in v.get("_labels", []):
         spec = model.labels.get(label)
         if spec is not None:
             key = v.get(spec.key)
             name = v.get(spec.name_prop) or key
-            url = f"/{spec.route}/{quote(str(key), safe='')}" if key is not None else None
-            return {"label": label, "key": key, "name": name, "url": url}
+            return {"label": label, "key": key, "name": name}
     labels = v.get("_labels") or ["?"]
-    return {"label": labels[0], "key": None, "name": v.get("name"), "url": None}
+    return {"label": labels[0], "key": None, "name": v.get("name")}
 
 
 def public(v):

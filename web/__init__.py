@@ -21,7 +21,7 @@ from chengxin.graph.model import get_model
 from chengxin.graph.settings import Settings, get_settings
 
 from . import accesslog, i18n, security
-from .core import error_response, get_graph, respond, wants_json
+from .core import entity_url, error_response, get_graph, respond, wants_json
 from .views import entity, graphview, home, investigate, queries, sources
 
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     for bp in entity.blueprints():
         app.register_blueprint(bp)
 
-    app.jinja_env.globals.update(model=get_model(), settings=settings)
+    app.jinja_env.globals.update(model=get_model(), settings=settings, entity_url=entity_url)
 
     @app.errorhandler(ChengxinError)
     def _chengxin_error(e: ChengxinError):

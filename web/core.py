@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request, url_for
 
 from chengxin.graph.db import Graph, connect
+from chengxin.graph.model import get_model
 
 
 def get_graph() -> Graph:
@@ -22,6 +23,15 @@ def get_graph() -> Graph:
             if ext["graph"] is None:
                 ext["graph"] = connect(ext["settings"])
     return ext["graph"].pages()
+
+
+def entity_url(label: str, key) -> str | None:
+    """The one way to an entity's page, ``/<route>/<key>`` (endpoint ``<route>.profile``), for every
+    template, graph and link; None for a label outside the model or a node without a key."""
+    spec = get_model().labels.get(label)
+    if spec is None or key is None:
+        return None
+    return url_for(f"{spec.route}.profile", key=str(key))
 
 
 def wants_json() -> bool:

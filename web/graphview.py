@@ -9,13 +9,14 @@ page at that list instead of drawing a hairball. Physics stabilisation is bounde
 
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from markupsafe import escape
 from pyvis.network import Network
 
 from chengxin.graph.model import get_model
 from chengxin.graph.results import node_ref
+
+from .core import entity_url
 
 OPTIONS = {
     "physics": {
@@ -30,10 +31,6 @@ OPTIONS = {
               "color": {"color": "#9aa5b1"}, "smooth": False},
     "nodes": {"font": {"size": 13}},
 }
-
-
-def entity_url(label: str, key: str) -> str:
-    return f"/{get_model().labels[label].route}/{quote(str(key), safe='')}"
 
 
 def _short(text, n: int = 14) -> str:
@@ -112,7 +109,7 @@ def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
             title = f"<b>{escape(ref['label'])}</b><br>{escape(ref['name'] or '')}"
         net.add_node(nid, label=_short(ref["name"] or ref["label"]), title=title,
                      shape=spec.shape if spec else "dot", color=spec.color if spec else "#97a3af",
-                     size=16, url=ref["url"] or "")
+                     size=16, url=entity_url(ref["label"], ref["key"]) or "")
     for r in rels:
         a, b = ids.get(r.get("_start")), ids.get(r.get("_end"))
         if a and b:
