@@ -19,7 +19,7 @@ from chengxin.graph.privacy import mask_text
 from chengxin.graph.results import public, to_csv, to_table
 from chengxin.graph.schema import ensure_schema
 from chengxin.graph.settings import get_settings, Settings
-from chengxin.loaders.ingest import load_any
+from chengxin.loaders.ingest import FORMATS, MAPPINGS, load_any
 from chengxin.loaders.plant import plant as plant_cases
 from chengxin.loaders.sample import generate
 from chengxin.web import create_app
@@ -138,7 +138,7 @@ def print_report(report) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["folder", "ocds", "oc4ids", "list"]), default="folder",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="folder",
               show_default=True, help="folder: the CSV-folder tables; ocds / oc4ids: Open Contracting JSON "
               "(file or folder); list: a sanctions or debarment list read through --mapping.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -437,7 +437,7 @@ def demo(host: str | None, port: int | None) -> None:
             click.echo("and real public data: the NAICM OCDS releases and the EBRD debarment list")
             print_report(load_any(graph, real / "gacm-naicm-ocds" / "releases", "ocds", id_scheme="MX-RFC"))
             print_report(load_any(graph, next((real / "mdb-debarment").glob("*.csv")), "list",
-                                  mapping=Path(__file__).resolve().parent.parent / "loaders" / "mappings" / "ebrd-ineligible.toml"))
+                                  mapping=MAPPINGS / "ebrd-ineligible.toml"))
     try:
         _serve(host, port, graph=graph)
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
-"""The CSV-folder loader: ``chengxin load DIR`` for the format of docs/input-format.md.
+"""The one loader: the tables of any source (a folder of the format of docs/input-format.md, OCDS /
+OC4IDS, a sanctions list: ``loaders/sources.py``) into the graph.
 
 Every row is validated (loaders.rows); invalid rows go to a rejects file with their file,
 line and reason, the rest load in batched ``UNWIND $rows … MERGE`` transactions keyed by the
@@ -31,8 +32,8 @@ from chengxin.graph.privacy import mask_text
 from . import rows as R
 from .checks import Seen, control_problem
 from .ids import Pseudonyms, mask_id
-from .readers import find_table, read_table
 from .rejects import Rejects, reason_kind
+from .sources import FolderSource, Source, TableRows
 
 __all__ = ["FolderLoader", "LoadIncomplete", "LoadReport", "Rejects", "TABLES", "TableReport"]
 
@@ -298,32 +299,26 @@ class FolderLoader:
         self.progress = sys.stderr.isatty() if progress is None else progress
         self._streak: tuple[str, int] = ("", 0)  # the database's last row-level message and how often in a row
 
-    def load(self, folder: Path, rejects_path: Path, source: str | None = None) -> LoadReport:
-        """Load every table of ``folder``. A table that cannot be read is named in the report and the
-        rejects file, the others load, and :class:`LoadIncomplete` is raised at the end; a failure of
-        the database itself stops the load at once (:class:`graph.errors.LoadAborted`)."""
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise InvalidInput(f"not a folder: {folder}")
+    def load(self, what: Path | Source, rejects_path: Path, source: str | None = None) -> LoadReport:
+        """Load every table of ``what``: a folder of tables, or any :class:`loaders.sources.Source`
+        (OCDS, a list …). A table that cannot be read is named in the report and the rejects file, the
+        others load, and :class:`LoadIncomplete` is raised at the end; a failure of the database itself
+        stops the load at once (:class:`graph.errors.LoadAborted`). ``source``: the dataset's name
+        for rows that give none (default: the source's own name)."""
+        src = FolderSource(Path(what), [t.name for t in TABLES]) if isinstance(what, (str, Path)) else what
         now = dt.datetime.now(dt.timezone.utc)
-        report = LoadReport(folder=str(folder), started=now.isoformat(timespec="seconds"),
-                            rejects_file=str(rejects_path))
-        ctx = Context(self.pseudonyms, source or folder.resolve().name)
+        report = LoadReport(folder=src.file, started=now.isoformat(timespec="seconds"), rejects_file=str(rejects_path))
+        ctx = Context(self.pseudonyms, source or src.name)
         rejects = Rejects(rejects_path)
-        found = [(t, find_table(folder, t.name)) for t in TABLES]
-        if not any(p for _, p in found):
-            raise InvalidInput(
-                f"{folder} holds none of the tables "
-                f"({', '.join(t.name for t in TABLES)}; as .csv, .jsonl or .xlsx)"
-            )
+        found = [(t, src.table(t.name)) for t in TABLES]
         t0 = time.perf_counter()
-        # One writer for the whole folder: the next table is read while the last one's batches
+        # One writer for the whole source: the next table is read while the last one's batches
         # are still being written (in order, so nodes still come before their relationships).
         writer = _Writer(self, rejects, now.isoformat())
         try:
-            for table, path in found:
-                if path is not None:
-                    report.tables.append(self._load_table(table, path, ctx, rejects, writer))
+            for table, rows in found:
+                if rows is not None:
+                    report.tables.append(self._load_table(table, rows, ctx, rejects, writer))
             writer.close()
         except (LoadAborted, DatabaseUnavailable) as e:
             writer.close(abort=True)
@@ -352,10 +347,10 @@ class FolderLoader:
                                  report)
         return report
 
-    def _load_table(self, table: Table, path: Path, ctx: Context, rejects: Rejects, writer: _Writer) -> TableReport:
-        rep = TableReport(table.name, path.name, path.suffix.lower().lstrip("."))
+    def _load_table(self, table: Table, source: TableRows, ctx: Context, rejects: Rejects, writer: _Writer) -> TableReport:
+        rep = TableReport(table.name, source.file, source.format)
         t0 = time.perf_counter()
-        batches: dict[tuple, list[tuple[int, dict, dict]]] = {}
+        batches: dict[tuple, list[tuple[str, int | None, dict, dict]]] = {}
         seen = Seen(table.name)
         bar = None
         if self.progress:
@@ -363,63 +358,63 @@ class FolderLoader:
 
             bar = tqdm(desc=f"{table.name:<15}", unit=" rows", leave=True, file=sys.stderr)
 
-        def refuse(line: int | None, reason: str, raw) -> None:
-            rejects.add(path.name, line, reason, raw)
+        def refuse(file: str, line: int | None, reason: str, raw) -> None:
+            rejects.add(file, line, reason, raw)
             rep.refused(line, reason)
 
         tf = None
         line = None
         try:
-            tf, rows = read_table(path)
-            first = True
-            for line, raw in rows:
+            tf, rows = source.open()
+            first = tf is not None  # a file's header is checked; converted rows are checked row by row
+            for file, line, raw in rows:
                 if first and "_error" not in raw:  # the header as the first readable row has it (jsonl)
                     first = False
                     rep.warnings.extend(tf.warnings)
                     missing = [c for c in table.required if c not in tf.header]
                     if missing:
-                        rep.error = (f"{path.name}: missing required column(s) {', '.join(missing)}; "
+                        rep.error = (f"{file}: missing required column(s) {', '.join(missing)}; "
                                      f"the whole file is rejected")
                 rep.read += 1
                 if bar is not None:
                     bar.update(1)
                 if rep.error:
-                    refuse(line, rep.error, raw)
+                    refuse(file, line, rep.error, raw)
                     continue
                 if "_error" in raw:
-                    refuse(line, raw["_error"], raw.get("_raw", {k: v for k, v in raw.items() if k != "_error"}))
+                    refuse(file, line, raw["_error"], raw.get("_raw", {k: v for k, v in raw.items() if k != "_error"}))
                     continue
                 if "_extra_cells" in raw:
-                    refuse(line, f"{len(tf.header) + len(raw['_extra_cells'])} cells for {len(tf.header)} columns "
-                           f"(unquoted comma?)", raw)
+                    refuse(file, line, f"{len(tf.header) + len(raw['_extra_cells'])} cells for {len(tf.header)} "
+                           f"columns (unquoted comma?)", raw)
                     continue
                 problem = control_problem(raw)
                 if problem:
-                    refuse(line, problem, raw)
+                    refuse(file, line, problem, raw)
                     continue
                 try:
                     model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
                     slots, row = table.build(model, ctx)
                 except ValidationError as e:
-                    refuse(line, R.describe(e), raw)
+                    refuse(file, line, R.describe(e), raw)
                     continue
                 except InvalidInput as e:
-                    refuse(line, e.detail, raw)
+                    refuse(file, line, e.detail, raw)
                     continue
                 conflict = seen.check(line, row)
                 if conflict:
-                    refuse(line, conflict, raw)
+                    refuse(file, line, conflict, raw)
                     continue
                 key = tuple(sorted(slots.items()))
                 batch = batches.setdefault(key, [])
-                batch.append((line, raw, row))
+                batch.append((file, line, raw, row))
                 if len(batch) >= writer.next_size(self.batch_size):
                     writer.submit(table, dict(key), batch, rep, t0)
                     batches[key] = []
-            if rep.read == 0 and tf.header:
+            if rep.read == 0 and tf is not None and tf.header:
                 missing = [c for c in table.required if c not in tf.header]
                 if missing:
-                    rep.error = f"{path.name}: missing required column(s) {', '.join(missing)}"
+                    rep.error = f"{source.file}: missing required column(s) {', '.join(missing)}"
                 rep.warnings.extend(w for w in tf.warnings if w not in rep.warnings)
         except InvalidInput as e:
             # The file, or its rest from some line on, cannot be read: say so and go on with the next table.
@@ -427,7 +422,7 @@ class FolderLoader:
             rep.error = e.detail if not rep.read else (
                 f"{e.detail} (reading stopped after line {line}: the {rep.read:,} rows before it were read, "
                 "the rest of the file was not)")
-            rejects.add(path.name, None, rep.error, "")
+            rejects.add(source.file, None, rep.error, "")
         finally:
             if bar is not None:
                 bar.close()
@@ -445,10 +440,10 @@ class FolderLoader:
         self.graph.query(table.query, labels=slots, rows=rows, loaded_at=loaded_at)
 
     def _flush(self, table: Table, slots: dict, batch: list, loaded_at: str) -> tuple[int, list]:
-        """Write one batch; return (rows loaded, [(line, raw, reason)] the database refused). Runs on
+        """Write one batch; return (rows loaded, [(file, line, raw, reason)] the database refused). Runs on
         the writer thread. Raises LoadAborted when the database refuses rows for a reason of its own."""
         try:
-            self._write(table, slots, [r for _, _, r in batch], loaded_at)
+            self._write(table, slots, [r for _, _, _, r in batch], loaded_at)
             self._streak = ("", 0)
             return len(batch), []
         except DatabaseUnavailable:
@@ -459,19 +454,19 @@ class FolderLoader:
                 half = len(batch) // 2
                 a, b = self._flush(table, slots, batch[:half], loaded_at), self._flush(table, slots, batch[half:], loaded_at)
                 return a[0] + b[0], a[1] + b[1]
-            line, raw, _ = batch[0]
-            return 0, [(line, raw, "the database timed out writing this row alone (CHENGXIN_QUERY_TIMEOUT)")]
+            file, line, raw, _ = batch[0]
+            return 0, [(file, line, raw, "the database timed out writing this row alone (CHENGXIN_QUERY_TIMEOUT)")]
         except (QueryRejected, InvalidInput) as e:
             batch_error = e.detail
         # The database refused the batch: find the rows it refuses, keep the rest.
         loaded, refused = 0, []
-        for line, raw, row in batch:
+        for file, line, raw, row in batch:
             try:
                 self._write(table, slots, [row], loaded_at)
                 loaded += 1
                 self._streak = ("", 0)
             except (QueryRejected, InvalidInput, QueryTimeout) as e:
-                refused.append((line, raw, f"database refused the row: {e.detail}"))
+                refused.append((file, line, raw, f"database refused the row: {e.detail}"))
                 same, n = self._streak
                 self._streak = (e.detail, n + 1 if e.detail == same else 1)
                 if self._database_wide(batch_error, loaded, refused, len(batch)):
@@ -488,7 +483,7 @@ class FolderLoader:
             return True
         if loaded or len(refused) != SAME_ERROR_ROWS or size < SAME_ERROR_ROWS:
             return False
-        return all(reason == f"database refused the row: {batch_error}" for _, _, reason in refused)
+        return all(reason == f"database refused the row: {batch_error}" for _, _, _, reason in refused)
 
 
 class _Writer:
@@ -520,8 +515,8 @@ class _Writer:
     def _collect(self, fut: Future, rep: TableReport, t0: float) -> None:
         loaded, refused = fut.result()
         rep.loaded += loaded
-        for line, raw, reason in refused:
-            self.rejects.add(rep.file, line, reason, raw)
+        for file, line, raw, reason in refused:
+            self.rejects.add(file, line, reason, raw)
             rep.refused(line, reason)
         rep.seconds = round(time.perf_counter() - t0, 3)
 

@@ -1,8 +1,12 @@
 """Ingestion: one entry point for every source format (``chengxin load``, the demo, the tests).
 
-A folder of tables goes straight to the folder loader; OCDS / OC4IDS and sanctions lists are
-converted to the same tables first. Every load is recorded for ``/sources``, and records from
-another source are then matched to the firms already in the graph.
+Every format is a source (``loaders/sources.py``) that yields the rows of the folder format's tables:
+a folder of tables is read file by file; OCDS / OC4IDS (``loaders/ocds.py``) and sanctions lists
+(``loaders/lists.py``) are converted in memory. One loader (``loaders/csv_folder.FolderLoader``)
+validates and writes them; nothing is staged on disk. Every load is recorded for ``/sources``,
+records from another source are then matched to the firms already in the graph, and the report
+(the tables, the source's own summary, the matching) is written once, at the end, also when the load
+stopped part-way.
 """
 
 from __future__ import annotations
@@ -14,58 +18,86 @@ from chengxin.graph import datasets, matching
 from chengxin.graph.errors import ChengxinError, InvalidInput
 
 from . import lists, ocds
-from .csv_folder import FolderLoader, LoadIncomplete, LoadReport
+from .csv_folder import TABLES, FolderLoader, LoadIncomplete, LoadReport
 from .ids import Pseudonyms
+from .sources import FolderSource, Source
+
+FORMATS = ("folder", "ocds", "oc4ids", "list")
+#: The mappings shipped with chengxin (``--mapping`` takes any file; these are examples that work).
+MAPPINGS = Path(__file__).resolve().parent / "mappings"
+
+
+def rejects_path(settings, name: str) -> Path:
+    """Where a load's refused rows go: ``HOME/loads/<time>-<name>-rejects.csv`` (the rejects file
+    itself never writes over another's)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return settings.home_path / "loads" / f"{stamp}-{name}-rejects.csv"
+
+
+def open_source(path: Path, fmt: str = "folder", name: str | None = None, mapping: Path | None = None,
+                id_scheme: str | None = None) -> Source:
+    """The source for ``path`` in format ``fmt`` (OCDS and lists are converted here: a file that is
+    not what it claims to be fails now, before anything is loaded)."""
+    path = Path(path)
+    if fmt == "folder":
+        return FolderSource(path, [t.name for t in TABLES])
+    name = name or datasets.dataset_name(path)
+    if fmt in ("ocds", "oc4ids"):
+        return ocds.source(path, fmt, name, id_scheme)
+    if fmt == "list":
+        if mapping is None:
+            raise InvalidInput("--format list needs --mapping FILE (see the README: writing a mapping)")
+        return lists.source(path, mapping, name)
+    raise InvalidInput(f"unknown format {fmt!r}")
+
+
+def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | None,
+          progress: bool | None, after=None) -> LoadReport:
+    """Load ``src``; then ``after(report)`` (the source's summary, matching, the dataset record). The
+    report is written once, at the end, whether the load went through or stopped part-way."""
+    s = graph.settings
+    loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress)
+    rejects = rejects_path(s, Path(path).resolve().name if src.format == "folder" else src.name)
+    report = None
+    try:
+        report = loader.load(src, rejects, source=name)
+        report.folder = str(path)
+        if after is not None:
+            after(report)
+    except ChengxinError as e:  # LoadIncomplete / LoadAborted: the report of what was done goes out too
+        report = getattr(e, "report", None)
+        if isinstance(e, LoadIncomplete):
+            report.folder = str(path)
+            if after is not None:
+                after(report, complete=False)
+        raise
+    finally:
+        if report_path is not None and report is not None:
+            report.write(report_path)
+    return report
 
 
 def load_folder(graph, folder: Path, report_path: Path | None = None, source: str | None = None,
                 progress: bool | None = None) -> LoadReport:
-    """Load a folder of tables; the rejects file is time-stamped under ``HOME/loads/``."""
-    s = graph.settings
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    rejects = s.home_path / "loads" / f"{stamp}-{Path(folder).resolve().name}-rejects.csv"
-    loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress)
-    try:
-        report = loader.load(Path(folder), rejects, source=source)
-    except ChengxinError as e:  # LoadIncomplete / LoadAborted: the report of what was done goes out too
-        if report_path is not None and getattr(e, "report", None) is not None:
-            e.report.write(report_path)
-        raise
-    if report_path is not None:
-        report.write(report_path)
-    return report
-
+    """Load a folder of tables, without recording it as a dataset (the tests, the bench); the rejects
+    file is time-stamped under ``HOME/loads/``."""
+    return _load(graph, open_source(folder), folder, source, report_path, progress)
 
 
 def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
              id_scheme: str | None = None, report_path: Path | None = None, progress: bool | None = None):
     """Load one dataset of any format and record it for the /sources page."""
     name = source or datasets.dataset_name(path)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    staging = graph.settings.home_path / "imports" / f"{stamp}-{name}"
-    try:
-        if fmt == "folder":
-            report = load_folder(graph, path, report_path, name, progress)
-        elif fmt in ("ocds", "oc4ids"):
-            conv = ocds.convert(path, fmt, name, id_scheme)
-            report = load_folder(graph, ocds.write_folder(conv, staging), None, name, progress)
-            report.summary = conv.summary
-        elif fmt == "list":
-            if mapping is None:
-                raise InvalidInput("--format list needs --mapping FILE (see the README: writing a mapping)")
-            report = lists.load_list(graph, path, mapping, staging, name, progress=progress, load_folder=load_folder)
-        else:
-            raise InvalidInput(f"unknown format {fmt!r}")
-    except LoadIncomplete as e:  # the tables that could be read are in the graph: record them as loaded
-        e.report.folder = str(path)
-        datasets.record(graph, name, fmt, path, e.report)
-        raise
-    report.folder = str(path)
-    if fmt != "folder":
-        # Records from another source: link them to the firms already in the graph.
-        found = matching.run(graph)
-        report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
-    if report_path is not None:
-        report.write(report_path)
-    datasets.record(graph, name, fmt, path, report)
-    return report
+    src = open_source(path, fmt, name, mapping, id_scheme)
+
+    def after(report: LoadReport, complete: bool = True) -> None:
+        if complete:
+            report.summary.update(src.finish(graph))
+            if fmt != "folder":
+                # Records from another source: link them to the firms already in the graph.
+                found = matching.run(graph)
+                report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
+        # The tables that could be read are in the graph, also after LoadIncomplete: record them as loaded.
+        datasets.record(graph, name, fmt, path, report)
+
+    return _load(graph, src, path, name, report_path, progress, after)

@@ -13,6 +13,8 @@ A mapping has four parts (``loaders/mappings/ebrd-ineligible.toml`` is a complet
   entry id, if it has one);
 - ``[values]``: ``no_end``, the words that mean a debarment has no end date.
 
+The list is a source for the one loader (:func:`source`): nothing is staged on disk, and a refused
+row (no name, no start date) goes to the load's rejects file with the list's file and line.
 Each entry becomes a Penalty on an Enterprise (or Person) known by its name (``XX-NAME:…``),
 later linked to the firms already in the graph by entity matching. Entries keep stable ids, so
 loading a newer edition is an update: entries no longer listed are marked ended on the day that
@@ -25,7 +27,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import re
 import tomllib
 import unicodedata
@@ -34,7 +35,7 @@ from pathlib import Path
 from chengxin.graph.errors import InvalidInput
 
 from .readers import check_workbook, detect_encoding
-from .rejects import Rejects, private_file
+from .sources import RowsSource
 
 FIELDS = ("name", "alt_name", "address", "country", "start", "end", "notice", "grounds", "sanctioning",
           "originating", "id")
@@ -175,63 +176,55 @@ def entry_id(list_id: str, e: dict) -> str:
     return f"{list_id}:{hashlib.sha1(basis.encode('utf-8')).hexdigest()[:12]}"
 
 
-def load_list(graph, path: Path, mapping_path: Path, staging: Path, source: str, progress=None, *, load_folder):
-    """Load one edition of a list through ``load_folder`` (the ingest pipeline's), then mark the
-    entries it no longer has as ended."""
+def source(path: Path, mapping_path: Path, name: str) -> RowsSource:
+    """One edition of a list as a source for the loader: its subjects and penalties, and the rows it
+    refuses (no name, no start) as rows the loader counts and writes to the rejects file with their
+    line. Once loaded, the entries the edition no longer has are marked ended (:func:`mark_ended`)."""
     mapping = read_mapping(mapping_path)
     lst = mapping["list"]
     items, refused = entries(path, mapping)
     subject_type = lst.get("subject_type") or "enterprise"
-    staging.mkdir(parents=True, exist_ok=True)
+    file = Path(path).name
     seen, subjects, penalties = [], {}, {}
     for e in items:
         pid = entry_id(lst["id"], e)
         seen.append(pid)
         key = f"XX-NAME:{norm_name(e['name'])}"
         if subject_type == "enterprise":
-            subjects.setdefault(key, {"uscc": key, "name": e["name"], "address": e.get("address"),
-                                      "country": e.get("country"), "alt_name": e.get("alt_name"),
-                                      "id_scheme": "XX-NAME", "source": source, "source_url": lst.get("url")})
+            subjects.setdefault(key, (file, e["line"], {
+                "uscc": key, "name": e["name"], "address": e.get("address"), "country": e.get("country"),
+                "alt_name": e.get("alt_name"), "id_scheme": "XX-NAME", "source": name, "source_url": lst.get("url")}))
         else:
-            subjects.setdefault(key, {"person_id": key, "name": e["name"], "source": source})
+            subjects.setdefault(key, (file, e["line"], {"person_id": key, "name": e["name"], "source": name}))
         # Entries with one id (same name, start and originating institution) are one penalty: the
         # list's last line of it is kept, as the loader would refuse a second row with other values.
         penalties.pop(pid, None)
-        penalties[pid] = {
+        penalties[pid] = (file, e["line"], {
             "penalty_id": pid, "subject_type": subject_type, "subject_id": key,
             "measure": lst.get("measure") or "列入黑名单 / debarment",
             "authority": e.get("sanctioning") or lst.get("sanctioning_institution") or lst.get("name"),
             "decision_date": e["start"], "valid_until": e.get("end"), "description": e.get("grounds"),
             "originating_institution": e.get("originating"), "list_id": lst["id"], "list_name": lst.get("name"),
             "listed_name": e["name"], "alt_name": e.get("alt_name"), "country": e.get("country"),
-            "source": source, "source_url": lst.get("url"), "list_line": e["line"],
-        }
-    penalties = list(penalties.values())
+            "source": name, "source_url": lst.get("url"), "list_line": e["line"],
+        })
     table = "enterprises" if subject_type == "enterprise" else "persons"
-    for name, rows in ((table, list(subjects.values())), ("penalties", penalties)):
-        with private_file(staging / f"{name}.jsonl") as f:
-            for r in rows:
-                f.write(json.dumps({k: v for k, v in r.items() if v not in (None, "")}, ensure_ascii=False) + "\n")
-    report = load_folder(graph, staging, None, source, progress)
-    list_rejects = None
-    if refused:
-        rejects = Rejects(Path(report.rejects_file).with_name(Path(report.rejects_file).stem + "-list.csv"))
-        for line, reason, cells in refused:
-            rejects.add(Path(path).name, line, reason, cells)
-            report.tables[0].refused(line, reason)
-        rejects.close()
-        if report.rejected > len(refused):  # the folder load refused rows of its own: both files are named
-            list_rejects = str(rejects.path)
-        else:
-            report.rejects_file = str(rejects.path)
-    loaded_ids = [pid for pid in seen]
-    today = dt.date.today()
-    ended = graph.query("list_mark_ended", list_id=lst["id"], seen=loaded_ids, today=today)[0]["n"]
-    relisted = graph.query("list_mark_listed", list_id=lst["id"], seen=loaded_ids)[0]["n"]
-    report.summary = {"entries": len(items), "refused": len(refused), "subjects": len(subjects),
-                      "ended_now": ended, "listed_again": relisted, "list_id": lst["id"]}
-    if list_rejects:
-        report.summary["list_rejects_file"] = list_rejects
-    if refused:
-        report.tables[0].read += len(refused)
-    return report
+    refusals = [(file, line, {"_error": reason, "_raw": cells}) for line, reason, cells in refused]
+    rows = {
+        table: [(f, n, _present(r)) for f, n, r in subjects.values()],
+        "penalties": sorted([(f, n, _present(r)) for f, n, r in penalties.values()] + refusals, key=lambda x: x[1]),
+    }
+    summary = {"entries": len(items), "refused": len(refused), "subjects": len(subjects), "list_id": lst["id"]}
+    return RowsSource(name, "list", file, rows, summary, after=lambda graph: mark_ended(graph, lst["id"], seen))
+
+
+def _present(row: dict) -> dict:
+    return {k: v for k, v in row.items() if v not in (None, "")}
+
+
+def mark_ended(graph, list_id: str, seen: list[str]) -> dict:
+    """After an edition is loaded: its entries that earlier editions had and it no longer has are marked
+    ended today; entries listed again are marked listed."""
+    ended = graph.query("list_mark_ended", list_id=list_id, seen=seen, today=dt.date.today())[0]["n"]
+    relisted = graph.query("list_mark_listed", list_id=list_id, seen=seen)[0]["n"]
+    return {"ended_now": ended, "listed_again": relisted}

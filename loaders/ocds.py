@@ -2,8 +2,11 @@
 
 OCDS: release packages, record packages (the compiled release, else the newest release),
 single releases and JSON Lines of any of these, in a file or a folder. OC4IDS: project packages.
-Each is turned into rows of the CSV-folder tables and loaded by the same loader (validation,
-rejects with reasons, idempotent upserts), so nothing here writes to the database itself.
+Each is turned into rows of the CSV-folder tables, handed straight to the one loader as a source
+(:func:`source`; validation, rejects with reasons, idempotent upserts), so nothing here writes to the
+database or to a staging file. A refused row names its JSON file and the record it came from: its
+line in a ``.jsonl`` file, else its position (1, 2 …) in the package's ``releases``, ``records`` or
+``projects``.
 
 Mapping (OCDS):
 - parties, and the 1.0-era ``buyer`` and award ``suppliers`` → Enterprise. The identifier keeps its
@@ -33,8 +36,7 @@ from typing import Iterator
 
 from chengxin.graph.errors import InvalidInput
 
-from .rejects import private_file
-from .rows import COLUMNS
+from .sources import RowsSource, SourceRow
 
 ROLE_NAMES = {"buyer": "建设单位", "supplier": "中标单位", "funder": "出资方"}
 
@@ -49,7 +51,8 @@ def _date(value):
 
 @dataclass
 class Converted:
-    rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    #: per table, its rows with their origin: (file, record number, row)
+    rows: dict[str, list[SourceRow]] = field(default_factory=lambda: defaultdict(list))
     summary: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -61,6 +64,8 @@ class _Builder:
         self.out = Converted()
         self.firms: dict[str, dict] = {}
         self.projects: dict[str, dict] = {}
+        self.origin: tuple[str, int | None] = ("", None)  # the file and record being converted
+        self.origins: dict[tuple[str, str], tuple[str, int | None]] = {}  # where a firm or project was first met
         self.suppliers: set[str] = set()
         self.ocids: set[str] = set()
         self.releases = 0
@@ -68,7 +73,7 @@ class _Builder:
 
     def add(self, table: str, **row) -> None:
         row.setdefault("source", self.source)
-        self.out.rows[table].append({k: v for k, v in row.items() if v not in (None, "")})
+        self.out.rows[table].append((*self.origin, {k: v for k, v in row.items() if v not in (None, "")}))
 
     # --- parties ----------------------------------------------------------------------
     def firm_key(self, org: dict) -> str | None:
@@ -104,6 +109,7 @@ class _Builder:
             if contact.get("telephone"):
                 row["phone"] = contact["telephone"]
             self.firms[key] = row
+            self.origins["enterprises", key] = self.origin
         return key
 
     def roles(self, parties: dict, url: str | None) -> dict[str, list[str]]:
@@ -202,6 +208,7 @@ class _Builder:
         if code not in self.projects:
             self.projects[code] = {"project_code": code, "name": " ".join(str(name or code).split()),
                                    "owner_uscc": owner, "source_url": url}
+            self.origins["projects", code] = self.origin
         elif owner and not self.projects[code].get("owner_uscc"):
             self.projects[code]["owner_uscc"] = owner
         return code
@@ -257,10 +264,11 @@ class _Builder:
 
     def finish(self, kind: str) -> Converted:
         rows = self.out.rows
-        rows["enterprises"] = list(self.firms.values())
-        rows["projects"] = list(self.projects.values())
-        for p in rows["projects"]:
+        rows["enterprises"] = [(*self.origins["enterprises", k], r) for k, r in self.firms.items()]
+        rows["projects"] = [(*self.origins["projects", k], r) for k, r in self.projects.items()]
+        for code, p in self.projects.items():
             if p.get("owner_uscc"):
+                self.origin = self.origins["projects", code]
                 self.add("participations", project_code=p["project_code"], uscc=p["owner_uscc"], role="建设单位",
                          source_url=p.get("source_url"))
         merged = self._merge("participations", ("project_code", "uscc", "role")) + self._merge("bids", ("tender_no", "uscc"))
@@ -278,17 +286,18 @@ class _Builder:
         a second row with other values). A firm awarded several contracts of one project keeps the last
         one's fields, as loading the rows one after the other did, and says how many rows it stands for
         (``awards_merged``). Returns how many rows were merged away."""
-        groups: dict[tuple, list[dict]] = {}
-        for row in self.out.rows.get(table, []):
-            groups.setdefault(tuple(row.get(k) for k in key), []).append(row)
+        groups: dict[tuple, list[SourceRow]] = {}
+        for item in self.out.rows.get(table, []):
+            groups.setdefault(tuple(item[2].get(k) for k in key), []).append(item)
         merged, out = 0, []
-        for rows in groups.values():
-            distinct = len({json.dumps(r, sort_keys=True, default=str) for r in rows})
-            last = dict(rows[-1])
+        for items in groups.values():
+            distinct = len({json.dumps(r, sort_keys=True, default=str) for _, _, r in items})
+            file, line, last = items[-1]
+            last = dict(last)
             if distinct > 1:
                 last["awards_merged"] = distinct
                 merged += distinct - 1
-            out.append(last)
+            out.append((file, line, last))
         if table in self.out.rows:
             self.out.rows[table] = out
         return merged
@@ -346,28 +355,36 @@ def _documents(path: Path) -> Iterator[tuple[Path, int | None, object]]:
 
 
 def convert(path: Path, kind: str, source: str, id_scheme: str | None = None) -> Converted:
-    """The rows of the CSV-folder tables for an OCDS or OC4IDS file or folder."""
+    """The rows of the CSV-folder tables for an OCDS or OC4IDS file or folder, each with its origin."""
     b = _Builder(source, id_scheme.upper() if id_scheme else None)
     for f, line, doc in _documents(path):
         where = f"{f.name}" + (f" line {line}" if line else "")
+        b.origin = (f.name, line)
         if not isinstance(doc, dict):
             b.out.problems.append(f"{where}: not a JSON object")
             continue
         url = doc.get("uri") or (doc.get("packageInfo") or {}).get("uri")
         url = url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+
+        def at(n: int) -> None:  # the record's origin: its line in a .jsonl file, else its place in the package
+            b.origin = (f.name, line or n)
+
         if kind == "oc4ids":
             projects = doc.get("projects") if "projects" in doc else ([doc] if "contractingProcesses" in doc or "id" in doc else None)
             if projects is None:
                 b.out.problems.append(f"{where}: not an OC4IDS project package")
                 continue
-            for p in projects:
+            for n, p in enumerate(projects, 1):
+                at(n)
                 b.oc4ids_project(p, url)
             continue
         if "releases" in doc:
-            for r in doc["releases"] or []:
+            for n, r in enumerate(doc["releases"] or [], 1):
+                at(n)
                 b.release(r, url)
         elif "records" in doc:
-            for rec in doc["records"] or []:
+            for n, rec in enumerate(doc["records"] or [], 1):
+                at(n)
                 compiled = rec.get("compiledRelease")
                 if compiled:
                     b.release(compiled, url)
@@ -388,13 +405,8 @@ def convert(path: Path, kind: str, source: str, id_scheme: str | None = None) ->
     return b.finish(kind)
 
 
-def write_folder(conv: Converted, out: Path) -> Path:
-    """The converted rows as a JSON Lines table folder the CSV-folder loader reads."""
-    out.mkdir(parents=True, exist_ok=True)
-    for table, rows in conv.rows.items():
-        if table not in COLUMNS or not rows:
-            continue
-        with private_file(out / f"{table}.jsonl") as f:
-            for r in rows:
-                f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
-    return out
+def source(path: Path, kind: str, name: str, id_scheme: str | None = None) -> RowsSource:
+    """An OCDS or OC4IDS file or folder as a source for the loader; its summary (releases, awards …)
+    goes into the load's report."""
+    conv = convert(path, kind, name, id_scheme)
+    return RowsSource(name, kind, Path(path).name, dict(conv.rows), dict(conv.summary))

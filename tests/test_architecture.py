@@ -56,7 +56,7 @@ def test_layers_point_down(installed, tmp_path):
     r = subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=tmp_path,
                        env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "1 kept, 0 broken" in r.stdout
+    assert "2 kept, 0 broken" in r.stdout
 
 
 def test_an_upward_import_breaks_the_contract(installed, tmp_path):
@@ -72,6 +72,24 @@ def test_an_upward_import_breaks_the_contract(installed, tmp_path):
         rows.write_text(original, "utf-8")
     assert r.returncode != 0
     assert "chengxin.loaders.rows is not allowed to import chengxin.cli" in r.stdout
+
+
+def test_the_sample_generator_stays_out_of_the_runtime_import_graph(installed, tmp_path):
+    """The second contract can fail too: the export taking the table columns from the sample generator
+    again (as it once did) breaks it, though the layers allow a service to import a module of its layer."""
+    export = installed / "chengxin" / "graph" / "export.py"
+    original = export.read_text("utf-8")
+    export.write_text(original + "\nfrom chengxin.loaders.sample import COLUMNS as SAMPLE_COLUMNS  # on purpose\n", "utf-8")
+    try:
+        lint = Path(sys.executable).with_name("lint-imports")
+        r = subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, timeout=300)
+    finally:
+        export.write_text(original, "utf-8")
+    assert r.returncode != 0
+    assert "1 kept, 1 broken" in r.stdout
+    assert "chengxin.graph is not allowed to import chengxin.loaders.sample" in r.stdout
+    assert "chengxin.graph.export -> chengxin.loaders.sample" in r.stdout
 
 
 def test_no_chengxin_import_is_hidden_inside_a_function():

@@ -593,12 +593,13 @@ def test_refused_rows_are_all_in_the_rejects_file(graph, tmp_path):
 
 def test_staging_copies_of_a_dataset_are_private(tmp_path):
     from chengxin.loaders import ocds
+    from chengxin.loaders.sources import write_folder
 
     release = {"ocid": "ocds-zb-0001", "id": "r1", "parties": [
         {"id": "s", "name": "测试供应商", "roles": ["supplier"], "identifier": {"scheme": "CN-USCC", "id": firm(50)}}],
         "awards": [{"id": "a1", "suppliers": [{"id": "s"}]}]}
     (tmp_path / "r.json").write_text(json.dumps(release, ensure_ascii=False), "utf-8")
-    out = ocds.write_folder(ocds.convert(tmp_path / "r.json", "ocds", "zb"), tmp_path / "imports" / "stage")
+    out = write_folder(ocds.source(tmp_path / "r.json", "ocds", "zb"), tmp_path / "imports" / "stage")
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     files = list(out.glob("*.jsonl"))
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
