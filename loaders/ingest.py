@@ -51,53 +51,51 @@ def open_source(path: Path, fmt: str = "folder", name: str | None = None, mappin
     raise InvalidInput(f"unknown format {fmt!r}")
 
 
-def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | None,
-          progress: bool | None, after=None) -> LoadReport:
-    """Load ``src``; then ``after(report)`` (the source's summary, matching, the dataset record). The
-    report is written once, at the end, whether the load went through or stopped part-way."""
+def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | None, progress: bool | None,
+          record: bool) -> LoadReport:
+    """Load ``src``, add the source's summary and (records from another source) the matching, and, with
+    ``record``, record the dataset for ``/sources``. The report is written once, at the end, whether the
+    load went through or stopped part-way."""
     s = graph.settings
     loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress)
     rejects = rejects_path(s, Path(path).resolve().name if src.format == "folder" else src.name)
     report = None
     try:
-        report = loader.load(src, rejects, source=name)
-        report.folder = str(path)
-        if after is not None:
-            after(report)
-    except ChengxinError as e:  # LoadIncomplete / LoadAborted: the report of what was done goes out too
-        report = getattr(e, "report", None)
-        if isinstance(e, LoadIncomplete):
+        try:
+            report = loader.load(src, rejects, source=name)
+        except LoadIncomplete as e:  # the tables that could be read are in the graph: record them as loaded
+            report = e.report
             report.folder = str(path)
-            if after is not None:
-                after(report, complete=False)
-        raise
+            if record:
+                datasets.record(graph, name, src.format, path, report)
+            raise
+        except ChengxinError as e:  # LoadAborted: the report of what was done goes out too
+            report = getattr(e, "report", None)
+            raise
+        report.folder = str(path)
+        report.summary.update(src.finish(graph))
+        if src.format != "folder":
+            # Records from another source: link them to the firms already in the graph.
+            found = matching.run(graph)
+            report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
+        if record:
+            datasets.record(graph, name, src.format, path, report)
+        return report
     finally:
         if report_path is not None and report is not None:
             report.write(report_path)
-    return report
 
 
 def load_folder(graph, folder: Path, report_path: Path | None = None, source: str | None = None,
                 progress: bool | None = None) -> LoadReport:
     """Load a folder of tables, without recording it as a dataset (the tests, the bench); the rejects
     file is time-stamped under ``HOME/loads/``."""
-    return _load(graph, open_source(folder), folder, source, report_path, progress)
+    return _load(graph, open_source(folder), folder, source, report_path, progress, record=False)
 
 
 def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
              id_scheme: str | None = None, report_path: Path | None = None, progress: bool | None = None):
     """Load one dataset of any format and record it for the /sources page."""
     name = source or datasets.dataset_name(path)
-    src = open_source(path, fmt, name, mapping, id_scheme)
-
-    def after(report: LoadReport, complete: bool = True) -> None:
-        if complete:
-            report.summary.update(src.finish(graph))
-            if fmt != "folder":
-                # Records from another source: link them to the firms already in the graph.
-                found = matching.run(graph)
-                report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
-        # The tables that could be read are in the graph, also after LoadIncomplete: record them as loaded.
-        datasets.record(graph, name, fmt, path, report)
-
-    return _load(graph, src, path, name, report_path, progress, after)
+    return _load(graph, open_source(path, fmt, name, mapping, id_scheme), path, name, report_path, progress,
+                 record=True)

@@ -266,6 +266,98 @@ def test_mapping_errors_are_specific(tmp_path):
         entries(EBRD, read_mapping(good))
 
 
+# --- one pipeline: no staging files, refused rows name their origin, one report --------------------
+
+def read_rejects(report) -> list[dict]:
+    with open(report.rejects_file, encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def test_ocds_and_list_loads_stage_nothing_on_disk(graph, naicm, ebrd):
+    home = graph.settings.home_path
+    assert naicm.tables and ebrd.tables  # they did load
+    assert not (home / "imports").exists() or not any((home / "imports").rglob("*"))
+    # and the report names the file given, not a folder of copies
+    assert naicm.folder == str(NAICM) and ebrd.folder == str(EBRD)
+    assert {t.format for t in naicm.tables} == {"ocds"} and {t.format for t in ebrd.tables} == {"list"}
+
+
+def test_a_refused_ocds_row_names_its_file_and_record(graph, tmp_path):
+    def broken(body: str) -> str:  # a USCC with a wrong check character
+        code = uscc(body)
+        return code[:-1] + ("0" if code[-1] != "0" else "1")
+
+    good, bad1, bad2 = uscc("MA0RGN001"), broken("MA0RGN002"), broken("MA0RGN003")
+
+    def release(n: int, supplier: str) -> dict:
+        return {"ocid": f"ocds-origin-{n:04d}", "id": f"r{n}", "date": "2025-03-01T00:00:00Z",
+                "parties": [{"id": "s", "name": f"测试来源供应商{n}", "roles": ["supplier"],
+                             "identifier": {"scheme": "CN-USCC", "id": supplier}}],
+                "awards": [{"id": "a1", "suppliers": [{"id": "s"}]}]}
+
+    folder = tmp_path / "origin"
+    folder.mkdir()
+    # the first bad firm is the package's second release; the second, the second line of the JSON Lines file
+    (folder / "package.json").write_text(json.dumps({"releases": [release(1, good), release(2, bad1)]}), "utf-8")
+    (folder / "more.jsonl").write_text("\n".join(json.dumps(release(n, bad2 if n == 4 else good)) for n in (3, 4, 5))
+                                       + "\n", "utf-8")
+    report = load(graph, folder, "ocds", source="ocds-origin")
+    refused = read_rejects(report)
+    assert {(r["file"], r["line"]) for r in refused} == {("package.json", "2"), ("more.jsonl", "2")}
+    firms = {(r["file"], r["line"]): r for r in refused if '"name": "测试来源供应商' in r["row"]}
+    assert bad1 in firms["package.json", "2"]["row"] and bad2 in firms["more.jsonl", "2"]["row"]
+    assert all("uscc" in r["reason"] for r in firms.values())  # the column is named
+    assert {t.table for t in report.tables if t.rejected} >= {"enterprises", "bids", "participations"}
+    assert graph.run("MATCH (e:Enterprise {uscc: $u}) RETURN count(e) AS n", {"u": good})[0]["n"] == 1
+    assert report.read == report.loaded + report.rejected
+
+
+def test_a_refused_list_row_names_the_list_file_and_its_line(graph, tmp_path):
+    mapping = tmp_path / "origin-list.yaml"
+    mapping.write_text(MAPPING_YAML.replace("id: test-list", "id: origin-list"), encoding="utf-8")
+    rows = [("Origin Alpha Ltd", None, "2024-01-01", "2027-01-01", "Fraud"),  # line 4
+            (None, None, "2022-02-02", None, "no name"),  # line 5: refused by the list itself
+            ("Origin Beta Ltd", None, "not a date", None, "Fraud"),  # line 6: refused by the penalty's row model
+            ("Origin Gamma Ltd", None, "2023-03-03", None, "Fraud")]  # line 7
+    path = write_edition(tmp_path / "origin-edition.xlsx", rows)
+    report = load(graph, path, "list", mapping=mapping, source="origin-list")
+    refused = {(r["file"], r["line"]): r["reason"] for r in read_rejects(report)}
+    assert set(refused) == {("origin-edition.xlsx", "5"), ("origin-edition.xlsx", "6")}
+    assert "no name in the name column" in refused["origin-edition.xlsx", "5"]
+    assert "decision_date" in refused["origin-edition.xlsx", "6"]
+    assert report.summary["entries"] == 3 and report.summary["refused"] == 1
+    assert "list_rejects_file" not in report.summary  # one rejects file for the load
+    assert report.read == report.loaded + report.rejected
+    n = graph.run("MATCH (p:Penalty {list_id: 'origin-list'}) RETURN count(p) AS n")[0]["n"]
+    assert n == 2
+
+
+def test_the_report_is_written_once_with_the_summary(graph, tmp_path, monkeypatch):
+    from chengxin.loaders.csv_folder import LoadReport
+
+    writes = []
+    real_write = LoadReport.write
+    monkeypatch.setattr(LoadReport, "write", lambda self, path: (writes.append(path), real_write(self, path)))
+    out = tmp_path / "report.json"
+    report = load(graph, NAICM, "ocds", id_scheme="MX-RFC", source="gacm-naicm-ocds", report_path=out)
+    assert writes == [out]
+    written = json.loads(out.read_text("utf-8"))
+    assert written["summary"]["releases"] == 292 and "matched_links_made" in written["summary"]
+    assert written["loaded"] == report.loaded > 0 and written["folder"] == str(NAICM)
+    # a folder load that stops part-way writes its report once too
+    folder = tmp_path / "half"
+    folder.mkdir()
+    (folder / "persons.csv").write_text("person_id,name\nZBR0001,测试一\n", "utf-8")
+    (folder / "projects.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    writes.clear()
+    with pytest.raises(InvalidInput) as caught:
+        load(graph, folder, "folder", report_path=tmp_path / "half.json")
+    assert writes == [tmp_path / "half.json"]
+    half = json.loads((tmp_path / "half.json").read_text("utf-8"))
+    assert half["loaded"] == 1 and any("projects.xlsx" in p for p in half["problems"])
+    assert caught.value.report.folder == str(folder)
+
+
 # --- entity matching ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("a, b", [
