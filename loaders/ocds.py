@@ -357,9 +357,11 @@ def _documents(path: Path) -> Iterator[tuple[Path, int | None, object]]:
 def convert(path: Path, kind: str, source: str, id_scheme: str | None = None) -> Converted:
     """The rows of the CSV-folder tables for an OCDS or OC4IDS file or folder, each with its origin."""
     b = _Builder(source, id_scheme.upper() if id_scheme else None)
+    root = Path(path)
     for f, line, doc in _documents(path):
         where = f"{f.name}" + (f" line {line}" if line else "")
-        b.origin = (f.name, line)
+        name = f.relative_to(root).as_posix() if root.is_dir() else f.name  # the file as the rejects name it
+        b.origin = (name, line)
         if not isinstance(doc, dict):
             b.out.problems.append(f"{where}: not a JSON object")
             continue
@@ -367,7 +369,7 @@ def convert(path: Path, kind: str, source: str, id_scheme: str | None = None) ->
         url = url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
 
         def at(n: int) -> None:  # the record's origin: its line in a .jsonl file, else its place in the package
-            b.origin = (f.name, line or n)
+            b.origin = (name, line or n)
 
         if kind == "oc4ids":
             projects = doc.get("projects") if "projects" in doc else ([doc] if "contractingProcesses" in doc or "id" in doc else None)
