@@ -1,12 +1,13 @@
 // purpose: 分包单位在项目开始时无对应类别的有效资质 / Subcontractors without a valid qualification of the needed category when the project started
 // mode: read
 // param needs: list -- 角色所需资质类别 [{role, categories}] / qualification categories per role
+// param default_role: string -- 未注明角色的分包单位按此角色 / the role of a subcontractor whose participation names none
 // returns: project_code, project_name, from_uscc, from_name, uscc, name, role, start_on, scope, held
 MATCH (a:Enterprise)-[s:SUBCONTRACTED_TO]->(b:Enterprise)
 WHERE coalesce(b.stub, false) = false
 WITH a, s, b, [(b)-[x:PARTICIPATES_IN]->(p:Project) WHERE p.project_code = s.project_code
                | {role: x.role, start_on: coalesce(x.start, p.start_date), name: p.name}][0] AS part
-WITH a, s, b, part, coalesce(part.role, '专业分包') AS role
+WITH a, s, b, part, coalesce(part.role, $default_role) AS role
 WITH a, s, b, part, role, [n IN $needs WHERE n.role = role | n.categories][0] AS cats
 WHERE part.start_on IS NOT NULL AND cats IS NOT NULL
   AND size([(b)-[:HOLDS]->(q:Qualification) WHERE q.category IN cats

@@ -4,9 +4,9 @@ A firm may not bid, nor be rated for awards (评优评先), while a bad-behaviou
 in force (from its decision date to the end of its publication / rectification period,
 ``valid_until``; a restrictive measure with no end stays in force). With
 ``eligibility_rule = "restrictive"`` only measures that take away the right to bid or to work
-(:data:`graph.integrity.RESTRICTIVE`) block bidding; other records then block award ratings
-only. A firm of a type that needs a qualification (施工, 监理, 设计, 勘察) also needs at least one
-valid on the date; expired ones are listed either way.
+(:data:`graph.vocabulary.RESTRICTIVE`) block bidding; other records then block award ratings
+only. A firm of a type that needs a qualification (:data:`graph.vocabulary.NEEDS_QUALIFICATION`:
+施工, 监理, 设计, 勘察) also needs at least one valid on the date; expired ones are listed either way.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import datetime as dt
 from .db import Graph
 from .errors import NotFound
 from .integrity import in_force, is_restrictive, qualification_valid
-
-NEEDS_QUALIFICATION = {"施工", "监理", "设计", "勘察"}
+from .vocabulary import NEEDS_QUALIFICATION
 
 
 def check(graph: Graph, uscc: str, on: dt.date | None = None) -> dict:

@@ -3,8 +3,8 @@ are grouped here into *hits*. A hit has a stable ``key`` (what the planted-case 
 use), a one-line title in Chinese and English, the facts that make it a hit, links to every
 entity involved (``evidence``) and the firms it implicates (used by the risk score).
 
-The rules the detectors share (which measures ban bidding, which qualification a role needs)
-live in :mod:`graph.integrity`; thresholds are settings.
+The terms the detectors share (which measures ban bidding, which qualification a role needs, the
+project manager's role) live in :mod:`graph.vocabulary`; thresholds are settings.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Callable
 
 from .db import Graph
 from .errors import NotFound
-from .integrity import BID_BANS, LOSS_OF_STANDING, ROLE_QUALIFICATIONS
+from .vocabulary import BID_BANS, LOSS_OF_STANDING, PROJECT_MANAGER, ROLE_QUALIFICATIONS, SUBCONTRACT_DEFAULT_ROLE, needs_param
 
 REL_ZH = {"LEGAL_REP_OF": "法定代表人", "REGISTERED_AT": "注册人员"}
 REL_EN = {"LEGAL_REP_OF": "legal representative", "REGISTERED_AT": "registered person"}
@@ -273,13 +273,17 @@ class Detector:
 
 
 def _needs(settings) -> dict:
-    return {"needs": [{"role": r, "categories": list(c)} for r, c in ROLE_QUALIFICATIONS.items()]}
+    return {"needs": needs_param()}
+
+
+def _subcontract_needs(settings) -> dict:
+    return {"needs": needs_param(), "default_role": SUBCONTRACT_DEFAULT_ROLE}
 
 
 DETECTORS: dict[str, Detector] = {d.kind: d for d in (
     Detector("cert_lending", 1, "挂证", "Certificate lending", _cert_lending),
     Detector("pm_conflict", 2, "在建项目冲突", "Project manager on overlapping projects", _pm_conflict,
-             lambda s: {"role": "项目经理"}),
+             lambda s: {"role": PROJECT_MANAGER}),
     Detector("sanctioned_bidding", 3, "处罚期内投标", "Bidding while banned", _sanctioned_bidding,
              lambda s: {"bans": list(BID_BANS)}),
     Detector("bid_ring", 4, "围标串标（关联投标人）", "Bid ring: linked bidders", _bid_ring),
@@ -287,7 +291,7 @@ DETECTORS: dict[str, Detector] = {d.kind: d for d in (
              lambda s: {"min_together": s.flag_min_together}),
     Detector("subcontract_chain", 5, "层层转包", "Subcontracting chain", _subcontract_chain),
     Detector("unqualified_subcontractor", 5, "分包单位无相应资质", "Unqualified subcontractor",
-             _unqualified_subcontractor, _needs),
+             _unqualified_subcontractor, _subcontract_needs),
     Detector("phoenix", 6, "换壳重生", "Phoenix firm", _phoenix, lambda s: {"losses": list(LOSS_OF_STANDING)}),
     Detector("unqualified_participation", 7, "无资质参建", "Participation without a valid qualification",
              _unqualified_participation, _needs),

@@ -3,14 +3,15 @@
 A penalty record is *in force* from its decision date to ``valid_until`` (the end of its
 publication or sanction period). It is *restrictive* when its measure takes away the right to
 bid or to work (暂停投标资格, 列入黑名单, 停业整顿, 吊销/降低资质, 暂扣安全生产许可证, 暂停执业).
-A restrictive record with no end date stays in force.
+A restrictive record with no end date stays in force. Which measures are restrictive, which ban
+bidding and which qualification a role needs are written on the terms of :mod:`graph.vocabulary`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-RESTRICTIVE = ("暂停投标资格", "列入黑名单", "黑名单", "停业整顿", "吊销", "降低资质等级", "暂扣安全生产许可证", "暂停执业")
+from .vocabulary import RESTRICTIVE
 
 
 def is_restrictive(measure: str | None) -> bool:
@@ -42,22 +43,7 @@ def sanction_status(penalties: list[dict], on: dt.date) -> dict:
 
 
 # --- rules the investigators' detectors and the eligibility check share -----------------------
-
-#: Measures that take away the right to bid (flag 3 and bidding eligibility).
-BID_BANS = ("暂停投标资格", "列入黑名单", "黑名单")
-#: Measures by which a firm loses its standing altogether (flag 6, phoenix firms).
-LOSS_OF_STANDING = ("列入黑名单", "黑名单", "吊销")
-
-#: The qualification categories that allow a participation role; any one, valid on the start
-#: date, suffices. Roles missing here (建设单位, 招标代理 since 2018, 造价咨询 since 2021) need none.
-ROLE_QUALIFICATIONS: dict[str, tuple[str, ...]] = {
-    "施工总承包": ("施工总承包",),
-    "专业分包": ("专业承包", "施工总承包"),
-    "劳务分包": ("施工劳务", "专业承包", "施工总承包"),
-    "监理": ("工程监理",),
-    "设计": ("工程设计",),
-    "勘察": ("工程勘察",),
-}
+# (which measures ban bidding, which qualification a role needs: graph.vocabulary)
 
 
 def qualification_valid(q: dict, on: dt.date) -> bool:

@@ -1,7 +1,8 @@
 """Entity matching: records from different sources that name the same firm, linked, never merged.
 
 Identifiers come first: a USCC, or another register's ``SCHEME:ID``, is the node's key, so two
-records with the same identifier are one node already. Then names, after :func:`normalise`:
+records with the same identifier are one node already. Then names, after
+:func:`graph.names.normalise`:
 full-width and half-width forms made one (NFKC), brackets made one, spaces and punctuation
 dropped, case folded, legal-form suffixes removed (有限公司, 有限责任公司, 股份有限公司, Co., Ltd.,
 Limited, Corporation, S.A. de C.V. …). A Chinese legal name written beside an English one
@@ -19,71 +20,15 @@ register are different firms by definition and are never linked by name.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
-from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Indel
 
 from .db import Graph
 from .errors import InvalidInput, NotFound
+from .names import branch_parents, chinese_name, normalise
 
-LEGAL_FORMS_ZH = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司")
-LEGAL_FORMS_EN = (
-    r"s\.?\s?a\.?\s+de\s+c\.?\s?v\.?", r"co\.?,?\s*ltd\.?", r"company\s+limited", r"corporation\s+limited",
-    r"limited\s+liability\s+company", r"joint\s+stock\s+company", r"co\.?,?\s*limited", r"limited", r"ltd\.?",
-    r"l\.?l\.?c\.?", r"inc\.?", r"incorporated", r"corporation", r"corp\.?", r"company", r"co\.?",
-    r"p\.?l\.?c\.?", r"gmbh", r"s\.?a\.?", r"s\.?r\.?l\.?", r"a\.?s\.?", r"jsc", r"llp", r"pte", r"pvt", r"by\s+shares",
-)
-_EN_TAIL = re.compile(r"(?:[\s,.]+(?:" + "|".join(LEGAL_FORMS_EN) + r"))+[\s,.]*$", re.IGNORECASE)
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
-_CJK_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff()（）]*(?:公司|集团|院|所|局|厂|中心)")
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "").translate(_BRACKETS)).strip()
-
-
-def normalise(name: str, keep_form: bool = False) -> str:
-    """The comparison key of a firm name (``keep_form`` keeps the legal form)."""
-    s = _fold(name).lower()
-    if not keep_form:
-        for _ in range(3):
-            before = s
-            s = _EN_TAIL.sub("", s)
-            for form in LEGAL_FORMS_ZH:
-                if s.endswith(form) and len(s) > len(form) + 1:
-                    s = s[: -len(form)]
-                    break
-            if s == before:
-                break
-    return re.sub(r"[\s.,'\"&()\-_/·・]", "", s)
-
-
-def chinese_name(name: str) -> str | None:
-    """A Chinese legal name written inside a mixed-script name, if there is one."""
-    folded = _fold(name)
-    if not re.search(r"[a-zA-Z]", folded):
-        return None
-    found = _CJK_NAME.findall(folded)
-    return max(found, key=len) if found else None
-
-
-def branch_parents(name: str) -> list[str]:
-    """When ``name`` is a branch (…分公司, … Branch, Branch of …), the names its parent may have,
-    longest first; the caller keeps the first one it knows."""
-    folded = _fold(name)
-    if folded.endswith("分公司") and len(folded) > 5:
-        base = folded[:-3]
-        ends = [m.end() for m in re.finditer(r"公司|集团", base) if m.end() < len(base)]
-        return [base[:e] for e in sorted(ends, reverse=True)]
-    m = re.match(r"^branch\s+of\s+(?:the\s+)?(.+)$", folded, re.IGNORECASE)
-    if m:
-        return [m.group(1)]
-    m = re.match(r"^(.+?)\s+branch(?:\s+office)?$", folded, re.IGNORECASE)
-    if m:
-        words = m.group(1).replace(",", " ").split()
-        return [" ".join(words[:n]) for n in range(len(words) - 1, 1, -1)]
-    return []
+__all__ = ["branch_parents", "chinese_name", "decide", "normalise", "parse_pair", "propose", "review_list", "run"]
 
 
 def _scheme(key: str) -> str:
@@ -156,7 +101,7 @@ def propose(records: list[dict], review_floor: float) -> list[dict]:
                     continue
                 if a.get("source") and a.get("source") == b.get("source"):
                     continue  # one source lists different firms under near names (its branches, its regions)
-                ratio = SequenceMatcher(None, ka, kb).ratio()
+                ratio = Indel.normalized_similarity(ka, kb)  # difflib's ratio, 2·M / (|a| + |b|)
                 score = round(ratio * 0.9, 3)
                 if score >= review_floor:
                     offer(a, b, "same", score, f"名称相近（相似度 {ratio:.2f}）", f"similar names (ratio {ratio:.2f})")

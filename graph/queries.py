@@ -9,6 +9,7 @@ from .db import Graph
 from .errors import NotFound
 from .privacy import PRIVATE_PROPERTIES
 from .integrity import in_force, is_restrictive, sanction_status
+from .vocabulary import role_rank
 from .model import get_model
 
 
@@ -104,8 +105,7 @@ def _enterprise(graph: Graph, d: dict, today: dt.date) -> None:
 
 
 def _project(graph: Graph, d: dict, today: dt.date) -> None:
-    order = ["建设单位", "施工总承包", "专业分包", "劳务分包", "监理", "设计", "勘察", "招标代理", "造价咨询"]
-    d["participants"].sort(key=lambda r: order.index(r["role"]) if r.get("role") in order else 99)
+    d["participants"].sort(key=lambda r: role_rank(r.get("role")))
     _firm_names(graph, d["staff"])
     for t in d["tenders"]:
         t["bidders"].sort(key=lambda b: b.get("rank") or 999)

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .vocabulary import risk_measure_points
+
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
@@ -118,10 +120,10 @@ class Settings(BaseSettings):
     match_review_floor: float = Field(
         0.75, ge=0, le=1, description="Entity matching: pairs scoring below this are not proposed at all.")
     risk_measure_points: dict[str, float] = Field(
-        {"列入黑名单": 40, "吊销": 40, "暂停投标资格": 25, "停业整顿": 25, "降低资质等级": 20,
-         "暂扣安全生产许可证": 15, "暂停执业": 15, "罚款": 8, "通报批评": 5, "*": 5},
+        default_factory=risk_measure_points,
         description="Risk score: points of a penalty by measure (first word found in the measure wins; `*` is "
-        "any other measure). JSON object; replaces the default.")
+        "any other measure; the default comes from the measures of graph/vocabulary.toml). JSON object; "
+        "replaces the default.")
     risk_authority_factor: dict[str, float] = Field(
         {"national": 1.5, "provincial": 1.2, "local": 1.0},
         description="Risk score: penalty points multiplied by the issuing authority's level. JSON object.")

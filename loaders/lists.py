@@ -27,12 +27,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import re
 import tomllib
-import unicodedata
 from pathlib import Path
 
 from chengxin.graph.errors import InvalidInput
+from chengxin.graph.names import fold, identity_key
+from chengxin.graph.vocabulary import LIST_DEFAULT_MEASURE
 
 from .readers import check_workbook, detect_encoding
 from .sources import RowsSource
@@ -69,7 +69,7 @@ def read_mapping(path: Path) -> dict:
 
 
 def _key(header: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(header or ""))).strip().lower()
+    return fold(str(header or "")).lower()
 
 
 def _grid(path: Path, read: dict) -> list[list]:
@@ -122,10 +122,6 @@ def _header(rows: list[list], n: int) -> list[str]:
     return [" ".join(dict.fromkeys(p[i] for p in parts if i < len(p) and p[i])) for i in range(width)]
 
 
-def norm_name(name: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name or "")).strip().upper()
-
-
 def entries(path: Path, mapping: dict) -> tuple[list[dict], list[tuple[int, str, dict]]]:
     """The list's entries as penalty fields, and the rows refused (line, reason, cells)."""
     read = mapping.get("read") or {}
@@ -172,7 +168,7 @@ def entries(path: Path, mapping: dict) -> tuple[list[dict], list[tuple[int, str,
 def entry_id(list_id: str, e: dict) -> str:
     if e.get("id"):
         return f"{list_id}:{e['id']}"
-    basis = "|".join([norm_name(e["name"]), (e.get("start") or "")[:10], norm_name(e.get("originating") or "")])
+    basis = "|".join([identity_key(e["name"]), (e.get("start") or "")[:10], identity_key(e.get("originating") or "")])
     return f"{list_id}:{hashlib.sha1(basis.encode('utf-8')).hexdigest()[:12]}"
 
 
@@ -189,7 +185,7 @@ def source(path: Path, mapping_path: Path, name: str) -> RowsSource:
     for e in items:
         pid = entry_id(lst["id"], e)
         seen.append(pid)
-        key = f"XX-NAME:{norm_name(e['name'])}"
+        key = f"XX-NAME:{identity_key(e['name'])}"
         if subject_type == "enterprise":
             subjects.setdefault(key, (file, e["line"], {
                 "uscc": key, "name": e["name"], "address": e.get("address"), "country": e.get("country"),
@@ -201,7 +197,7 @@ def source(path: Path, mapping_path: Path, name: str) -> RowsSource:
         penalties.pop(pid, None)
         penalties[pid] = (file, e["line"], {
             "penalty_id": pid, "subject_type": subject_type, "subject_id": key,
-            "measure": lst.get("measure") or "列入黑名单 / debarment",
+            "measure": lst.get("measure") or LIST_DEFAULT_MEASURE,
             "authority": e.get("sanctioning") or lst.get("sanctioning_institution") or lst.get("name"),
             "decision_date": e["start"], "valid_until": e.get("end"), "description": e.get("grounds"),
             "originating_institution": e.get("originating"), "list_id": lst["id"], "list_name": lst.get("name"),

@@ -28,21 +28,18 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from chengxin.graph.errors import InvalidInput
+from chengxin.graph.names import identity_key
+from chengxin.graph.vocabulary import OCDS_ROLES
 
 from .sources import RowsSource, SourceRow
 
-ROLE_NAMES = {"buyer": "建设单位", "supplier": "中标单位", "funder": "出资方"}
-
-
-def _norm_name(name: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name or "")).strip().upper()
+ROLE_NAMES = OCDS_ROLES  # OCDS party role -> participation role (graph/vocabulary.toml)
 
 
 def _date(value):
@@ -88,7 +85,7 @@ class _Builder:
             scheme = scheme if scheme and re.fullmatch(r"[A-Z]{2}-[A-Z0-9_]+", scheme) else (self.id_scheme or "XX-ID")
             return f"{scheme}:{value.upper()}"
         name = org.get("name") or ident.get("legalName")
-        return f"XX-NAME:{_norm_name(name)}" if name else None
+        return f"XX-NAME:{identity_key(name)}" if name else None
 
     def firm(self, org: dict | None, url: str | None = None) -> str | None:
         if not org:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from chengxin.graph.vocabulary import ENTERPRISE_TYPE_NAMES, ROLE_NAMES
+
 from .ids import region_problem, uscc_problem
 
 #: The largest amount a money column (万元) takes: 1e9 万元 is 10万亿元, more than any project, capital or
@@ -121,10 +123,9 @@ Text = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None 
 Name = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1),
                  AfterValidator(_has_letter)]
 
-EnterpriseType = Literal["施工", "监理", "勘察", "设计", "招标代理", "造价咨询", "建设单位", "其他"]
+EnterpriseType = Literal[ENTERPRISE_TYPE_NAMES]  # graph/vocabulary.toml [[enterprise_types]]
 SubjectType = Literal["enterprise", "person"]
-ParticipationRole = Literal["建设单位", "施工总承包", "专业分包", "劳务分包", "监理", "勘察", "设计", "招标代理", "造价咨询", "全过程咨询",
-                            "中标单位", "出资方"]
+ParticipationRole = Literal[ROLE_NAMES]  # graph/vocabulary.toml [[participation_roles]]
 Outcome = Literal["中标", "未中标", "废标"]
 AwardLevel = Literal["国家级", "省级", "市级", "区县级"]
 Nature = Literal["新建", "改建", "扩建", "迁建", "恢复", "其他"]
