@@ -8,7 +8,9 @@
 - ``graphml``: every node and relationship with its properties, for Gephi, yEd, NetworkX.
 - ``ftm``: FollowTheMoney entities, one JSON object a line (Company, Person, PublicBody,
   Sanction, Project, ProjectParticipant, Contract, ContractAward, Directorship, Ownership,
-  Employment, UnknownLink), for Aleph and OpenSanctions tooling.
+  Employment, UnknownLink), made with the ``followthemoney`` model's ``make_entity`` (so every
+  property is checked against the schema and every value cleaned by its type), for Aleph and
+  OpenSanctions tooling.
 
 ``--around KIND:ID --depth N`` exports the entity's neighbourhood instead of the whole graph.
 """
@@ -21,13 +23,17 @@ import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Iterator
 
 import networkx as nx
+from followthemoney import model as ftm_model
+from followthemoney.proxy import EntityProxy
 
 from .db import Graph
 from .errors import InvalidInput
 from .model import get_model
 from .paths import _expand, parse_ref
+from .vocabulary import term, zh
 from chengxin.loaders.rows import COLUMNS  # the folder format's columns, from its row models
 
 DROP = {"stub", "loaded_at"}
@@ -177,8 +183,22 @@ def ftm_id(label: str, key) -> str:
     return f"chengxin-{label.lower()}-" + hashlib.sha1(f"{label}:{key}".encode("utf-8")).hexdigest()[:16]
 
 
-def _props(**values) -> dict:
-    return {k: [str(_value(v))] for k, v in values.items() if v not in (None, "", [])}
+def _entity(schema: str, eid: str, /, **values) -> EntityProxy:
+    """One entity made by the FollowTheMoney model: an unknown property raises, and each value is
+    cleaned by its property's type (dates, countries, amounts, entity references)."""
+    entity = ftm_model.make_entity(schema)
+    entity.id = eid
+    _add(entity, **values)
+    return entity
+
+
+def _add(proxy: EntityProxy, /, **values) -> None:
+    for prop, v in values.items():
+        if v in (None, "", []):
+            continue
+        # FtM's phone type keeps only numbers it can read as international ones, and a Chinese
+        # number is usually written the local way (0791-86888888): phones are kept as given.
+        proxy.add(prop, str(_value(v)), cleaned=prop == "phone")
 
 
 def _country(name: str | None, uscc: str) -> str | None:
@@ -192,91 +212,89 @@ def _country(name: str | None, uscc: str) -> str | None:
 UNSTATED = "未注明发证机关 / issuing authority not stated"
 
 
-def ftm_entities(nodes: dict, rels: list):
+def ftm_entities(nodes: dict, rels: list) -> Iterator[EntityProxy]:
+    """The graph as FollowTheMoney entities; a Sanction names the entities it was decided against."""
     # A License needs its authority: one not stated gets a body that says so.
-    yield {"id": ftm_id("Authority", UNSTATED), "schema": "PublicBody", "properties": {"name": [UNSTATED], "country": ["cn"]}}
+    yield _entity("PublicBody", ftm_id("Authority", UNSTATED), name=UNSTATED, country="cn")
+    sanctions: dict[str, EntityProxy] = {}
     model = get_model()
     for label, ps in nodes.items():
         key = model.labels[label].key
         for p in ps:
             eid = ftm_id(label, p.get(key))
-            common = _props(sourceUrl=p.get("source_url"), publisher=p.get("source"))
+            common = {"sourceUrl": p.get("source_url"), "publisher": p.get("source")}
             if label == "Enterprise":
-                schema = "Company"
                 uscc = str(p.get("uscc"))
-                extra = _props(name=p.get("name") or uscc, address=p.get("address"), phone=p.get("phone"),
-                               incorporationDate=p.get("established"), country=_country(p.get("country"), uscc),
-                               registrationNumber=uscc if ":" not in uscc else None,
-                               idNumber=uscc if ":" in uscc and not uscc.startswith("XX-NAME:") else None,
-                               sector=p.get("type"), alias=p.get("alt_name"))
+                e = _entity("Company", eid, **common, name=p.get("name") or uscc, address=p.get("address"),
+                            phone=p.get("phone"), incorporationDate=p.get("established"),
+                            country=_country(p.get("country"), uscc),
+                            registrationNumber=uscc if ":" not in uscc else None,
+                            idNumber=uscc if ":" in uscc and not uscc.startswith("XX-NAME:") else None,
+                            sector=p.get("type"), alias=p.get("alt_name"))
             elif label == "Person":
-                schema, extra = "Person", _props(name=p.get("name") or p.get("person_id"), gender={"男": "male", "女": "female"}.get(p.get("gender")))
+                e = _entity("Person", eid, **common, name=p.get("name") or p.get("person_id"),
+                            gender={"男": "male", "女": "female"}.get(p.get("gender")))
             elif label == "Authority":
-                schema, extra = "PublicBody", _props(name=p.get("name"), country="cn")
+                e = _entity("PublicBody", eid, **common, name=p.get("name"), country="cn")
             elif label == "Project":
-                schema = "Project"
-                extra = _props(name=p.get("name") or p.get("project_code"), projectId=p.get("project_code"), startDate=p.get("start_date"),
-                               endDate=p.get("completion_date"), status=p.get("status"), address=p.get("address"),
-                               amount=p.get("total_investment") * 10000 if isinstance(p.get("total_investment"), (int, float)) else None,
-                               currency="CNY" if p.get("total_investment") is not None else None)
+                investment = p.get("total_investment")
+                e = _entity("Project", eid, **common, name=p.get("name") or p.get("project_code"),
+                            projectId=p.get("project_code"), startDate=p.get("start_date"),
+                            endDate=p.get("completion_date"), status=p.get("status"), address=p.get("address"),
+                            amount=investment * 10000 if isinstance(investment, (int, float)) else None,
+                            currency="CNY" if investment is not None else None)
             elif label == "Tender":
-                schema = "Contract"
-                extra = _props(title=p.get("title") or p.get("section") or p.get("tender_no"), name=p.get("tender_no"),
-                               procedureNumber=p.get("tender_no"), method=p.get("method"), contractDate=p.get("open_date"))
+                e = _entity("Contract", eid, **common, title=p.get("title") or p.get("section") or p.get("tender_no"),
+                            name=p.get("tender_no"), procedureNumber=p.get("tender_no"), method=p.get("method"),
+                            contractDate=p.get("open_date"))
             elif label == "Penalty":
-                schema = "Sanction"
-                extra = _props(recordId=p.get("penalty_id"), program=p.get("measure"), reason=p.get("description"),
-                               authority=p.get("authority"), startDate=p.get("decision_date"),
-                               endDate=p.get("valid_until"), status="listed" if p.get("listed", True) else "delisted",
-                               provisions=p.get("legal_basis"))
+                e = _entity("Sanction", eid, **common, recordId=p.get("penalty_id"), program=p.get("measure"),
+                            reason=p.get("description"), authority=p.get("authority"),
+                            startDate=p.get("decision_date"), endDate=p.get("valid_until"),
+                            status="listed" if p.get("listed", True) else "delisted", provisions=p.get("legal_basis"))
+                sanctions[eid] = e
+                continue  # written once the entities it was decided against are added
             elif label == "Qualification":
-                schema = "License"
-                extra = _props(name=p.get("label") or p.get("cert_no"), procedureNumber=p.get("cert_no"),
-                               authority=ftm_id("Authority", p.get("authority") or UNSTATED),
-                               type=p.get("category"))
+                e = _entity("License", eid, **common, name=p.get("label") or p.get("cert_no"),
+                            procedureNumber=p.get("cert_no"),
+                            authority=ftm_id("Authority", p.get("authority") or UNSTATED), type=p.get("category"))
             else:
                 continue
-            yield {"id": eid, "schema": schema, "properties": {**common, **extra}}
+            yield e
+    owner = f"{zh('participation_roles', 'owner')} / {term('participation_roles', 'owner').en}"
     for t, al, a, bl, b, p in rels:
         s, o = ftm_id(al, a), ftm_id(bl, b)
-        rid = "chengxin-link-" + hashlib.sha1(f"{t}:{al}:{a}:{bl}:{b}:{p.get('role', '')}".encode()).hexdigest()[:16]
-        common = _props(sourceUrl=p.get("source_url"), publisher=p.get("source"))
         if t == "PENALIZED":
-            yield {"id": o + "-subject", "schema": "Sanction", "properties": {"entity": [s]}, "_merge": o}
+            if o in sanctions:
+                _add(sanctions[o], entity=s)
             continue
+        rid = "chengxin-link-" + hashlib.sha1(f"{t}:{al}:{a}:{bl}:{b}:{p.get('role', '')}".encode()).hexdigest()[:16]
+        common = {"sourceUrl": p.get("source_url"), "publisher": p.get("source")}
         mapping = {
-            "PARTICIPATES_IN": ("ProjectParticipant", _props(participant=s, project=o, role=p.get("role"),
-                                                             startDate=p.get("start"), endDate=p.get("end"))),
-            "OWNS": ("ProjectParticipant", _props(participant=s, project=o, role="建设单位 / owner")),
-            "WON": ("ContractAward", _props(supplier=s, contract=o, amount=p.get("price"), role="中标 / winner")),
-            "LEGAL_REP_OF": ("Directorship", _props(director=s, organization=o, role="法定代表人 / legal representative")),
-            "SHAREHOLDER_OF": ("Ownership", _props(owner=s, asset=o, percentage=p.get("share_pct"))),
-            "REGISTERED_AT": ("Employment", _props(employee=s, employer=o, role=p.get("reg_type"),
-                                                   startDate=p.get("valid_from"), endDate=p.get("valid_until"))),
+            "PARTICIPATES_IN": ("ProjectParticipant", dict(participant=s, project=o, role=p.get("role"),
+                                                           startDate=p.get("start"), endDate=p.get("end"))),
+            "OWNS": ("ProjectParticipant", dict(participant=s, project=o, role=owner)),
+            "WON": ("ContractAward", dict(supplier=s, contract=o, amount=p.get("price"), role="中标 / winner")),
+            "LEGAL_REP_OF": ("Directorship", dict(director=s, organization=o, role="法定代表人 / legal representative")),
+            "SHAREHOLDER_OF": ("Ownership", dict(owner=s, asset=o, percentage=p.get("share_pct"))),
+            "REGISTERED_AT": ("Employment", dict(employee=s, employer=o, role=p.get("reg_type"),
+                                                 startDate=p.get("valid_from"), endDate=p.get("valid_until"))),
         }
-        if t in mapping:
-            schema, props = mapping[t]
-        else:
-            schema, props = "UnknownLink", _props(subject=s, object=o, role=t)
-        yield {"id": rid, "schema": schema, "properties": {**common, **props}}
+        schema, props = mapping.get(t, ("UnknownLink", dict(subject=s, object=o, role=t)))
+        yield _entity(schema, rid, **common, **props)
+    yield from sanctions.values()
 
 
 def write_ftm(nodes: dict, rels: list, out: Path) -> dict[str, int]:
-    entities: dict[str, dict] = {}
+    entities: dict[str, EntityProxy] = {}
     for e in ftm_entities(nodes, rels):
-        target = e.pop("_merge", None)
-        if target:
-            if target in entities:
-                for k, v in e["properties"].items():
-                    entities[target]["properties"].setdefault(k, []).extend(x for x in v if x not in entities[target]["properties"].get(k, []))
-            continue
-        entities[e["id"]] = e
+        entities[e.id] = e
     out.parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = defaultdict(int)
     with open(out, "w", encoding="utf-8") as f:
         for e in entities.values():
-            counts[e["schema"]] += 1
-            f.write(json.dumps(e, ensure_ascii=False) + "\n")
+            counts[e.schema.name] += 1
+            f.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
     return dict(counts)
 
 
