@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 import click
+from tabulate import tabulate
+from wcwidth import wcwidth
 
 from chengxin.cypher import get_query, library
 from chengxin.graph import (
@@ -16,7 +18,7 @@ from chengxin.graph import (
 from chengxin.graph.db import connect
 from chengxin.graph.errors import ChengxinError
 from chengxin.graph.privacy import mask_text
-from chengxin.graph.results import public, to_csv, to_table
+from chengxin.graph.results import cell_text, public, to_csv
 from chengxin.graph.schema import ensure_schema
 from chengxin.graph.settings import get_settings, Settings
 from chengxin.loaders.ingest import FORMATS, MAPPINGS, load_any
@@ -107,14 +109,39 @@ def _connect():
     return graph
 
 
+def text_table(headers: list[str] | None, rows: list[list], align: list[str] | None = None,
+               rule: bool = False) -> list[str]:
+    """Lines of a plain-text table, columns measured by tabulate with wcwidth (a CJK character is two
+    columns wide). Cells are printed as given (no number parsing); ``align`` is per column
+    (``left``/``right``); ``rule`` draws dashes under the header."""
+    text = tabulate([[("" if c is None else str(c)) for c in r] for r in rows], headers=headers or (),
+                    tablefmt="simple" if rule else "plain", colalign=align, disable_numparse=True)
+    return [line.rstrip() for line in text.splitlines()]
+
+
+def _cut(text: str, width: int = 40) -> str:
+    """At most ``width`` terminal columns, with … when cut."""
+    out, n = "", 0
+    for ch in text:
+        n += max(wcwidth(ch), 0)
+        if n > width:
+            return out + "…"
+        out += ch
+    return out
+
+
 def print_report(report) -> None:
     """The load summary; every line masked (graph.privacy): no full ID number reaches the terminal."""
     def echo(text: str) -> None:
         click.echo(mask_text(text))
 
-    echo(f"\n{'table':<16}{'file':<24}{'read':>9}{'loaded':>9}{'rejected':>9}{'seconds':>9}")
-    for t in report.tables:
-        echo(f"{t.table:<16}{t.file:<24}{t.read:>9}{t.loaded:>9}{t.rejected:>9}{t.seconds:>9.2f}")
+    lines = text_table(["table", "file", "read", "loaded", "rejected", "seconds"],
+                       [[t.table, t.file, t.read, t.loaded, t.rejected, f"{t.seconds:.2f}"] for t in report.tables]
+                       + [["total", "", report.read, report.loaded, report.rejected, f"{report.seconds:.2f}"]],
+                       align=["left", "left", "right", "right", "right", "right"])
+    echo("\n" + lines[0])
+    for t, line in zip(report.tables, lines[1:]):
+        echo(line)
         if t.error:
             echo(f"  ! {t.error}")
         for warning in t.warnings:
@@ -126,7 +153,7 @@ def print_report(report) -> None:
             echo(f"  {r['count']:>7,} refused: {kind}" + (f" (first: line {r['line']})" if r["line"] else ""))
         if len(top) > 3:
             echo(f"  {sum(r['count'] for _, r in top[3:]):>7,} refused for {len(top) - 3} other reasons")
-    echo(f"{'total':<40}{report.read:>9}{report.loaded:>9}{report.rejected:>9}{report.seconds:>9.2f}")
+    echo(lines[-1])
     if len(report.tables) > 1 and report.seconds > 0:
         echo(f"  {report.loaded / report.seconds:,.0f} rows/s; a table's seconds run from its first row read to its "
              f"last row written, and the next table is read while the last is written")
@@ -181,8 +208,8 @@ def sample(out_dir: Path, scale: int, seed: int, plant: bool) -> None:
     if plant:
         for table, n in plant_cases(out_dir)["counts"].items():
             counts[table] += n
-    for table, n in counts.items():
-        click.echo(f"{table:<16}{n:>10}")
+    for line in text_table(None, list(counts.items()), align=["left", "right"]):
+        click.echo(line)
     click.echo(f"written to {out_dir}" + (f" (planted cases: {out_dir / 'planted.json'})" if plant else ""))
 
 
@@ -196,9 +223,8 @@ def stats(fmt: str) -> None:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     for title, rows in (("label", result["labels"]), ("relationship", result["relationships"])):
-        click.echo(f"{title:<20}{'count':>12}")
-        for name, n in rows.items():
-            click.echo(f"{name:<20}{n:>12}")
+        for line in text_table([title, "count"], list(rows.items()), align=["left", "right"]):
+            click.echo(line)
         click.echo("")
 
 
@@ -214,10 +240,12 @@ def stats(fmt: str) -> None:
 def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, timeout: float | None) -> None:
     """Run a named query of the library: chengxin query NAME -p key=value … (or --list)."""
     if list_ or not name:
+        rows = []
         for q in library():
             ps = " ".join(f"{p.name}{'?' if p.optional else ''}={p.example or ''}" for p in q.params.values())
-            click.echo(f"{q.name:<26} {q.purpose_zh}\n{'':<26} {q.purpose_en}\n{'':<26} -p {ps}" if ps else
-                       f"{q.name:<26} {q.purpose_zh}\n{'':<26} {q.purpose_en}")
+            rows += [[q.name, q.purpose_zh], ["", q.purpose_en]] + ([["", f"-p {ps}"]] if ps else [])
+        for line in text_table(None, rows):
+            click.echo(line)
         return
     q = get_query(name)
     if not q.library or q.mode != "read":
@@ -237,7 +265,9 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, time
     elif fmt == "csv":
         click.echo(to_csv(res.columns, res.rows), nl=False)
     else:
-        click.echo(to_table(res.columns, res.rows))
+        for line in text_table(res.columns, [[_cut(cell_text(r.get(c))) for c in res.columns] for r in res.rows],
+                               rule=True):
+            click.echo(line)
         click.echo(f"\n{len(res.rows)} rows, {res.seconds:.3f} s")
     for notice in res.notices:
         click.echo(notice, err=True)
@@ -257,8 +287,8 @@ def _echo_json(data) -> None:
 def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
     """Red flags: every hit of each detector with its evidence."""
     if list_:
-        for d in red.DETECTORS.values():
-            click.echo(f"{d.kind:<28} {d.number}  {d.zh} / {d.en}")
+        for line in text_table(None, [[d.kind, d.number, f"{d.zh} / {d.en}"] for d in red.DETECTORS.values()]):
+            click.echo(line)
         return
     for k in kinds:
         red.detector(k)
@@ -331,11 +361,13 @@ def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fm
         _echo_json(found)
     elif uscc:
         click.echo(f"{found['name']} ({found['uscc']}): {found['score']}/100")
-        for c in found["contributions"]:
-            click.echo(f"{c['points']:>8.1f}  {c['zh']}")
+        for line in text_table(None, [[f"{c['points']:.1f}", c["zh"]] for c in found["contributions"]],
+                               align=["right", "left"]):
+            click.echo(line)
     else:
-        for r in found["rows"]:
-            click.echo(f"{r['score']:>4}  {r['uscc']}  {r['name']}  ({r['type'] or '—'}, {r['region_code'] or '—'})")
+        for line in text_table(None, [[r["score"], r["uscc"], r["name"], f"({r['type'] or '—'}, {r['region_code'] or '—'})"]
+                                      for r in found["rows"]], align=["right", "left", "left", "left"]):
+            click.echo(line)
         click.echo(f"{found['total']} firms scored above zero")
 
 
@@ -351,8 +383,8 @@ def export(out: Path, fmt: str, around: str | None, depth: int) -> None:
     with _connect() as graph:
         done = exporter.export(graph, fmt, out, around, depth)
     click.echo(f"{done['nodes']:,} nodes, {done['relationships']:,} relationships → {done['out']} ({fmt})")
-    for name, n in done["written"].items():
-        click.echo(f"  {name:<22}{n:>10,}")
+    for line in text_table(None, [[name, f"{n:,}"] for name, n in done["written"].items()], align=["left", "right"]):
+        click.echo(f"  {line}")
 
 
 @main.command()

@@ -93,26 +93,6 @@ def to_csv(columns: list[str], rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def to_table(columns: list[str], rows: list[dict], width: int = 40) -> str:
-    """A plain-text table for the terminal (CJK characters count double)."""
-    def w(s: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-
-    def cut(s: str) -> str:
-        out, n = "", 0
-        for ch in s:
-            n += 2 if ord(ch) > 0x2E80 else 1
-            if n > width:
-                return out + "…"
-            out += ch
-        return out
-
-    cells = [[cut(cell_text(r.get(c))) for c in columns] for r in rows]
-    widths = [max([w(c)] + [w(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    line = lambda vals: "  ".join(v + " " * (widths[i] - w(v)) for i, v in enumerate(vals)).rstrip()  # noqa: E731
-    return "\n".join([line(columns), line(["-" * x for x in widths])] + [line(r) for r in cells])
-
-
 def elements(rows: list[dict]) -> tuple[dict, list]:
     """The distinct nodes (by element id) and relationships in a result, for drawing."""
     nodes: dict[str, dict] = {}

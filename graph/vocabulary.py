@@ -54,10 +54,10 @@ def _load() -> tuple[dict[str, tuple[Term, ...]], dict]:
                 raise ValueError(f"vocabulary.toml: [{group}] repeats {attr} {', '.join(dupes)}")
         groups[group] = tuple(terms)
     categories = {t.code for t in groups["qualification_categories"]}
-    for role in groups["participation_roles"]:
-        unknown = set(role.get("qualifications", [])) - categories
+    for t in groups["participation_roles"] + groups["enterprise_types"]:
+        unknown = set(t.get("qualifications", []) + ([t.get("qualification")] if t.get("qualification") else [])) - categories
         if unknown:
-            raise ValueError(f"vocabulary.toml: role {role.code} needs unknown categories {', '.join(sorted(unknown))}")
+            raise ValueError(f"vocabulary.toml: {t.code} names unknown categories {', '.join(sorted(unknown))}")
     return groups, raw.get("measure_defaults", {})
 
 
@@ -104,11 +104,20 @@ def render(group: str, value: str | None, lang: str = "zh") -> str | None:
     return t.render(lang) if t else value
 
 
+#: code -> Chinese name, per group, for code that writes the data (the sample, the planted cases).
+ETYPE = {t.code: t.zh for t in ENTERPRISE_TYPES}
+CATEGORY = {t.code: t.zh for t in QUALIFICATION_CATEGORIES}
+ROLE = {t.code: t.zh for t in PARTICIPATION_ROLES}
+STAFF = {t.code: t.zh for t in STAFF_ROLES}
+REGISTRATION = {t.code: t.zh for t in REGISTRATION_TYPES}
+
 # --- enterprise types -------------------------------------------------------------------------
 
 ENTERPRISE_TYPE_NAMES = names("enterprise_types")
 #: Enterprise types that need a valid qualification (graph.eligibility).
 NEEDS_QUALIFICATION = frozenset(t.zh for t in ENTERPRISE_TYPES if t.get("needs_qualification"))
+#: Enterprise type -> the qualification category such a firm holds.
+TYPE_QUALIFICATION = {t.zh: CATEGORY[t.get("qualification")] for t in ENTERPRISE_TYPES if t.get("qualification")}
 
 # --- roles --------------------------------------------------------------------------------------
 

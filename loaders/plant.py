@@ -15,6 +15,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from chengxin.graph.vocabulary import CATEGORY, ROLE, STAFF, TYPE_QUALIFICATION
+
 from .ids import uscc_check_char
 from .rows import COLUMNS
 
@@ -52,7 +54,7 @@ class Planter:
                  legal_rep_name=None, region_code=REGION, address=address or f"苏州市植入路{self.n}号",
                  phone=phone or f"0512-6{self.n:07d}", registered_capital=5000, established="2010-05-01")
         if qualified:
-            self.qualification(uscc, {"施工": "施工总承包", "监理": "工程监理"}.get(kind, "施工总承包"),
+            self.qualification(uscc, TYPE_QUALIFICATION.get(kind, CATEGORY["general_contracting"]),
                                "2015-01-01", "2030-12-31")
         return uscc
 
@@ -79,7 +81,7 @@ class Planter:
         self.add("registrations", person_id=pid, uscc=uscc, reg_type=reg_type, specialty="建筑工程",
                  valid_from=start, valid_until=end)
 
-    def works(self, pid: str, code: str, uscc: str, start: str, end: str, role: str = "项目经理") -> None:
+    def works(self, pid: str, code: str, uscc: str, start: str, end: str, role: str = STAFF["project_manager"]) -> None:
         self.add("project_staff", project_code=code, person_id=pid, role=role, uscc=uscc, start=start, end=end)
 
     def tender(self, n: int, code: str, open_date: str, bidders: list[str], winner: str) -> str:
@@ -101,7 +103,7 @@ class Planter:
     def cert_lending(self) -> None:
         a, b, c = self.firm("植甲建设"), self.firm("植乙建设"), self.firm("植丙建设")
         x = self.project(1, "2023-03-01", "2024-06-30")
-        self.takes_part(x, b, "施工总承包", "2023-03-01", "2024-06-30")
+        self.takes_part(x, b, ROLE["general_contractor"], "2023-03-01", "2024-06-30")
         # Registered at A, acting as project manager for B.
         p1 = self.person("挂证甲")
         self.registered(p1, a, "2022-01-01", "2026-12-31")
@@ -117,7 +119,7 @@ class Planter:
         self.registered(p3, a, "2019-01-01", "2021-12-31")
         self.registered(p3, b, "2022-01-01", "2026-12-31")
         y = self.project(2, "2023-05-01", "2024-04-30")
-        self.takes_part(y, b, "施工总承包", "2023-05-01", "2024-04-30")
+        self.takes_part(y, b, ROLE["general_contractor"], "2023-05-01", "2024-04-30")
         self.works(p3, y, b, "2023-05-01", "2024-04-30")
         self.expect("cert_lending", p3, control=True)
         p4 = self.person("先后注册")
@@ -135,7 +137,7 @@ class Planter:
                                                        (5, "2021-01-01", "2022-06-30"), (6, "2022-07-01", "2023-12-31"))]
         for code, (s, e) in zip(codes, (("2023-01-01", "2024-12-31"), ("2024-03-01", "2025-06-30"),
                                         ("2021-01-01", "2022-06-30"), ("2022-07-01", "2023-12-31"))):
-            self.takes_part(code, f, "施工总承包", s, e)
+            self.takes_part(code, f, ROLE["general_contractor"], s, e)
         for pid in (p5, p6, p7):
             self.registered(pid, f, "2018-01-01", "2027-12-31")
         self.works(p5, codes[0], f, "2023-01-01", "2024-12-31")
@@ -144,9 +146,9 @@ class Planter:
         self.works(p6, codes[2], f, "2021-01-01", "2022-06-30")
         self.works(p6, codes[3], f, "2022-07-01", "2023-12-31")
         self.expect("pm_conflict", p6, control=True)
-        self.works(p7, codes[0], f, "2023-01-01", "2024-12-31", role="技术负责人")
+        self.works(p7, codes[0], f, "2023-01-01", "2024-12-31", role=STAFF["technical_lead"])
         self.works(p7, codes[2], f, "2021-01-01", "2022-06-30")
-        self.works(p7, codes[1], f, "2024-03-01", "2025-06-30", role="技术负责人")
+        self.works(p7, codes[1], f, "2024-03-01", "2025-06-30", role=STAFF["technical_lead"])
         self.expect("pm_conflict", p7, control=True)
 
     def sanctioned_bidding(self) -> None:
@@ -220,7 +222,7 @@ class Planter:
         a, b, c = self.firm("总包甲建设"), self.firm("转包乙建设"), self.firm("末端丙建设")
         q1, q2, q3 = (self.project(n, "2024-03-01", "2025-12-31") for n in (10, 11, 12))
         for code in (q1, q2, q3):
-            self.takes_part(code, a, "施工总承包", "2024-03-01", "2025-12-31")
+            self.takes_part(code, a, ROLE["general_contractor"], "2024-03-01", "2025-12-31")
         for frm, to, code in ((a, b, q1), (b, c, q1), (a, b, q2), (b, c, q3)):
             self.add("subcontracts", project_code=code, from_uscc=frm, to_uscc=to, scope="机电安装工程", amount=300)
             self.takes_part(code, to, "专业分包", "2024-03-01", "2025-12-31")
@@ -229,12 +231,12 @@ class Planter:
         self.expect("subcontract_chain", q3, control=True)
         # Subcontractors: a supervision firm, one whose qualification expired, one that is valid.
         q4 = self.project(13, "2024-03-01", "2025-12-31")
-        self.takes_part(q4, a, "施工总承包", "2024-03-01", "2025-12-31")
+        self.takes_part(q4, a, ROLE["general_contractor"], "2024-03-01", "2025-12-31")
         d1 = self.firm("无资质甲工程", kind="监理")
         d2 = self.firm("过期乙工程", qualified=False)
-        self.qualification(d2, "专业承包", "2018-01-01", "2023-12-31")
+        self.qualification(d2, CATEGORY["specialist_contracting"], "2018-01-01", "2023-12-31")
         e = self.firm("合规丙工程", qualified=False)
-        self.qualification(e, "专业承包", "2020-01-01", "2028-12-31")
+        self.qualification(e, CATEGORY["specialist_contracting"], "2020-01-01", "2028-12-31")
         for to in (d1, d2, e):
             self.add("subcontracts", project_code=q4, from_uscc=a, to_uscc=to, scope="幕墙工程", amount=200)
             self.takes_part(q4, to, "专业分包", "2024-03-01", "2025-12-31")
@@ -276,20 +278,20 @@ class Planter:
 
     def unqualified_participation(self) -> None:
         u1 = self.firm("过期总包建设", qualified=False)
-        self.qualification(u1, "施工总承包", "2015-01-01", "2024-12-31")
+        self.qualification(u1, CATEGORY["general_contracting"], "2015-01-01", "2024-12-31")
         u2 = self.firm("有效总包建设", qualified=False)
-        self.qualification(u2, "施工总承包", "2015-01-01", "2027-12-31")
+        self.qualification(u2, CATEGORY["general_contracting"], "2015-01-01", "2027-12-31")
         u3 = self.firm("代理招标咨询", kind="招标代理", qualified=False)
         u4 = self.firm("监理冒充建设", kind="监理")
         v1, v2 = self.project(15, "2025-05-01", "2026-12-31"), self.project(16, "2025-05-01", "2026-12-31")
-        self.takes_part(v1, u1, "施工总承包", "2025-05-01", "2026-12-31")
-        self.takes_part(v2, u2, "施工总承包", "2025-05-01", "2026-12-31")
-        self.takes_part(v1, u3, "招标代理", "2025-01-01", "2025-04-30")
-        self.takes_part(v2, u4, "施工总承包", "2025-05-01", "2026-12-31")
-        self.expect("unqualified_participation", f"{v1}|{u1}|施工总承包")
-        self.expect("unqualified_participation", f"{v2}|{u4}|施工总承包")
-        self.expect("unqualified_participation", f"{v2}|{u2}|施工总承包", control=True)
-        self.expect("unqualified_participation", f"{v1}|{u3}|招标代理", control=True)
+        self.takes_part(v1, u1, ROLE["general_contractor"], "2025-05-01", "2026-12-31")
+        self.takes_part(v2, u2, ROLE["general_contractor"], "2025-05-01", "2026-12-31")
+        self.takes_part(v1, u3, ROLE["tender_agent"], "2025-01-01", "2025-04-30")
+        self.takes_part(v2, u4, ROLE["general_contractor"], "2025-05-01", "2026-12-31")
+        self.expect("unqualified_participation", f"{v1}|{u1}|{ROLE['general_contractor']}")
+        self.expect("unqualified_participation", f"{v2}|{u4}|{ROLE['general_contractor']}")
+        self.expect("unqualified_participation", f"{v2}|{u2}|{ROLE['general_contractor']}", control=True)
+        self.expect("unqualified_participation", f"{v1}|{u3}|{ROLE['tender_agent']}", control=True)
 
     def run(self) -> None:
         self.cert_lending()

@@ -11,6 +11,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chengxin.graph.vocabulary import ROLE, STAFF
+
 from .ids import USCC_CHARS, id_check_char, uscc_check_char
 from .rows import COLUMNS
 from .sample_data import (
@@ -273,15 +275,15 @@ class Generator:
         designer = self.pick("设计", region)
         surveyor = self.pick("勘察", region)
         agency = self.pick("招标代理", region)
-        parties = [(owner, "建设单位", None), (contractor, "施工总承包", investment * rng.uniform(0.6, 0.85)),
-                   (supervisor, "监理", investment * rng.uniform(0.01, 0.025)),
-                   (designer, "设计", investment * rng.uniform(0.015, 0.03)),
-                   (surveyor, "勘察", investment * rng.uniform(0.003, 0.008)), (agency, "招标代理", None)]
+        parties = [(owner, ROLE["owner"], None), (contractor, ROLE["general_contractor"], investment * rng.uniform(0.6, 0.85)),
+                   (supervisor, ROLE["supervisor"], investment * rng.uniform(0.01, 0.025)),
+                   (designer, ROLE["designer"], investment * rng.uniform(0.015, 0.03)),
+                   (surveyor, ROLE["surveyor"], investment * rng.uniform(0.003, 0.008)), (agency, ROLE["tender_agent"], None)]
         for firm, role, amount in parties:
             w.row("participations", project_code=code, uscc=firm.uscc, role=role,
                   contract_no=f"HT-{code[-6:]}-{role[:2]}" if amount else None,
                   contract_amount=round(amount, 2) if amount else None,
-                  start=start if role not in ("设计", "勘察", "招标代理") else open_date - dt.timedelta(days=60),
+                  start=start if role not in (ROLE["designer"], ROLE["surveyor"], ROLE["tender_agent"]) else open_date - dt.timedelta(days=60),
                   end=completion, source=SOURCE)
         # Tenders: works (3-9 bidders) and supervision (3-6 bidders); the winners are the parties above.
         for section, winner, kind, n_bidders, share in (("施工总承包", contractor, "施工", (3, 9), 0.75),
@@ -301,9 +303,9 @@ class Generator:
             w.row("tenders", tender_no=tender_no, project_code=code, section=f"{section}标段",
                   method=rng.choices(["公开招标", "邀请招标"], [9, 1])[0], agency_uscc=agency.uscc,
                   open_date=open_date, winner_uscc=winner.uscc, winning_price=prices[0], source=SOURCE)
-        self.staff(w, code, contractor, "施工", ["项目经理", "技术负责人"], start, completion)
-        self.staff(w, code, supervisor, "监理", ["总监理工程师"], start, completion)
-        self.staff(w, code, designer, "设计", ["设计负责人"], open_date - dt.timedelta(days=120), start)
+        self.staff(w, code, contractor, "施工", [STAFF["project_manager"], STAFF["technical_lead"]], start, completion)
+        self.staff(w, code, supervisor, "监理", [STAFF["chief_supervisor"]], start, completion)
+        self.staff(w, code, designer, "设计", [STAFF["design_lead"]], open_date - dt.timedelta(days=120), start)
         if rng.random() < 0.35:
             sub = self.pick("施工", region)
             if sub is not contractor:
@@ -312,7 +314,7 @@ class Generator:
                 w.row("subcontracts", project_code=code, from_uscc=contractor.uscc, to_uscc=sub.uscc, scope=scope,
                       amount=amount, source=SOURCE)
                 w.row("participations", project_code=code, uscc=sub.uscc,
-                      role="劳务分包" if scope == "劳务作业" else "专业分包", contract_no=None,
+                      role=ROLE["labour_subcontractor"] if scope == "劳务作业" else ROLE["specialist_subcontractor"], contract_no=None,
                       contract_amount=amount, start=start, end=completion, source=SOURCE)
         if completion < self.as_of and rng.random() < 0.22:
             self.project_award(w, code, contractor, region, completion)
@@ -347,7 +349,7 @@ class Generator:
             doc = f"{region[3]}建字〔{date.year}〕{rng.randrange(1, 200)}号"
         w.row("awards", award_id=f"JL{date:%Y}{self._next():07d}", subject_type="enterprise", subject_id=firm.uscc,
               name=name, level=level, authority=authority, date=date, project_code=code, doc_no=doc, source=SOURCE)
-        pm = self.last_staff.get((code, "项目经理"))
+        pm = self.last_staff.get((code, STAFF["project_manager"]))
         if pm and rng.random() < 0.4:
             w.row("awards", award_id=f"JL{date:%Y}{self._next():07d}", subject_type="person", subject_id=pm,
                   name=f"{region[1] if region[1] != region[2] else region[2]}{rng.choice(PERSON_AWARDS)}",
@@ -373,7 +375,7 @@ class Generator:
             code, region, contractor, supervisor, start = rng.choice(done)
             subject_is_person = rng.random() < 0.2
             if subject_is_person:
-                pid = self.last_staff.get((code, "项目经理"))
+                pid = self.last_staff.get((code, STAFF["project_manager"]))
                 if not pid:
                     continue
                 behaviors = [b for b in BEHAVIORS if b[2] == "person"]
