@@ -17,7 +17,8 @@ from typing import Callable
 
 from .db import Graph
 from .errors import NotFound
-from .vocabulary import BID_BANS, LOSS_OF_STANDING, PROJECT_MANAGER, ROLE_QUALIFICATIONS, SUBCONTRACT_DEFAULT_ROLE, needs_param
+from .vocabulary import (BID_BANS, LOSS_OF_STANDING, PROJECT_MANAGER, ROLE_QUALIFICATIONS, SUBCONTRACT_DEFAULT_ROLE,
+                         needs_param)
 
 REL_ZH = {"LEGAL_REP_OF": "法定代表人", "REGISTERED_AT": "注册人员"}
 REL_EN = {"LEGAL_REP_OF": "legal representative", "REGISTERED_AT": "registered person"}
