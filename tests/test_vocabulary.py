@@ -180,7 +180,7 @@ def test_list_and_ocds_name_keys_are_the_one_identity_key(tmp_path):
     path = tmp_path / "r.json"
     path.write_text(json.dumps({"releases": [release]}), "utf-8")
     conv = ocds.convert(path, "ocds", "test")
-    keys = {r["uscc"] for r in conv.rows["enterprises"]}
+    keys = {row[-1]["uscc"] for row in conv.rows["enterprises"]}  # (file, record, row)
     assert "XX-NAME:" + names.identity_key("ｔｅｓｔ  Builders（Group） Co., Ltd.") in keys
     assert "XX-NAME:TEST BUILDERS(GROUP) CO., LTD." in keys
 
