@@ -211,7 +211,7 @@ def main() -> None:
         from chengxin.graph import flags
 
         t = time.perf_counter()
-        flags.detect_all(graph)
+        app.extensions["chengxin"]["flag_runs"].detect_all(graph)
         print(f"\n[red-flag snapshot for the enterprise pages: {time.perf_counter() - t:.1f} s, made before timing]")
         words = ["南昌", "建设", "监理", "工程有限公司", "王", "供水", "道路提升", "北京 设计", "深圳", "李明"]
         results = {}
@@ -237,7 +237,6 @@ def main() -> None:
         print(f"  entity pages p95 {entity_p95:.1f} ms (target <= 150); search p95 {pct(results['search'], 95):.1f} ms (target <= 200)")
         # 4. the analysts' library, each query once with its example parameters (keys from this graph)
         from chengxin.cypher import library
-        from chengxin.graph import console
 
         some = {
             "uscc": graph.run("MATCH (e:Enterprise)-[:PARTICIPATES_IN]->() RETURN e.uscc AS k LIMIT 1")[0]["k"],
@@ -247,7 +246,7 @@ def main() -> None:
         print(f"\n[query library, scale {args.scale}, one run each, s (default limit CHENGXIN_QUERY_TIMEOUT = 5 s)]")
         for q in library():
             values = {k: some.get(k, p.example) for k, p in q.params.items()}
-            res = console.run_named(graph, q.name, values)
+            res = app.extensions["chengxin"]["console"].run_named(graph, q.name, values)
             print(f"  {q.name:<26}{res.seconds:>8.3f}{len(res.rows):>7} rows")
 
         # 5. the investigators' detectors and the relationship finder
@@ -257,7 +256,7 @@ def main() -> None:
         total = 0.0
         for kind in flags.DETECTORS:
             t = time.perf_counter()
-            hits = flags.detect(graph, kind)
+            hits = flags.detect(graph, kind, settings)
             took = time.perf_counter() - t
             total += took
             hit_keys = {h["key"] for h in hits}

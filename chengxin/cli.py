@@ -13,8 +13,9 @@ from wcwidth import wcwidth
 
 from chengxin.cypher import get_query, library
 from chengxin.graph import (
-    console, eligibility as elig, embedded, export as exporter, flags as red, matching, paths, queries, risk as scoring,
+    console, eligibility as elig, export as exporter, flags as red, matching, paths, queries, risk as scoring,
 )
+from chengxin.graph.backend import backend_for
 from chengxin.graph.db import connect
 from chengxin.graph.errors import ChengxinError
 from chengxin.graph.privacy import mask_text
@@ -24,7 +25,7 @@ from chengxin.graph.settings import get_settings, Settings
 from chengxin.loaders.ingest import FORMATS, MAPPINGS, load_any
 from chengxin.loaders.plant import plant as plant_cases
 from chengxin.loaders.sample import generate
-from chengxin.web import create_app
+from chengxin.web import close_app, create_app
 from chengxin.web.serve import run
 
 
@@ -59,45 +60,27 @@ def db() -> None:
     """The embedded ArcadeDB server (unused when CHENGXIN_URI points at Neo4j)."""
 
 
-def _embedded_only(settings: Settings) -> None:
-    if not settings.embedded:
-        raise click.ClickException("CHENGXIN_URI is set: the database is an external Neo4j, not the embedded one")
-
-
 @db.command("start")
 def db_start() -> None:
     """Start the embedded server (idempotent) and wait until Bolt answers."""
     s = _settings()
-    _embedded_only(s)
-    state = embedded.start(s)
+    state = backend_for(s).start()
     click.echo(f"running: pid {state.pid}, {state.uri}, database {state.database}, home {s.home_path}")
 
 
 @db.command("stop")
 def db_stop() -> None:
     """Stop the embedded server cleanly."""
-    s = _settings()
-    _embedded_only(s)
-    click.echo("stopped" if embedded.stop(s) else "not running")
+    click.echo("stopped" if backend_for(_settings()).stop() else "not running")
 
 
 @db.command("status")
 def db_status() -> None:
     """Say whether the embedded server is running (exit 1 if not)."""
-    s = _settings()
-    if not s.embedded:
-        click.echo(f"external Neo4j at {s.uri} (embedded server not used)")
-        return
-    state = embedded.status(s)
-    if state is None:
-        dead = embedded.crashed(s)
-        why = (f"it stopped unexpectedly (pid {dead.pid} is gone; log {embedded.paths(s).log}); "
-               if dead else "")
-        port = s.embedded_bolt_port or embedded.kept_ports(s).get("bolt_port")
-        back = f", comes back on bolt://127.0.0.1:{port}" if port else ""
-        click.echo(f"not running: {why}`chengxin db start` starts it (home {s.home_path}{back})")
+    running, line = backend_for(_settings()).describe()
+    click.echo(line)
+    if not running:
         sys.exit(1)
-    click.echo(f"running: pid {state.pid}, {state.uri}, database {state.database}, home {s.home_path}")
 
 
 # --- load / sample / stats ------------------------------------------------------------------
@@ -257,7 +240,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, time
             raise click.ClickException(f"--param takes KEY=VALUE, not {item!r}")
         values[key.strip()] = value
     with _connect() as graph:
-        res = console.run_named(graph, name, values, timeout=timeout)
+        with console.Console(graph.settings) as analyst:
+            res = analyst.run_named(graph, name, values, timeout=timeout)
     if fmt == "json":
         out = res.as_dict()
         out["rows"] = public(res.rows)
@@ -293,7 +277,7 @@ def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
     for k in kinds:
         red.detector(k)
     with _connect() as graph:
-        found = {k: red.detect(graph, k) for k in (kinds or red.DETECTORS)}
+        found = {k: red.detect(graph, k, graph.settings) for k in (kinds or red.DETECTORS)}
     if fmt == "json":
         _echo_json(found)
         return
@@ -335,7 +319,7 @@ def path(source: str, target: str, max_hops: int | None, types: tuple[str, ...],
 def eligibility(uscc: str, on, fmt: str) -> None:
     """Whether a firm may bid on a date, with every reason."""
     with _connect() as graph:
-        found = elig.check(graph, uscc, on.date() if on else None)
+        found = elig.check(graph, uscc, on.date() if on else None, settings=graph.settings)
     if fmt == "json":
         _echo_json(found)
         return
@@ -356,7 +340,9 @@ def eligibility(uscc: str, on, fmt: str) -> None:
 def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fmt: str) -> None:
     """The risk ranking, or one firm's score explained."""
     with _connect() as graph:
-        found = scoring.firm_score(graph, uscc) if uscc else scoring.ranking(graph, region, type_, limit)
+        opts = {"settings": graph.settings, "runs": red.FlagRuns(graph.settings)}
+        found = (scoring.firm_score(graph, uscc, **opts) if uscc
+                 else scoring.ranking(graph, region, type_, limit, **opts))
     if fmt == "json":
         _echo_json(found)
     elif uscc:
@@ -392,7 +378,7 @@ def export(out: Path, fmt: str, around: str | None, depth: int) -> None:
 def match(threshold: float | None) -> None:
     """Entity matching: link records of different sources that name the same firm."""
     with _connect() as graph:
-        found = matching.run(graph, threshold)
+        found = matching.run(graph, threshold, settings=graph.settings)
     click.echo(f"{found['records']:,} records, {found['proposed']:,} pairs proposed: {found['made']:,} new links made "
                f"(score >= {found['threshold']}), {found['pending']:,} new pairs to review (chengxin review)")
 
@@ -430,7 +416,10 @@ def _serve(host: str | None, port: int | None, graph=None, dev: bool = False) ->
     host, port = host or settings.host, port or settings.port
     # The app decides console access from the address it is served on.
     app = create_app(settings.model_copy(update={"host": host, "port": port}), graph=graph)
-    run(app, host, port, threads=settings.serve_threads, dev=dev)
+    try:
+        run(app, host, port, threads=settings.serve_threads, dev=dev)
+    finally:
+        close_app(app)
 
 
 @main.command()
@@ -453,7 +442,9 @@ def demo(host: str | None, port: int | None) -> None:
     """The main job: start the database, load the bundled sample if the graph is empty, serve.
     Ctrl-C stops the web app and the embedded database, if this command started it."""
     settings = _settings()
-    started_here = settings.embedded and embedded.status(settings) is None
+    database = backend_for(settings)
+    running = database.running()  # None: not chengxin's to start (an external Neo4j)
+    started_here = running is False
     if started_here:
         click.echo("starting the embedded database (the first start takes a few seconds) …")
     graph = _connect()
@@ -478,8 +469,8 @@ def demo(host: str | None, port: int | None) -> None:
         graph.close()
         if started_here:
             click.echo("stopping the embedded database this demo started …")
-            embedded.stop(settings)
-        elif settings.embedded:
+            database.stop()
+        elif running:
             click.echo("the embedded database keeps running (it was running before the demo): chengxin db stop")
 
 

@@ -9,12 +9,12 @@ Guards, stacked (no one of them is trusted alone):
    server program, may read records and nothing else: the server itself refuses writes, schema
    changes, write procedures and LOAD CSV); on Neo4j ``CHENGXIN_READ_USER`` when set;
 3. on Neo4j, ``EXPLAIN``'s query type must be ``r`` (ArcadeDB reports every query as a write, so
-   the check is skipped there: :func:`graph.backend.explain_tells_query_type`);
+   the check is skipped there: :meth:`graph.backend.Backend.explain_tells_query_type`);
 4. a READ-mode explicit transaction that is **always rolled back**, never committed (Neo4j refuses
    writes in READ mode; ArcadeDB ignores the mode but honours the rollback);
 5. the privacy filter (:func:`graph.privacy.redact`) on every row.
 
-Load: at most ``CHENGXIN_CONSOLE_MAX_CONCURRENT`` queries run at once in a process and at most
+Load: at most ``CHENGXIN_CONSOLE_MAX_CONCURRENT`` queries run at once in one console (one per app) and at most
 ``CHENGXIN_CONSOLE_MAX_PER_CLIENT`` for one client; a query is only handed to a worker once it
 holds a slot, so nothing waits in a queue after its caller has gone, and the slot is given back
 when the database has really finished (or dropped) the query, not when the caller stopped waiting.
@@ -40,7 +40,6 @@ from neo4j import exceptions as nx
 
 from chengxin.cypher import get_query
 
-from . import backend
 from .db import Graph, plain, wrap_driver_error
 from .errors import Busy, ChengxinError, InvalidInput, QueryRejected, QueryTimeout
 from .privacy import redact
@@ -63,10 +62,6 @@ class Result:
             "row_cap": self.row_cap, "seconds": self.seconds, "timeout": self.timeout,
             "notices": self.notices,
         }
-
-
-_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="chengxin-query")
-_read_driver_lock = threading.Lock()
 
 
 class Admission:
@@ -106,148 +101,158 @@ class Admission:
             self._cond.notify_all()
 
 
-_admissions: dict[tuple[int, int], Admission] = {}
-_admissions_lock = threading.Lock()
+class Console:
+    """The analysts' console as one object, made by the app factory (kept on
+    ``app.extensions["chengxin"]["console"]``) or by a command, and closed with it: its own
+    read-only driver and connection pool (busy console queries never hold the connections pages
+    need), its worker threads and its :class:`Admission` slots. The graph it is handed gives the
+    database and the backend (where the read-only user connects)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.admission = Admission(settings.console_max_concurrent, settings.console_max_per_client)
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="chengxin-query")
+        self._lock = threading.Lock()
+        self._read_driver: neo4j.Driver | None = None
+        self._read_uri: str | None = None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            if self._read_driver is not None:
+                self._read_driver.close()
+                self._read_driver = None
+
+    def __enter__(self) -> "Console":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def effective_timeout(self, requested: float | None) -> float:
+        """The setting, or a lower requested limit; never higher."""
+        limit = self.settings.query_timeout
+        if requested is None:
+            return limit
+        if requested <= 0:
+            raise InvalidInput("timeout must be a positive number of seconds / 超时时间须为正数")
+        return min(limit, float(requested))
+
+    def driver(self, graph: Graph) -> neo4j.Driver:
+        """The console's connection: the read-only database user's (always on the embedded server,
+        when configured on Neo4j), else the graph's own."""
+        auth = graph.backend.console_auth()
+        if auth is None:
+            return graph.driver
+        uri = graph.backend.bolt_uri()
+        with self._lock:
+            if self._read_driver is not None and self._read_uri == uri:
+                return self._read_driver
+            if self._read_driver is not None:  # the database came back on another address
+                self._read_driver.close()
+            self._read_driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=5.0, connection_acquisition_timeout=5.0, liveness_check_timeout=2.0)
+            self._read_uri = uri
+            return self._read_driver
+
+    def _explain_check(self, graph: Graph, text: str, params: dict) -> None:
+        if not graph.backend.explain_tells_query_type():
+            return
+        try:
+            with self.driver(graph).session(database=graph.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                summary = s.run("EXPLAIN " + text, params).consume()
+        except (nx.Neo4jError, nx.DriverError) as e:
+            raise _error(graph, e) from e
+        if summary.query_type not in ("r", None):
+            kinds = {"w": "writes", "rw": "reads and writes", "s": "changes the schema"}
+            raise QueryRejected(
+                f"refused: the database reports this query {kinds.get(summary.query_type, summary.query_type)}; "
+                "the console is read-only / 拒绝：数据库判定该查询会写入"
+            )
+
+    def _execute(self, graph: Graph, text: str, params: dict, timeout: float,
+                 cap: int) -> tuple[list[str], list[dict], bool]:
+        with self.driver(graph).session(database=graph.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            tx = s.begin_transaction(timeout=timeout)
+            try:
+                result = tx.run(text, params)
+                columns = list(result.keys())
+                rows, truncated = [], False
+                for record in result:
+                    if len(rows) >= cap:
+                        truncated = True
+                        break
+                    rows.append(redact({k: plain(v) for k, v in record.items()}))
+                return columns, rows, truncated
+            finally:
+                # Never commit: whatever the text did, it is undone.
+                if tx.closed() is False:
+                    tx.rollback()
+
+    def run_read(self, graph: Graph, text: str, params: dict | None = None, *, timeout: float | None = None,
+                 row_cap: int | None = None, checked: bool = False, client: str | None = None) -> Result:
+        """Run analyst Cypher read-only, within the time limit and the row cap.
+
+        ``checked`` skips the clause check for catalog queries (already proven read by their tests);
+        the other guards still apply. ``client`` (the caller's address) is held to
+        ``CHENGXIN_CONSOLE_MAX_PER_CLIENT``; None (the CLI) only to the total.
+        """
+        params = params or {}
+        if not isinstance(params, dict):
+            raise InvalidInput("parameters must be a JSON object / 参数须为 JSON 对象")
+        if not checked:
+            check_read_only(text)
+        limit = self.effective_timeout(timeout)
+        row_limit = self.settings.query_row_cap
+        cap = min(row_cap or row_limit, row_limit)
+        self._explain_check(graph, text, params)
+        t0 = time.perf_counter()
+        gate = self.admission
+        gate.acquire(client, wait=min(limit, 2.0))
+        try:
+            future = self._pool.submit(self._execute, graph, text, params, limit, cap)
+        except BaseException:
+            gate.release(client)
+            raise
+        # The slot is given back when the database is done with the query, not when the caller gives up.
+        future.add_done_callback(lambda f: (gate.release(client), f.cancelled() or f.exception()))
+        left = max(0.1, limit - (time.perf_counter() - t0))
+        try:
+            columns, rows, truncated = future.result(timeout=left)
+        except FutureTimeout:
+            raise QueryTimeout(
+                f"stopped after {limit:g} s: the time limit (CHENGXIN_QUERY_TIMEOUT, {self.settings.query_timeout:g} s; "
+                f"a request may lower it). The server drops the query at its own deadline. "
+                f"/ 查询超过时间限制（{limit:g} 秒）已停止"
+            ) from None
+        except (nx.Neo4jError, nx.DriverError) as e:
+            raise _error(graph, e) from e
+        res = Result(columns, rows, truncated, cap, round(time.perf_counter() - t0, 3), limit)
+        if truncated:
+            res.notices.append(
+                f"结果已截断：只显示前 {cap} 行 / result cut at {cap} rows (CHENGXIN_QUERY_ROW_CAP)"
+            )
+        return res
+
+    def run_named(self, graph: Graph, name: str, values: dict, *, timeout: float | None = None,
+                  row_cap: int | None = None, client: str | None = None) -> Result:
+        """A library query by name, parameters from text or typed values."""
+        q = get_query(name)
+        if q.mode != "read" or q.labels:
+            raise QueryRejected(f"query {name} is not a read query of the library / 不是只读查询")
+        res = self.run_read(graph, q.text, q.bind(values), timeout=timeout, row_cap=row_cap, checked=True,
+                            client=client)
+        res.columns = graph.backend.result_columns(res.columns, list(q.returns))
+        return res
 
 
-def admission(settings) -> Admission:
-    key = (settings.console_max_concurrent, settings.console_max_per_client)
-    with _admissions_lock:
-        if key not in _admissions:
-            _admissions[key] = Admission(*key)
-        return _admissions[key]
-
-
-def effective_timeout(graph: Graph, requested: float | None) -> float:
-    """The setting, or a lower requested limit; never higher."""
-    limit = graph.settings.query_timeout
-    if requested is None:
-        return limit
-    if requested <= 0:
-        raise InvalidInput("timeout must be a positive number of seconds / 超时时间须为正数")
-    return min(limit, float(requested))
-
-
-def _driver(graph: Graph) -> neo4j.Driver:
-    """The console's connection: the read-only database user's (always on the embedded server,
-    when configured on Neo4j), else the graph's own. A driver of its own also means a connection
-    pool of its own, so busy console queries never hold the connections pages need."""
-    auth = backend.console_auth(graph)
-    if auth is None:
-        return graph.driver
-    uri = backend.bolt_uri(graph)
-    with _read_driver_lock:
-        current = graph.read_driver
-        if current is not None and getattr(current, "_chengxin_uri", None) == uri:
-            return current
-        if current is not None:  # the database came back on another address
-            current.close()
-        driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=5.0, connection_acquisition_timeout=5.0,
-                                            liveness_check_timeout=2.0)
-        driver._chengxin_uri = uri
-        graph.read_driver = driver
-        return driver
-
-
-def _explain_check(graph: Graph, text: str, params: dict) -> None:
-    if not backend.explain_tells_query_type(graph):
-        return
-    try:
-        with _driver(graph).session(database=graph.database, default_access_mode=neo4j.READ_ACCESS) as s:
-            summary = s.run("EXPLAIN " + text, params).consume()
-    except (nx.Neo4jError, nx.DriverError) as e:
-        raise _error(e) from e
-    if summary.query_type not in ("r", None):
-        kinds = {"w": "writes", "rw": "reads and writes", "s": "changes the schema"}
-        raise QueryRejected(
-            f"refused: the database reports this query {kinds.get(summary.query_type, summary.query_type)}; "
-            "the console is read-only / 拒绝：数据库判定该查询会写入"
-        )
-
-
-def _error(e: Exception) -> ChengxinError:
+def _error(graph: Graph, e: Exception) -> ChengxinError:
     """The database's own message, with its position when it gives one."""
     msg = getattr(e, "message", None) or str(e)
-    if backend.is_timeout(e):
+    if graph.backend.is_timeout(e):
         return QueryTimeout(f"the database stopped the query at its time limit: {msg}")
-    err = wrap_driver_error(e, "query")
+    err = wrap_driver_error(e, graph.backend, "query")
     pos = re.search(r"\(line (\d+), column (\d+)", msg)
     if pos:
         err.position = {"line": int(pos.group(1)), "column": int(pos.group(2))}
     return err
-
-
-def _execute(graph: Graph, text: str, params: dict, timeout: float, cap: int) -> tuple[list[str], list[dict], bool]:
-    with _driver(graph).session(database=graph.database, default_access_mode=neo4j.READ_ACCESS) as s:
-        tx = s.begin_transaction(timeout=timeout)
-        try:
-            result = tx.run(text, params)
-            columns = list(result.keys())
-            rows, truncated = [], False
-            for record in result:
-                if len(rows) >= cap:
-                    truncated = True
-                    break
-                rows.append(redact({k: plain(v) for k, v in record.items()}))
-            return columns, rows, truncated
-        finally:
-            # Never commit: whatever the text did, it is undone.
-            if tx.closed() is False:
-                tx.rollback()
-
-
-def run_read(graph: Graph, text: str, params: dict | None = None, *, timeout: float | None = None,
-             row_cap: int | None = None, checked: bool = False, client: str | None = None) -> Result:
-    """Run analyst Cypher read-only, within the time limit and the row cap.
-
-    ``checked`` skips the clause check for catalog queries (already proven read by their tests);
-    the other guards still apply. ``client`` (the caller's address) is held to
-    ``CHENGXIN_CONSOLE_MAX_PER_CLIENT``; None (the CLI) only to the total.
-    """
-    params = params or {}
-    if not isinstance(params, dict):
-        raise InvalidInput("parameters must be a JSON object / 参数须为 JSON 对象")
-    if not checked:
-        check_read_only(text)
-    limit = effective_timeout(graph, timeout)
-    cap = min(row_cap or graph.settings.query_row_cap, graph.settings.query_row_cap)
-    _explain_check(graph, text, params)
-    t0 = time.perf_counter()
-    gate = admission(graph.settings)
-    gate.acquire(client, wait=min(limit, 2.0))
-    try:
-        future = _pool.submit(_execute, graph, text, params, limit, cap)
-    except BaseException:
-        gate.release(client)
-        raise
-    # The slot is given back when the database is done with the query, not when the caller gives up.
-    future.add_done_callback(lambda f: (gate.release(client), f.exception()))
-    left = max(0.1, limit - (time.perf_counter() - t0))
-    try:
-        columns, rows, truncated = future.result(timeout=left)
-    except FutureTimeout:
-        raise QueryTimeout(
-            f"stopped after {limit:g} s: the time limit (CHENGXIN_QUERY_TIMEOUT, {graph.settings.query_timeout:g} s; "
-            f"a request may lower it). The server drops the query at its own deadline. "
-            f"/ 查询超过时间限制（{limit:g} 秒）已停止"
-        ) from None
-    except (nx.Neo4jError, nx.DriverError) as e:
-        raise _error(e) from e
-    res = Result(columns, rows, truncated, cap, round(time.perf_counter() - t0, 3), limit)
-    if truncated:
-        res.notices.append(
-            f"结果已截断：只显示前 {cap} 行 / result cut at {cap} rows (CHENGXIN_QUERY_ROW_CAP)"
-        )
-    return res
-
-
-def run_named(graph: Graph, name: str, values: dict, *, timeout: float | None = None,
-              row_cap: int | None = None, client: str | None = None) -> Result:
-    """A library query by name, parameters from text or typed values."""
-    q = get_query(name)
-    if q.mode != "read" or q.labels:
-        raise QueryRejected(f"query {name} is not a read query of the library / 不是只读查询")
-    res = run_read(graph, q.text, q.bind(values), timeout=timeout, row_cap=row_cap, checked=True, client=client)
-    if not res.columns:  # ArcadeDB names no columns for an empty result; the header does
-        res.columns = list(q.returns)
-    return res

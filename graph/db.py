@@ -22,7 +22,7 @@ from neo4j.graph import Node, Path, Relationship
 
 from chengxin.cypher import get_query
 
-from . import backend, embedded
+from .backend import Backend, backend_for
 from .privacy import redact
 from .errors import ChengxinError, DatabaseUnavailable, InvalidInput, QueryRejected, QueryTimeout
 from .settings import Settings
@@ -54,7 +54,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def wrap_driver_error(e: Exception, what: str = "query") -> ChengxinError:
+def wrap_driver_error(e: Exception, backend: Backend, what: str = "query") -> ChengxinError:
     if backend.is_timeout(e):
         return QueryTimeout(f"{what}: stopped at the database's time limit: {getattr(e, 'message', None) or e}")
     if isinstance(e, (nx.ServiceUnavailable, nx.SessionExpired)):
@@ -114,31 +114,26 @@ class Graph:
     that crashed is started again.
     """
 
-    def __init__(self, driver: neo4j.Driver, database: str | None, backend: str, settings: Settings, *,
-                 uri: str | None = None, auth=None, autostart: bool = False):
+    def __init__(self, driver: neo4j.Driver, database: str | None, backend: Backend, settings: Settings, *,
+                 uri: str | None = None, auth=None, local: bool = False, autostart: bool = False):
         self._driver = driver
-        self._uri, self._auth = uri, auth  # to build a new driver when the embedded server moves
+        self._uri, self._auth, self._local = uri, auth, local  # to build a new driver when the server moves
         self._retired: list[neo4j.Driver] = []  # replaced drivers, closed with the graph (others may hold them)
         self._lock = threading.Lock()
         self._state_seen: int | None = None  # mtime of the server state file last read
         self._restarting: threading.Thread | None = None
         self._autostarted_at = float("-inf")
         self.database = database
-        self.backend = backend  # "embedded" (ArcadeDB) or "neo4j"
+        self.backend = backend  # every difference between ArcadeDB and Neo4j (graph.backend)
         self.settings = settings
         self.reconnect_wait = settings.reconnect_wait
         self.autostart = autostart  # start a crashed embedded server again (graphs made by connect(start=True))
-        self.read_driver: neo4j.Driver | None = None  # the console's read-only user (graph.console), made on demand
-
-    @property
-    def embedded(self) -> bool:
-        return self.backend == "embedded"
 
     @property
     def driver(self) -> neo4j.Driver:
         """The current driver. On the embedded backend it follows the server to a new port as soon
         as the server's state file says so (a stat per call)."""
-        if self.embedded and self._uri is not None:
+        if self._uri is not None:
             self._follow()
         return self._driver
 
@@ -206,11 +201,11 @@ class Graph:
                 delay = min(delay * 2, 2.0)
                 continue
             except (nx.Neo4jError, nx.DriverError) as e:
-                if e.is_retryable() and not backend.is_timeout(e) and time.monotonic() + delay < transient_until:
+                if e.is_retryable() and not self.backend.is_timeout(e) and time.monotonic() + delay < transient_until:
                     time.sleep(delay)
                     delay = min(delay * 2, 4.0)
                     continue
-                raise wrap_driver_error(e, what) from e
+                raise wrap_driver_error(e, self.backend, what) from e
             break
         return [redact(plain(dict(r))) for r in records]
 
@@ -237,54 +232,37 @@ class Graph:
             with self.driver.session(database=self.database, default_access_mode=neo4j.WRITE_ACCESS) as session:
                 session.execute_write(work)
         except (nx.Neo4jError, nx.DriverError) as e:
-            raise wrap_driver_error(e, what) from e
+            raise wrap_driver_error(e, self.backend, what) from e
 
     # -- after a lost connection ----------------------------------------------------------------
 
     def _follow(self) -> None:
-        """Switch to the embedded server's current port if its state file names another."""
-        try:
-            seen = embedded.paths(self.settings).state.stat().st_mtime_ns
-        except OSError:
-            return
-        if seen != self._state_seen:
+        """Switch to the server's current port if it names another (the embedded server's state file)."""
+        seen = self.backend.state_stamp()
+        if seen is not None and seen != self._state_seen:
             self._state_seen = seen
-            state = embedded.read_state(self.settings)
-            if state is not None:
-                self._use(state.uri)
+            uri = self.backend.running_uri()
+            if uri is not None:
+                self._use(uri)
 
     def _use(self, uri: str) -> None:
         with self._lock:
             if uri == self._uri:
                 return
-            log.warning("the embedded database now answers on %s; reconnecting", uri)
+            log.warning("the database now answers on %s; reconnecting", uri)
             self._retired.append(self._driver)
-            self._driver = _driver(uri, self._auth, local=True)
+            self._driver = _driver(uri, self._auth, local=self._local)
             self._uri = uri
 
     def _recover(self, error: Exception, broke: bool) -> str | None:
         """None if the database answers again (switching to its new port if it moved), else why
         not. A crashed embedded server is started again when ``autostart``."""
-        if not self.embedded:
-            # Neo4j: the driver reconnects by itself. A connection that broke mid-way is worth one
-            # more try at once (the pool has dropped its idle connections); a refused one is not.
-            return None if broke else str(error)
-        s = self.settings
-        state = embedded.status(s)
-        if state is not None:
-            self._use(state.uri)
-            return None
-        dead = embedded.crashed(s)
-        if dead is None:
-            left = embedded.read_state(s)
-            if left is None:
-                return "the embedded database is not running (it was stopped; `chengxin db start` starts it)"
-            return f"the embedded database (pid {left.pid}) does not answer on Bolt port {left.bolt_port}"
-        where = embedded.paths(s).log
-        if not self.autostart:
-            return (f"the embedded database stopped unexpectedly (pid {dead.pid} is gone; log {where}); "
-                    "`chengxin db start`")
-        return self._restart_crashed(dead.pid, where)
+        lost = self.backend.lost(error, broke)
+        if lost.uri is not None:
+            self._use(lost.uri)
+        if lost.crashed is None or not self.autostart:
+            return lost.why
+        return self._restart_crashed(lost.crashed, lost.log)
 
     def _restart_crashed(self, pid: int, where) -> str | None:
         background = self.reconnect_wait <= 0
@@ -312,7 +290,7 @@ class Graph:
 
     def _start_embedded(self) -> str | None:
         try:
-            state = embedded.start(self.settings)  # locked across processes, idempotent
+            state = self.backend.start()  # locked across processes, idempotent
         except DatabaseUnavailable as e:
             log.error("could not start the embedded database again: %s", e.detail)
             return f"the embedded database stopped unexpectedly and could not be started again: {e.detail}"
@@ -335,8 +313,6 @@ class Graph:
         return DatabaseUnavailable(msg)
 
     def close(self) -> None:
-        if self.read_driver is not None:
-            self.read_driver.close()
         for d in self._retired:
             d.close()
         self._driver.close()
@@ -363,19 +339,14 @@ class _PageGraph(Graph):
 def connect(settings: Settings, *, start: bool = True) -> Graph:
     """A :class:`Graph` for the settings: the Bolt URI if set, else the embedded server
     (started on demand unless ``start`` is False)."""
-    if settings.embedded:
-        state = embedded.start(settings) if start else embedded.status(settings)
-        if state is None:
-            raise DatabaseUnavailable("the embedded database is not running (chengxin db start)")
-        auth = ("root", embedded.root_password(settings))
-        driver = _driver(state.uri, auth, local=True)
-        return Graph(driver, state.database, "embedded", settings, uri=state.uri, auth=auth, autostart=start)
-    password = settings.password.get_secret_value() if settings.password else ""
-    driver = _driver(settings.uri, (settings.user, password), local=False)
-    try:
-        driver.verify_connectivity()
-    except (nx.Neo4jError, nx.DriverError, OSError) as e:
-        driver.close()
-        raise wrap_driver_error(e, "connect") from e
-    return Graph(driver, settings.database_name, "neo4j", settings)
-
+    backend = backend_for(settings)
+    end = backend.endpoint(start)
+    driver = _driver(end.uri, end.auth, local=end.local)
+    if not end.checked:
+        try:
+            driver.verify_connectivity()
+        except (nx.Neo4jError, nx.DriverError, OSError) as e:
+            driver.close()
+            raise wrap_driver_error(e, backend, "connect") from e
+    return Graph(driver, end.database, backend, settings, uri=end.uri, auth=end.auth, local=end.local,
+                 autostart=start)

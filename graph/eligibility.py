@@ -19,13 +19,16 @@ from .integrity import in_force, is_restrictive, qualification_valid
 from .vocabulary import NEEDS_QUALIFICATION
 
 
-def check(graph: Graph, uscc: str, on: dt.date | None = None) -> dict:
-    on = on or dt.date.today()
+def check(graph: Graph, uscc: str, on: dt.date | None = None, *, settings) -> dict:
+    """The firm's eligibility on ``on`` (today by default) under ``settings.eligibility_rule``."""
     rows = graph.query("eligibility_facts", uscc=uscc)
     if not rows:
         raise NotFound(f"没有找到企业 {uscc} / enterprise {uscc} not found")
-    firm = rows[0]
-    rule = graph.settings.eligibility_rule
+    return assess(rows[0], on or dt.date.today(), settings.eligibility_rule)
+
+
+def assess(firm: dict, on: dt.date, rule: str) -> dict:
+    """The rule itself, on one firm's facts (a row of ``eligibility_facts``): no database needed."""
     reasons = []
     for p in sorted(firm["penalties"], key=lambda p: p.get("decision_date") or dt.date.min):
         if not in_force(p, on):

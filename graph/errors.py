@@ -57,6 +57,22 @@ class CrossSiteRefused(ChengxinError):
     status = 403
 
 
+class ConsoleOff(ChengxinError):
+    """The console (and what needs its access, such as review decisions) is off on this server."""
+
+    status = 403
+
+
+class TokenRequired(ChengxinError):
+    """The console needs its access token here, and the request did not carry the right one."""
+
+    status = 401
+
+    def __init__(self, detail: str, wrong: bool = False):
+        super().__init__(detail)
+        self.wrong = wrong  # a token was entered in the form, and it was not the right one
+
+
 class LoadAborted(ChengxinError):
     """A load stopped for a reason that is not one row's fault: the database refused every write
     (a full disk, a read-only database), or most of a table could not be read."""

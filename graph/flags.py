@@ -310,69 +310,72 @@ def _sort_key(hit: dict):
     return (hit["date"] or dt.date.min, hit["key"])
 
 
-def detect(graph: Graph, kind: str) -> list[dict]:
-    """Run one detector over the whole graph; newest hits first."""
+def detect(graph: Graph, kind: str, settings) -> list[dict]:
+    """Run one detector over the whole graph with the thresholds in ``settings``; newest hits first."""
     d = detector(kind)
-    rows = graph.query(d.query, **d.params(graph.settings))
-    return sorted(d.build(rows), key=_sort_key, reverse=True)
+    return build_hits(kind, graph.query(d.query, **d.params(settings)))
 
 
-_lock = threading.Lock()
+def build_hits(kind: str, rows: list[dict]) -> list[dict]:
+    """One detector's hits from its query's rows (no database needed); newest first."""
+    return sorted(detector(kind).build(rows), key=_sort_key, reverse=True)
 
 
-def detect_all(graph: Graph, wait: bool = True, fresh: bool = False) -> dict[str, list[dict]] | None:
-    """Every detector's hits: the latest run, kept per connection for ``flag_cache_seconds``.
+class FlagRuns:
+    """Every detector's hits, the latest run kept for ``flag_cache_seconds``: one per app
+    (``app.extensions["chengxin"]["flag_runs"]``) or command, not hung on the graph.
 
     At scale 100 one run of every detector takes seconds, too long for a page. With
     ``wait=False`` (the enterprise page) the latest run is returned even when stale, and a
     stale or missing one is refreshed in a background thread; None means no run has finished
     yet. With ``wait=True`` (the ranking, /flags) a stale or missing run is made first.
     """
-    ttl = graph.settings.flag_cache_seconds
-    state = graph.__dict__.setdefault("_flags", {"result": None, "at": 0.0, "thread": None})
-    with _lock:
-        current = state["result"] is not None and not fresh and time.monotonic() - state["at"] < ttl
-        if current or (not wait and state["result"] is not None and state["thread"] is not None):
-            return state["result"]
-        if not wait:
-            if state["thread"] is None:
-                state["thread"] = threading.Thread(target=_refresh, args=(graph, state), daemon=True,
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.result: dict[str, list[dict]] | None = None
+        self.at = 0.0  # time.monotonic() of the run held
+        self.computed_at: dt.datetime | None = None  # when the run held was made (shown on the pages)
+        self.thread: threading.Thread | None = None  # a background run under way
+        self._lock = threading.Lock()
+
+    def detect_all(self, graph: Graph, wait: bool = True, fresh: bool = False) -> dict[str, list[dict]] | None:
+        ttl = self.settings.flag_cache_seconds
+        with self._lock:
+            current = self.result is not None and not fresh and time.monotonic() - self.at < ttl
+            if current or (not wait and self.result is not None and self.thread is not None):
+                return self.result
+            if not wait:
+                if self.thread is None:
+                    self.thread = threading.Thread(target=self._refresh, args=(graph,), daemon=True,
                                                    name="chengxin-flags")
-                state["thread"].start()
-            return state["result"]
-    return _refresh(graph, state)
+                    self.thread.start()
+                return self.result
+        return self._refresh(graph)
 
+    def _refresh(self, graph: Graph) -> dict[str, list[dict]]:
+        try:
+            result = {kind: detect(graph, kind, self.settings) for kind in DETECTORS}
+            with self._lock:
+                self.result, self.at = result, time.monotonic()
+                self.computed_at = dt.datetime.now().replace(microsecond=0)
+            return result
+        finally:
+            with self._lock:
+                if self.thread is threading.current_thread():
+                    self.thread = None
 
-def _refresh(graph: Graph, state: dict) -> dict[str, list[dict]]:
-    try:
-        result = {kind: detect(graph, kind) for kind in DETECTORS}
-        with _lock:
-            state["result"], state["at"] = result, time.monotonic()
-            state["computed_at"] = dt.datetime.now().replace(microsecond=0)
-        return result
-    finally:
-        with _lock:
-            if state["thread"] is threading.current_thread():
-                state["thread"] = None
+    def for_firm(self, graph: Graph, uscc: str, wait: bool = True) -> list[dict] | None:
+        """Every hit that implicates the firm (None: no run has finished yet, see :meth:`detect_all`)."""
+        found = self.detect_all(graph, wait=wait)
+        if found is None:
+            return None
+        return [h for hits in found.values() for h in hits if uscc in h["firms"]]
 
-
-def computed_at(graph: Graph) -> dt.datetime | None:
-    """When the run :func:`detect_all` returns was made."""
-    return graph.__dict__.get("_flags", {}).get("computed_at")
-
-
-def for_firm(graph: Graph, uscc: str, wait: bool = True) -> list[dict] | None:
-    """Every hit that implicates the firm (None: no run has finished yet, see :func:`detect_all`)."""
-    found = detect_all(graph, wait=wait)
-    if found is None:
-        return None
-    return [h for hits in found.values() for h in hits if uscc in h["firms"]]
-
-
-def for_entity(graph: Graph, route: str, key: str, wait: bool = False) -> list[dict] | None:
-    """Every hit whose subject or evidence is this entity (None: no run has finished yet)."""
-    found = detect_all(graph, wait=wait)
-    if found is None:
-        return None
-    return [h for hits in found.values() for h in hits
-            if any(e["route"] == route and e["key"] == key for e in h["evidence"])]
+    def for_entity(self, graph: Graph, route: str, key: str, wait: bool = False) -> list[dict] | None:
+        """Every hit whose subject or evidence is this entity (None: no run has finished yet)."""
+        found = self.detect_all(graph, wait=wait)
+        if found is None:
+            return None
+        return [h for hits in found.values() for h in hits
+                if any(e["route"] == route and e["key"] == key for e in h["evidence"])]

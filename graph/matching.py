@@ -108,9 +108,10 @@ def propose(records: list[dict], review_floor: float) -> list[dict]:
     return sorted(links.values(), key=lambda x: (-x["score"], x["from"], x["to"]))
 
 
-def run(graph: Graph, threshold: float | None = None) -> dict:
-    """Propose links over every enterprise and write the new ones; returns counts."""
-    s = graph.settings
+def run(graph: Graph, threshold: float | None = None, *, settings) -> dict:
+    """Propose links over every enterprise and write the new ones; returns counts. ``settings``
+    gives ``match_threshold`` (unless ``threshold`` is given) and ``match_review_floor``."""
+    s = settings
     threshold = s.match_threshold if threshold is None else threshold
     records = [{"key": r["uscc"], "name": r["name"], "alt_name": r["alt_name"], "source": r["source"]}
                for r in graph.query("match_records") if r["name"]]

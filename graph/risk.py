@@ -17,7 +17,7 @@ import datetime as dt
 
 from .db import Graph
 from .errors import NotFound
-from .flags import DETECTORS, detect_all, for_firm
+from .flags import DETECTORS, FlagRuns
 from .integrity import in_force
 
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
@@ -82,30 +82,31 @@ def _score(parts: list[dict]) -> int:
     return int(round(min(100.0, max(0.0, sum(c["points"] for c in parts)))))
 
 
-def firm_score(graph: Graph, uscc: str, today: dt.date | None = None, wait: bool = True) -> dict:
-    """One firm's score and its contributions. ``wait=False`` does not wait for the red-flag
-    detectors: until their first run finishes the score leaves flags out and says so
-    (``flags_pending``)."""
+def firm_score(graph: Graph, uscc: str, today: dt.date | None = None, wait: bool = True, *, settings,
+               runs: FlagRuns) -> dict:
+    """One firm's score and its contributions, weighted by ``settings``, with the red flags of
+    ``runs``. ``wait=False`` does not wait for the red-flag detectors: until their first run
+    finishes the score leaves flags out and says so (``flags_pending``)."""
     today = today or dt.date.today()
     brief = graph.query("enterprise_brief", usccs=[uscc])
     if not brief:
         raise NotFound(f"没有找到企业 {uscc} / enterprise {uscc} not found")
     facts = graph.query("risk_facts_firm", uscc=uscc)
-    hits = for_firm(graph, uscc, wait=wait)
-    parts = contributions(facts, hits or [], graph.settings, today)
+    hits = runs.for_firm(graph, uscc, wait=wait)
+    parts = contributions(facts, hits or [], settings, today)
     return {**brief[0], "score": _score(parts), "raw": round(sum(c["points"] for c in parts), 1),
             "contributions": parts, "today": today, "flags_pending": hits is None}
 
 
 def ranking(graph: Graph, region: str | None = None, type_: str | None = None, limit: int = 100,
-            today: dt.date | None = None) -> dict:
+            today: dt.date | None = None, *, settings, runs: FlagRuns) -> dict:
     """Every firm with a score above zero, highest first, optionally within a region-code prefix and a type."""
     today = today or dt.date.today()
     facts: dict[str, list[dict]] = {}
     for f in graph.query("risk_facts"):
         facts.setdefault(f["uscc"], []).append(f)
     hits: dict[str, list[dict]] = {}
-    for hs in detect_all(graph).values():
+    for hs in runs.detect_all(graph).values():
         for h in hs:
             for u in h["firms"]:
                 hits.setdefault(u, []).append(h)
@@ -118,7 +119,7 @@ def ranking(graph: Graph, region: str | None = None, type_: str | None = None, l
             continue
         if type_ and b.get("type") != type_:
             continue
-        parts = contributions(facts.get(u, []), hits.get(u, []), graph.settings, today)
+        parts = contributions(facts.get(u, []), hits.get(u, []), settings, today)
         score = _score(parts)
         if score <= 0:
             continue

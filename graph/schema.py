@@ -1,14 +1,15 @@
 """Schema set-up from the model, idempotent, for both backends.
 
 Uniqueness on each label's key, the indexes the pages use, and a CJK-aware full-text index
-over the names of searchable labels. The one backend difference lives in
-:func:`fulltext_statements`: Neo4j creates the full-text index with Cypher, while the embedded
-ArcadeDB server makes it with its own SQL when it starts (graph.embedded_server.ensure_fulltext),
-named ``Label[prop]`` on both so one query serves both.
+over the names of searchable labels. The one backend difference, how the full-text index is
+made, is :meth:`graph.backend.Backend.fulltext_statements`: Neo4j creates it with Cypher, while the
+embedded ArcadeDB server makes it with its own SQL when it starts
+(graph.embedded_server.ensure_fulltext), named ``Label[prop]`` on both so one query serves both.
 """
 
 from __future__ import annotations
 
+from .backend import Backend
 from .db import Graph
 from .model import get_model, label
 
@@ -34,15 +35,8 @@ def index_statements() -> list[str]:
     return out
 
 
-def fulltext_statements(backend: str) -> list[str]:
-    if backend == "embedded":
-        return []  # made in ArcadeDB SQL by the server process at start
-    return [
-        f"CREATE FULLTEXT INDEX `{spec.fulltext_index}` IF NOT EXISTS "
-        f"FOR (n:{label(spec.name)}) ON EACH [n.`{spec.name_prop}`] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
-        for spec in get_model().search_labels()
-    ]
+def fulltext_statements(backend: Backend) -> list[str]:
+    return backend.fulltext_statements()
 
 
 def ensure_schema(graph: Graph) -> int:

@@ -76,7 +76,7 @@ def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | 
         report.summary.update(src.finish(graph))
         if src.format != "folder":
             # Records from another source: link them to the firms already in the graph.
-            found = matching.run(graph)
+            found = matching.run(graph, settings=graph.settings)
             report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
         if record:
             datasets.record(graph, name, src.format, path, report)

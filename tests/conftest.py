@@ -95,6 +95,24 @@ def graph(settings, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def read_console(settings):
+    """The analysts' console as the app owns one (graph.console.Console): its own read-only driver,
+    workers and admission slots, shared by the tests that run console queries directly."""
+    from chengxin.graph.console import Console
+
+    with Console(settings) as c:
+        yield c
+
+
+@pytest.fixture()
+def flag_runs(settings):
+    """A fresh red-flag run cache (graph.flags.FlagRuns), as the app or a command owns one."""
+    from chengxin.graph.flags import FlagRuns
+
+    return FlagRuns(settings)
+
+
+@pytest.fixture(scope="session")
 def app(settings, graph):
     from chengxin.web import create_app
 

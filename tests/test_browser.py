@@ -211,7 +211,7 @@ def test_review_a_pair_in_the_browser(browser, base_url, graph, tmp_path):
     write_csv(tmp_path / "b" / "enterprises.csv", [{"uscc": "XX-NAME:ZETA TESTING CONSTRUCTRA SA", "name": "Zeta Testing Constructra SA"}])
     load_folder(graph, tmp_path / "a", source="review-a", progress=False)
     load_folder(graph, tmp_path / "b", source="review-b", progress=False)
-    matching.run(graph)
+    matching.run(graph, settings=graph.settings)
     browser.get(base_url + "/review")
     row = browser.find_element(By.CSS_SELECTOR, 'tr.pair[data-a*="ZZT000000001"], tr.pair[data-b*="ZZT000000001"]')
     assert "Zeta Testing" in row.text

@@ -9,7 +9,6 @@ import pytest
 from pydantic import SecretStr
 
 from chengxin.cypher import library
-from chengxin.graph import console
 from chengxin.graph.errors import QueryRejected, QueryTimeout
 from chengxin.graph.readonly import check_read_only
 
@@ -63,28 +62,28 @@ def test_clause_check_names_the_refused_clause(text, clause):
     "CALL db.labels() YIELD label RETURN label",
     "MATCH (n:Enterprise) CALL { WITH n RETURN n.name AS nm } RETURN nm LIMIT 2;",
 ])
-def test_mentions_in_strings_names_and_comments_still_run(graph, text):
+def test_mentions_in_strings_names_and_comments_still_run(read_console, graph, text):
     check_read_only(text)
-    res = console.run_read(graph, text)
+    res = read_console.run_read(graph, text)
     assert res.columns
 
 
 @pytest.mark.parametrize("text,clause", [w for w in WRITES if w[1]])
-def test_writes_are_refused_and_the_graph_is_unchanged(graph, text, clause):
+def test_writes_are_refused_and_the_graph_is_unchanged(read_console, graph, text, clause):
     before = checksum(graph)
     with pytest.raises(QueryRejected):
-        console.run_read(graph, text)
+        read_console.run_read(graph, text)
     assert checksum(graph) == before
 
 
-def test_a_write_past_the_clause_check_is_still_undone(graph):
+def test_a_write_past_the_clause_check_is_still_undone(read_console, graph):
     """The next guards on their own: READ mode (Neo4j) and the transaction that is never committed."""
     before = checksum(graph)
     for text in ("CREATE (:ZZGuard {x: 1}) RETURN 1 AS one",
                  "MATCH (n:Enterprise) WITH n LIMIT 3 SET n.name = 'overwritten' RETURN count(n) AS c",
                  "MATCH (n:Enterprise) WITH n LIMIT 3 DETACH DELETE n RETURN 1 AS c"):
         try:
-            console.run_read(graph, text, checked=True)
+            read_console.run_read(graph, text, checked=True)
         except QueryRejected:
             pass  # Neo4j refuses writes in a READ transaction; ArcadeDB runs them and rolls back
     assert checksum(graph) == before
@@ -94,37 +93,37 @@ def test_a_write_past_the_clause_check_is_still_undone(graph):
 SLOW = "UNWIND range(1, 4000) AS x UNWIND range(1, 4000) AS y WITH x, y WHERE (x * y) % 7 = 0 RETURN count(*) AS c"
 
 
-def test_a_slow_query_is_stopped_at_the_limit_and_the_next_answers(graph):
+def test_a_slow_query_is_stopped_at_the_limit_and_the_next_answers(read_console, graph):
     t = time.perf_counter()
     with pytest.raises(QueryTimeout) as e:
-        console.run_read(graph, SLOW, timeout=1.0)
+        read_console.run_read(graph, SLOW, timeout=1.0)
     waited = time.perf_counter() - t
     assert waited < 3.0, waited
     assert "CHENGXIN_QUERY_TIMEOUT" in e.value.detail
     t = time.perf_counter()
-    assert console.run_read(graph, "MATCH (n:Enterprise) RETURN count(n) AS c").rows[0]["c"] > 0
+    assert read_console.run_read(graph, "MATCH (n:Enterprise) RETURN count(n) AS c").rows[0]["c"] > 0
     assert time.perf_counter() - t < 2.0
 
 
-def test_the_database_itself_drops_a_query_at_the_setting(graph):
+def test_the_database_itself_drops_a_query_at_the_setting(read_console, graph):
     """Without a lower request, the limit is the setting and the backend's own deadline stops it."""
     t = time.perf_counter()
     with pytest.raises(QueryTimeout):
-        console.run_read(graph, SLOW)
+        read_console.run_read(graph, SLOW)
     assert time.perf_counter() - t < graph.settings.query_timeout + 3
-    assert console.run_read(graph, "RETURN 1 AS one").rows == [{"one": 1}]
+    assert read_console.run_read(graph, "RETURN 1 AS one").rows == [{"one": 1}]
 
 
-def test_a_request_may_lower_the_limit_never_raise_it(graph):
-    assert console.effective_timeout(graph, 100) == graph.settings.query_timeout
-    assert console.effective_timeout(graph, 0.5) == 0.5
-    assert console.effective_timeout(graph, None) == graph.settings.query_timeout
+def test_a_request_may_lower_the_limit_never_raise_it(read_console, graph):
+    assert read_console.effective_timeout(100) == graph.settings.query_timeout
+    assert read_console.effective_timeout(0.5) == 0.5
+    assert read_console.effective_timeout(None) == graph.settings.query_timeout
 
 
-def test_row_cap_cuts_and_says_so(graph):
-    res = console.run_read(graph, "UNWIND range(1, 50) AS x RETURN x", row_cap=10)
+def test_row_cap_cuts_and_says_so(read_console, graph):
+    res = read_console.run_read(graph, "UNWIND range(1, 50) AS x RETURN x", row_cap=10)
     assert len(res.rows) == 10 and res.truncated and "10" in res.notices[0]
-    res = console.run_read(graph, "UNWIND range(1, 5) AS x RETURN x", row_cap=10)
+    res = read_console.run_read(graph, "UNWIND range(1, 5) AS x RETURN x", row_cap=10)
     assert len(res.rows) == 5 and not res.truncated and not res.notices
 
 
@@ -185,9 +184,7 @@ def test_console_access_off_loopback(settings, graph):
 
 
 def test_schema_panel_counts_and_starters(client, graph):
-    from chengxin.web.views import queries as views
-
-    views._schema_cache.clear()  # counts are kept a minute; other tests have loaded since
+    client.application.extensions["chengxin"]["schema_cache"].clear()  # counts are kept a minute; other tests have loaded since
     html = client.get("/console").get_data(as_text=True)
     n = graph.run("MATCH (n:Enterprise) RETURN count(n) AS c")[0]["c"]
     assert 'id="schema-panel"' in html and f"Enterprise</a> <small>企业 · {n}</small>" in html

@@ -174,36 +174,36 @@ def _attacks(path) -> list[str]:
     ]
 
 
-def test_the_read_only_user_alone_refuses_every_attack(graph, secret_file):
+def test_the_read_only_user_alone_refuses_every_attack(read_console, graph, secret_file):
     """The token check is skipped (checked=True): only the database's guard stands."""
     path, content = secret_file
     before = (checksum(graph), labels(graph), indexes(graph))
     for text in _attacks(path):
         try:
-            res = console.run_read(graph, text, checked=True)
+            res = read_console.run_read(graph, text, checked=True)
         except ChengxinError as e:
             assert content not in e.detail
         else:
             assert content not in json.dumps(res.rows, default=str), text
             # A SET inside the never-committed transaction may show its own value; nothing else runs.
-            assert not graph.embedded or not res.rows or " SET " in text, f"the read-only user ran: {text}"
+            assert graph.backend.name != "embedded" or not res.rows or " SET " in text, f"the read-only user ran: {text}"
     assert (checksum(graph), labels(graph), indexes(graph)) == before
 
 
-def test_the_whole_console_refuses_every_attack(graph, secret_file):
+def test_the_whole_console_refuses_every_attack(read_console, graph, secret_file):
     path, content = secret_file
     before = (checksum(graph), labels(graph), indexes(graph))
     for text in _attacks(path) + DISGUISES:
         with pytest.raises(ChengxinError) as e:
-            console.run_read(graph, text)
+            read_console.run_read(graph, text)
         assert content not in e.value.detail
     assert (checksum(graph), labels(graph), indexes(graph)) == before
 
 
-def test_the_console_user_is_the_read_only_one(graph):
-    if not graph.embedded:
+def test_the_console_user_is_the_read_only_one(read_console, graph):
+    if graph.backend.name != "embedded":
         pytest.skip("Neo4j: the read-only user is the operator's CHENGXIN_READ_USER")
-    driver = console._driver(graph)
+    driver = read_console.driver(graph)
     assert driver is not graph.driver
     before = checksum(graph)
     for text in ("CREATE (:ZZGuardDirect) RETURN 1", "MATCH (e:Enterprise) WITH e LIMIT 1 SET e.name = 'pwned'",
@@ -225,7 +225,7 @@ def test_no_query_reads_a_file_even_as_the_database_administrator(graph, secret_
         else:
             assert rows == [] or content not in json.dumps(rows)
             assert not rows, f"LOAD CSV read a file: {rows!r}"
-    if graph.embedded:
+    if graph.backend.name == "embedded":
         state = embedded.read_state(graph.settings)
         auth = base64.b64encode(f"root:{embedded.root_password(graph.settings)}".encode()).decode()
         body = json.dumps({"language": "cypher", "command": f"LOAD CSV FROM 'file://{path}' AS l RETURN l"}).encode()
@@ -242,18 +242,18 @@ def test_no_query_reads_a_file_even_as_the_database_administrator(graph, secret_
 # --- private values never come back -------------------------------------------------------------
 
 
-def test_private_values_are_redacted_in_every_console_result(graph):
+def test_private_values_are_redacted_in_every_console_result(read_console, graph):
     number = "360102199001011237"
     graph.run("MERGE (n:Award {award_id: 'ZZ-PRIVACY-1'}) SET n.name = $name, n.note = $note",
               {"name": "测试", "note": f"申报人身份证 {number}，联系"}, write=True)
     try:
-        res = console.run_read(graph, "MATCH (a:Award {award_id: 'ZZ-PRIVACY-1'}) RETURN a, a.note AS note, "
+        res = read_console.run_read(graph, "MATCH (a:Award {award_id: 'ZZ-PRIVACY-1'}) RETURN a, a.note AS note, "
                                       "[k IN keys(a) | a[k]] AS values")
         text = json.dumps(res.rows, default=str, ensure_ascii=False)
         assert number not in text and "3601************37" in text
         rows = graph.run("MATCH (a:Award {award_id: 'ZZ-PRIVACY-1'}) RETURN a.note AS note")
         assert rows[0]["note"].endswith("3601************37，联系")
-        hashes = console.run_read(graph, "MATCH (p:Person) WHERE p.id_number_masked IS NOT NULL "
+        hashes = read_console.run_read(graph, "MATCH (p:Person) WHERE p.id_number_masked IS NOT NULL "
                                          "RETURN [k IN keys(p) | p[k]] AS v LIMIT 20").rows
         for row in hashes:
             assert not any(isinstance(v, str) and len(v) == 64 and set(v) <= set("0123456789abcdef") for v in row["v"])
@@ -283,12 +283,12 @@ def test_admission_bounds_each_client_and_the_total():
     assert sum(gate.running.values()) == 2
 
 
-def test_a_time_out_is_504_and_a_busy_client_is_told_at_once(graph):
+def test_a_time_out_is_504_and_a_busy_client_is_told_at_once(read_console, graph):
     results: dict = {}
 
     def heavy(key, client):
         try:
-            console.run_read(graph, HEAVY, timeout=2, client=client)
+            read_console.run_read(graph, HEAVY, timeout=2, client=client)
         except ChengxinError as e:
             results[key] = e
 
@@ -297,24 +297,24 @@ def test_a_time_out_is_504_and_a_busy_client_is_told_at_once(graph):
     time.sleep(0.3)
     t0 = time.monotonic()
     with pytest.raises(Busy) as e:
-        console.run_read(graph, "RETURN 1 AS x", client="10.0.0.1")
+        read_console.run_read(graph, "RETURN 1 AS x", client="10.0.0.1")
     assert e.value.status == 429 and time.monotonic() - t0 < 1
     first.join(30)
     assert isinstance(results.get("first"), QueryTimeout) and results["first"].status == 504
 
 
-def test_pages_keep_answering_while_the_console_is_busy(graph, client):
+def test_pages_keep_answering_while_the_console_is_busy(read_console, graph, client):
     """Two heavy console queries fill every console slot; an entity page still answers at once,
     from the graph's own connections."""
     uscc = sample_rows("enterprises")[0]["uscc"]
-    threads = [threading.Thread(target=lambda c=c: pytest.raises(ChengxinError, console.run_read, graph, HEAVY,
+    threads = [threading.Thread(target=lambda c=c: pytest.raises(ChengxinError, read_console.run_read, graph, HEAVY,
                                                                   timeout=4, client=c)) for c in ("10.0.0.2", "10.0.0.3")]
     for t in threads:
         t.start()
     time.sleep(0.5)
     try:
         with pytest.raises(Busy):
-            console.run_read(graph, "RETURN 1 AS x", client="10.0.0.4", timeout=1)
+            read_console.run_read(graph, "RETURN 1 AS x", client="10.0.0.4", timeout=1)
         t0 = time.monotonic()
         r = client.get(f"/api/enterprise/{uscc}")
         elapsed = time.monotonic() - t0

@@ -23,7 +23,7 @@ def firm_id(graph, name: str) -> str:
 
 @pytest.fixture(scope="module")
 def hits(graph) -> dict[str, list[dict]]:
-    return {kind: flags.detect(graph, kind) for kind in flags.DETECTORS}
+    return {kind: flags.detect(graph, kind, graph.settings) for kind in flags.DETECTORS}
 
 
 def test_every_detector_has_planted_cases_and_look_alikes(graph):
@@ -113,7 +113,7 @@ def test_path_direction_is_right_both_ways(graph):
 
 def test_eligibility_before_during_and_after_a_ban(graph):
     for expect in graph.planted["eligibility"]:
-        found = eligibility.check(graph, expect["uscc"], dt.date.fromisoformat(expect["date"]))
+        found = eligibility.check(graph, expect["uscc"], dt.date.fromisoformat(expect["date"]), settings=graph.settings)
         assert found["eligible"] is expect["eligible"], expect
         bans = [r for r in found["reasons"] if r["kind"] == "penalty"]
         if expect["eligible"]:
@@ -123,14 +123,14 @@ def test_eligibility_before_during_and_after_a_ban(graph):
 
 
 def test_eligibility_lists_expired_qualifications_and_blacklists_without_end(graph):
-    expired = eligibility.check(graph, firm_id(graph, "过期总包建设"), dt.date(2025, 6, 1))  # 过期总包建设: expired 2024-12-31
+    expired = eligibility.check(graph, firm_id(graph, "过期总包建设"), dt.date(2025, 6, 1), settings=graph.settings)  # 过期总包建设: expired 2024-12-31
     assert expired["name"].endswith("过期总包建设有限公司")
     assert not expired["eligible"]
     assert {r["kind"] for r in expired["reasons"]} == {"qualification", "no_qualification"}
-    banned = eligibility.check(graph, firm_id(graph, "黑名单丁建设"), dt.date(2030, 1, 1))  # 列入黑名单, no end date
+    banned = eligibility.check(graph, firm_id(graph, "黑名单丁建设"), dt.date(2030, 1, 1), settings=graph.settings)  # 列入黑名单, no end date
     assert not banned["eligible"] and banned["eligible_again"] is None
     with pytest.raises(NotFound):
-        eligibility.check(graph, "91320500PLANT9999X")
+        eligibility.check(graph, "91320500PLANT9999X", settings=graph.settings)
 
 
 def test_eligibility_api_and_page(client, graph):
@@ -143,13 +143,13 @@ def test_eligibility_api_and_page(client, graph):
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_json()["error"]
 
 
-def test_risk_score_is_traceable(graph):
-    banned = risk.firm_score(graph, firm_id(graph, "黑名单丁建设"))  # blacklisted, then won a tender
+def test_risk_score_is_traceable(graph, flag_runs):
+    banned = risk.firm_score(graph, firm_id(graph, "黑名单丁建设"), settings=graph.settings, runs=flag_runs)  # blacklisted, then won a tender
     kinds = {c["kind"] for c in banned["contributions"]}
     assert {"penalty", "flag"} <= kinds
     assert banned["raw"] == pytest.approx(sum(c["points"] for c in banned["contributions"]), abs=0.2)
     assert banned["score"] == min(100, round(banned["raw"]))
-    clean = risk.firm_score(graph, firm_id(graph, "植陪标建设"))
+    clean = risk.firm_score(graph, firm_id(graph, "植陪标建设"), settings=graph.settings, runs=flag_runs)
     assert clean["score"] == 0 and banned["score"] > 30
 
 
@@ -251,21 +251,20 @@ def test_cli_flags_path_eligibility_risk_and_plant(cli, tmp_path, graph):
     assert sum("PLANT" in r for r in rows) == manifest["counts"]["enterprises"] and len(rows) > 300
 
 
-def test_enterprise_page_does_not_wait_for_the_detectors(graph):
+def test_enterprise_page_does_not_wait_for_the_detectors(graph, flag_runs):
     uscc = firm_id(graph, "黑名单丁建设")
-    graph.__dict__.pop("_flags", None)
-    first = risk.firm_score(graph, uscc, wait=False)
+    first = risk.firm_score(graph, uscc, wait=False, settings=graph.settings, runs=flag_runs)
     assert first["flags_pending"] and not [c for c in first["contributions"] if c["kind"] == "flag"]
-    thread = graph.__dict__["_flags"]["thread"]
+    thread = flag_runs.thread
     assert thread is not None
     thread.join(60)
-    later = risk.firm_score(graph, uscc, wait=False)
+    later = risk.firm_score(graph, uscc, wait=False, settings=graph.settings, runs=flag_runs)
     assert not later["flags_pending"] and [c for c in later["contributions"] if c["kind"] == "flag"]
     assert later["score"] > first["score"]
 
 
 def test_person_project_and_tender_pages_show_their_red_flags(client, graph):
-    flags.detect_all(graph, fresh=True)
+    client.application.extensions["chengxin"]["flag_runs"].detect_all(graph, fresh=True)
     lender = graph.planted["flags"]["cert_lending"]["planted"][0]
     page = client.get(f"/person/{lender}").get_data(as_text=True)
     assert 'id="flag-panel"' in page and f'data-key="{lender}"' in page

@@ -449,7 +449,7 @@ def test_review_flow(graph, gezhouba, client):
     assert r.status_code == 303
     assert not graph.run("MATCH (:Enterprise {uscc: $a})-[l:SAME_AS]-(:Enterprise {uscc: $b}) RETURN l",
                          {"a": pair["a"], "b": pair["b"]})
-    again = matching.run(graph)
+    again = matching.run(graph, settings=graph.settings)
     assert again["made"] == 0 and again["pending"] == 0
     rejected = client.get("/api/review?status=rejected").get_json()["pairs"]
     assert {(p["a"], p["b"]) for p in rejected} >= {(pair["a"], pair["b"])}

@@ -39,13 +39,13 @@ EVIL = {"Origin": "http://evil.example"}
 def runs(monkeypatch):
     """Every console and library query the web app hands to graph.console, recorded."""
     calls: list[str] = []
-    real = console.run_read
+    real = console.Console.run_read
 
-    def spy(graph, text, *args, **kwargs):
+    def spy(self, graph, text, *args, **kwargs):
         calls.append(text)
-        return real(graph, text, *args, **kwargs)
+        return real(self, graph, text, *args, **kwargs)
 
-    monkeypatch.setattr(console, "run_read", spy)
+    monkeypatch.setattr(console.Console, "run_read", spy)
     return calls
 
 
@@ -59,7 +59,7 @@ def pending_pair(graph, tmp_path_factory):
     write_csv(root / "b" / "enterprises.csv", [{"uscc": "XX-NAME:OMEGA WALLS CONSTRUCTRA SA", "name": "Omega Walls Constructra SA"}])
     load_folder(graph, root / "a", source="security-a", progress=False)
     load_folder(graph, root / "b", source="security-b", progress=False)
-    matching.run(graph)
+    matching.run(graph, settings=graph.settings)
     pair = next(p for p in matching.review_list(graph, "pending") if "ZZW000000001" in p["a"] + p["b"])
     return pair
 
@@ -162,8 +162,9 @@ def test_flags_fresh_from_another_site_is_not_recomputed(client, monkeypatch):
     from chengxin.graph import flags
 
     asked = []
-    real = flags.detect_all
-    monkeypatch.setattr(flags, "detect_all", lambda g, fresh=False: asked.append(fresh) or real(g, fresh=False))
+    real = flags.FlagRuns.detect_all
+    monkeypatch.setattr(flags.FlagRuns, "detect_all",
+                        lambda self, g, fresh=False: asked.append(fresh) or real(self, g, fresh=False))
     assert client.get("/flags?fresh=1", headers=CROSS).status_code == 200
     assert client.get("/api/flags?fresh=1", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert asked == [False]
@@ -267,14 +268,14 @@ def test_busy_and_timeout_answer_with_their_status(client, monkeypatch):
             raise e
         return run
 
-    monkeypatch.setattr(console, "run_read", raise_(Busy("this client already runs a query / 忙", 429)))
+    monkeypatch.setattr(console.Console, "run_read", raise_(Busy("this client already runs a query / 忙", 429)))
     page = client.get("/console?q=RETURN+1")
     assert page.status_code == 429 and page.headers["Retry-After"].isdigit() and 'id="query-error"' in page.get_data(as_text=True)
     assert client.get("/api/queries/co_participants?uscc=X").status_code == 429
-    monkeypatch.setattr(console, "run_read", raise_(Busy("the server is busy / 忙")))
+    monkeypatch.setattr(console.Console, "run_read", raise_(Busy("the server is busy / 忙")))
     j = client.get("/api/console?q=RETURN+1")
     assert j.status_code == 503 and j.get_json()["error"]["status"] == 503 and int(j.headers["Retry-After"]) >= 1
-    monkeypatch.setattr(console, "run_read", raise_(QueryTimeout("stopped after 5 s")))
+    monkeypatch.setattr(console.Console, "run_read", raise_(QueryTimeout("stopped after 5 s")))
     assert client.get("/console?q=RETURN+1").status_code == 504
     assert client.get("/queries/co_participants?uscc=X").status_code == 504
 

@@ -1,8 +1,11 @@
 """The chengxin web app: ``create_app(settings=None)`` (Flask's app-factory pattern).
 
-One neo4j driver per app, kept on ``app.extensions["chengxin"]`` and reached by views through
-:func:`get_graph`. Every page has a JSON twin at the same path under ``/api/``; errors render
-once, as HTML or as JSON for API paths.
+What the app owns is kept on ``app.extensions["chengxin"]`` and closed at shutdown: the graph (one
+neo4j driver, reached by views through :func:`get_graph`), the settings, the console (its own
+read-only driver, workers and admission slots), the red-flag detector runs and the schema panel's
+cache. Every page has a JSON twin at the same path under ``/api/``; every error, a
+:class:`ChengxinError` or an HTTP one, is rendered by one handler: ``error.html``, or JSON for API
+paths and JSON requests.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 
-from flask import Flask, g, make_response, request
+from cachetools import TTLCache
+from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from chengxin.graph.console import Console
 from chengxin.graph.db import Graph
-from chengxin.graph.errors import ChengxinError, NotFound
+from chengxin.graph.errors import ChengxinError, ConsoleOff, NotFound, TokenRequired
+from chengxin.graph.flags import FlagRuns
 from chengxin.graph.model import get_model
 from chengxin.graph.settings import Settings, get_settings
 
@@ -41,9 +47,14 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.json_provider_class = JSONProvider
     app.json = JSONProvider(app)
     settings = settings or get_settings()
-    app.extensions["chengxin"] = {"graph": graph, "settings": settings}
-    if graph is None:
-        atexit.register(_close, app)
+    app.extensions["chengxin"] = {
+        "graph": graph, "settings": settings,
+        "console": Console(settings),
+        "flag_runs": FlagRuns(settings),
+        "schema_cache": TTLCache(maxsize=1, ttl=60),  # the console's schema panel: counts kept a minute
+        "owns_graph": graph is None,  # a graph handed in is its caller's to close
+    }
+    atexit.register(close_app, app)
 
     security.init_app(app, settings)  # first: a refused request runs nothing else
     i18n.init_app(app)
@@ -62,47 +73,55 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     @app.errorhandler(ChengxinError)
     def _chengxin_error(e: ChengxinError):
-        return error_response(e.status, e.detail)
-
-    @app.errorhandler(CSRFError)
-    def _csrf_error(e: CSRFError):
-        return error_response(400, f"表单令牌缺失或已失效，请刷新页面后重试 / the form's CSRF token is missing or "
-                                   f"invalid: reload the page and try again ({e.description})")
-
-    @app.errorhandler(404)
-    def _not_found(e):
-        return error_response(404, f"没有这个页面 / no such page: {request.path}")
-
-    @app.errorhandler(405)
-    def _not_allowed(e):
-        resp, status = error_response(405, f"不支持此请求方法 / method {request.method} not allowed here")
-        return _with_headers(resp, e), status
+        return render_error(e.status, e.detail, e)
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
-        resp, status = error_response(e.code or 500, e.description or e.name)
-        return _with_headers(resp, e), status
-
-    @app.errorhandler(500)
-    def _server_error(e):
-        return error_response(500, "服务器内部错误 / internal error")
+        return render_error(e.code or 500, _http_detail(e), e)
 
     return app
 
 
-def _with_headers(resp, e: HTTPException):
-    """An error response keeps the exception's own headers (``Allow`` of a 405, ``WWW-Authenticate``)."""
-    resp = make_response(resp)
-    for key, value in e.get_headers():
-        if key.lower() != "content-type":
-            resp.headers[key] = value
-    return resp
+#: Pages of their own for two refusals (the console's), instead of error.html.
+PAGES = {ConsoleOff: "queries/console_off.html", TokenRequired: "queries/console_token.html"}
 
 
-def _close(app: Flask) -> None:
-    graph = app.extensions["chengxin"].get("graph")
-    if graph is not None:
+def _http_detail(e: HTTPException) -> str:
+    if isinstance(e, CSRFError):
+        return (f"表单令牌缺失或已失效，请刷新页面后重试 / the form's CSRF token is missing or "
+                f"invalid: reload the page and try again ({e.description})")
+    if e.code == 404:
+        return f"没有这个页面 / no such page: {request.path}"
+    if e.code == 405:
+        return f"不支持此请求方法 / method {request.method} not allowed here"
+    if e.code == 500 or e.code is None:
+        return "服务器内部错误 / internal error"
+    return e.description or e.name
+
+
+def render_error(status: int, detail: str, e: Exception | None = None):
+    """The one error handler's response: a :class:`ChengxinError` or an HTTP error (its own
+    headers kept: ``Allow`` of a 405) as error.html or JSON; the console's refusals on their pages."""
+    headers = {}
+    if isinstance(e, HTTPException):
+        headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
+    data = None
+    if isinstance(e, TokenRequired):
+        headers["WWW-Authenticate"] = 'Bearer realm="chengxin console"'
+        form = request.form if request.method == "POST" else request.args
+        data = {"wrong": e.wrong, "q": form.get("q", ""), "params": form.get("params", "")}
+    template = PAGES.get(type(e), "error.html")
+    return error_response(status, detail, template=template, data=data, headers=headers)
+
+
+def close_app(app: Flask) -> None:
+    """What the app made, closed: the console's driver and workers, and the graph if it made it."""
+    ext = app.extensions["chengxin"]
+    ext["console"].close()
+    graph = ext.get("graph")
+    if graph is not None and ext.get("owns_graph"):
+        ext["graph"] = None
         graph.close()
 
 
-__all__ = ["create_app", "get_graph", "respond", "wants_json", "error_response", "NotFound", "g"]
+__all__ = ["create_app", "close_app", "get_graph", "respond", "wants_json", "error_response", "NotFound", "g"]

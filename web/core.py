@@ -1,4 +1,5 @@
-"""What every view uses: the app's graph, the page-or-JSON response, the error response.
+"""What every view uses: the app's graph, settings, console and red-flag runs, the page-or-JSON
+response, the error response.
 
 Views import from here, not from the package, so the app factory (``chengxin.web``) can import
 the views at the top of its module without a cycle.
@@ -8,10 +9,13 @@ from __future__ import annotations
 
 import threading
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import current_app, jsonify, make_response, render_template, request, url_for
 
+from chengxin.graph.console import Console
 from chengxin.graph.db import Graph, connect
+from chengxin.graph.flags import FlagRuns
 from chengxin.graph.model import get_model
+from chengxin.graph.settings import Settings
 
 
 def get_graph() -> Graph:
@@ -25,6 +29,20 @@ def get_graph() -> Graph:
     return ext["graph"].pages()
 
 
+def app_settings() -> Settings:
+    return current_app.extensions["chengxin"]["settings"]
+
+
+def get_console() -> Console:
+    """The app's console: its read-only driver, worker threads and admission slots."""
+    return current_app.extensions["chengxin"]["console"]
+
+
+def get_flag_runs() -> FlagRuns:
+    """The app's red-flag detector runs (kept ``flag_cache_seconds``, refreshed in the background)."""
+    return current_app.extensions["chengxin"]["flag_runs"]
+
+
 def entity_url(label: str, key) -> str | None:
     """The one way to an entity's page, ``/<route>/<key>`` (endpoint ``<route>.profile``), for every
     template, graph and link; None for a label outside the model or a node without a key."""
@@ -35,7 +53,17 @@ def entity_url(label: str, key) -> str | None:
 
 
 def wants_json() -> bool:
+    """The JSON twin of a page: every path under /api/."""
     return request.path.startswith("/api/")
+
+
+def wants_json_error() -> bool:
+    """An error answered as JSON: an /api/ path, a JSON request body, or a client that asks for
+    JSON rather than HTML."""
+    if wants_json() or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
 def respond(template: str, data: dict, status: int = 200, **extra):
@@ -45,7 +73,35 @@ def respond(template: str, data: dict, status: int = 200, **extra):
     return render_template(template, data=data, **extra), status
 
 
-def error_response(status: int, detail: str):
-    if wants_json():
-        return jsonify({"error": detail, "status": status}), status
-    return render_template("error.html", status=status, detail=detail), status
+#: The heading of an error page and the ``title`` of an error in JSON, by status (zh, en).
+TITLES = {
+    400: ("请求有误", "Bad request"),
+    401: ("需要访问令牌", "Access token required"),
+    403: ("拒绝访问", "Forbidden"),
+    404: ("未找到", "Not found"),
+    405: ("不支持此请求方法", "Method not allowed"),
+    429: ("请求过多", "Too many requests"),
+    500: ("服务器内部错误", "Internal error"),
+    503: ("暂时无法服务", "Service unavailable"),
+    504: ("查询超时", "Query timed out"),
+}
+
+
+def error_title(status: int) -> tuple[str, str]:
+    return TITLES.get(status) or TITLES[500 if status >= 500 else 400]
+
+
+def error_response(status: int, detail: str, *, template: str = "error.html", data: dict | None = None,
+                   headers: dict | None = None):
+    """The one error response: JSON (``error``, ``detail``, ``status``, ``title``) for API and JSON
+    requests, else ``template`` (error.html: the status, its title and the detail)."""
+    zh, en = error_title(status)
+    if wants_json_error():
+        resp = jsonify({"error": detail, "detail": detail, "status": status, "title": {"zh": zh, "en": en}})
+    else:
+        resp = make_response(render_template(template, status=status, title=(zh, en), detail=detail,
+                                             data=data or {}))
+    resp.status_code = status
+    for key, value in (headers or {}).items():
+        resp.headers[key] = value
+    return resp

@@ -17,24 +17,29 @@
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``. No HSTS and no redirect to https:
   chengxin serves plain http on loopback; put a TLS proxy in front of it beyond.
 - **Secret key** for the session (the CSRF token) from ``HOME/secret-key`` (generated, mode 0600).
+- **One access decorator** (:func:`requires`) for what a view needs beyond that: ``"console"``
+  (the console is on here and the caller holds its token where one is needed: 403 or 401),
+  ``"same_site"`` (not from another site: 403) and ``"run"`` (a view that runs a query on GET:
+  a link followed from another site shows the form filled in, :func:`may_run` is False; any other
+  cross-site request is 403). Refusals are raised as chengxin errors and rendered by the one handler.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import ipaddress
 import math
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
-from chengxin.graph.errors import CrossSiteRefused
+from chengxin.graph.errors import ConsoleOff, CrossSiteRefused, InvalidInput, TokenRequired
 from chengxin.graph.settings import Settings, secret_file
-
-from .core import error_response
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -162,22 +167,28 @@ def refused(what: str = "") -> CrossSiteRefused:
                             f"open chengxin yourself and use its own forms")
 
 
-def may_run() -> bool:
-    """For a view that runs a query on GET: True when it may. A link followed from another site
-    gives False (the view shows its form filled in, not run); any other cross-site request
-    raises :class:`CrossSiteRefused` (403)."""
+def _check_run() -> None:
+    """``requires("run")``: a link followed from another site may show the page, not run it
+    (:func:`may_run` is then False); any other cross-site request is refused (403)."""
+    g.chengxin_may_run = True
     if not cross_site():
-        return True
+        return
     if request.path.startswith("/api/") or not _top_level_navigation():
         raise refused()
-    return False
+    g.chengxin_may_run = False
+
+
+def may_run() -> bool:
+    """For a view under ``@requires("run")``: True when it may run its query. A view without the
+    decorator fails here (AttributeError) rather than run a query for another site."""
+    return g.chengxin_may_run
 
 
 def _check_request():
     """Before anything else: the Host allowlist, then cross-site and CSRF checks on unsafe methods."""
     settings = current_app.extensions["chengxin"]["settings"]
     if not host_allowed(request.host, settings.allowed_hosts):
-        return error_response(400, "主机名不在允许列表中 / host name not allowed (CHENGXIN_ALLOWED_HOSTS)")
+        raise InvalidInput("主机名不在允许列表中 / host name not allowed (CHENGXIN_ALLOWED_HOSTS)")
     if request.method in UNSAFE_METHODS:
         if cross_site():
             raise refused(request.method)
@@ -193,3 +204,92 @@ def token_cookie_value(token: str) -> str:
     """What the console's cookie holds: a keyed hash of the token, never the token itself."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, b"console-token:" + token.encode(), hashlib.sha256).hexdigest()
+
+
+# --- console access ------------------------------------------------------------------------------
+
+TOKEN_COOKIE = "chengxin_console"
+
+
+def _loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def console_access() -> str:
+    """'open', 'token' (a token is required) or 'off'."""
+    s = current_app.extensions["chengxin"]["settings"]
+    if s.console is False:
+        return "off"
+    if _loopback(s.host):
+        return "open"
+    if s.console and s.console_token:
+        return "token"
+    return "off"
+
+
+def expected_token() -> str:
+    return current_app.extensions["chengxin"]["settings"].console_token.get_secret_value()
+
+
+def token_matches(given: str) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode(), expected_token().encode())
+
+
+def _has_token() -> bool:
+    """The token as ``Authorization: Bearer …``, or the cookie the token form set (a keyed hash
+    of the token). Never from the URL: a link would carry it into history, logs and Referer."""
+    bearer = request.headers.get("Authorization", "")
+    if bearer.startswith("Bearer "):
+        return token_matches(bearer.removeprefix("Bearer ").strip())
+    cookie = request.cookies.get(TOKEN_COOKIE, "")
+    return bool(cookie) and hmac.compare_digest(cookie.encode(), token_cookie_value(expected_token()).encode())
+
+
+def _check_console() -> None:
+    access = console_access()
+    if access == "off":
+        raise ConsoleOff("console is off on this server / 此服务器未开启控制台")
+    if access == "token" and not _has_token():
+        raise TokenRequired("access token required / 需要访问令牌")
+
+
+def console_allowed() -> bool:
+    """Whether this request has the console's access (for a page that only shows or hides a form)."""
+    try:
+        _check_console()
+    except (ConsoleOff, TokenRequired):
+        return False
+    return True
+
+
+def _check_same_site() -> None:
+    if cross_site():
+        raise refused()
+
+
+CHECKS = {"console": _check_console, "same_site": _check_same_site, "run": _check_run}
+
+
+def requires(*needs: str):
+    """The one access decorator: ``@requires("console")``, ``@requires("console", "same_site")``,
+    ``@requires("run")`` (see the module doc). The checks run in the order given, before the view."""
+    unknown = set(needs) - set(CHECKS)
+    if unknown:
+        raise ValueError(f"unknown access requirement(s): {sorted(unknown)}")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            for need in needs:
+                CHECKS[need]()
+            return view(*args, **kwargs)
+
+        guarded.chengxin_requires = needs
+        return guarded
+
+    return decorate

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from chengxin.graph import eligibility, flags, queries, risk
+from chengxin.graph import eligibility, queries, risk
 from chengxin.graph.model import get_model
 
-from ..core import get_graph, respond
+from ..core import app_settings, get_flag_runs, get_graph, respond
 
 
 def _view(route: str):
@@ -16,11 +16,12 @@ def _view(route: str):
         graph = get_graph()
         data = queries.profile(graph, route, key)
         if route in ("person", "project", "tender", "penalty"):
-            data["flags"] = flags.for_entity(graph, route, key)
+            data["flags"] = get_flag_runs().for_entity(graph, route, key)
         if route == "enterprise":
             # The investigators' panel: eligibility today and the risk score, each with its page.
-            data["eligibility"] = eligibility.check(graph, key, data["today"])
-            score = risk.firm_score(graph, key, data["today"], wait=False)
+            data["eligibility"] = eligibility.check(graph, key, data["today"], settings=app_settings())
+            score = risk.firm_score(graph, key, data["today"], wait=False, settings=app_settings(),
+                                    runs=get_flag_runs())
             data["risk"] = {k: score[k] for k in ("score", "contributions", "flags_pending")}
             data["matched"] = graph.query("matched_records", uscc=key)
         return respond(f"entity/{route}.html", data)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyvis
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint, send_from_directory
 
 from chengxin.graph import queries
+from chengxin.graph.errors import NotFound
 
 from .. import i18n
-from ..core import get_graph, respond
+from ..core import app_settings, get_graph, respond
 from ..graphview import build
 
 bp = Blueprint("graphview", __name__)
@@ -21,7 +22,7 @@ VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 @bp.get("/graph/<route>/<path:key>")
 @bp.get("/api/graph/<route>/<path:key>", endpoint="neighbourhood_json")
 def neighbourhood(route: str, key: str):
-    settings = current_app.extensions["chengxin"]["settings"]
+    settings = app_settings()
     per_type = max(3, settings.graph_node_cap // 4)
     view = queries.neighbourhood(get_graph(), route, key, per_type=per_type)
     data = build(view, i18n.t)
@@ -32,5 +33,5 @@ def neighbourhood(route: str, key: str):
 @bp.get("/vendor/vis-network/<name>")
 def vis_network(name: str):
     if name not in ("vis-network.min.js", "vis-network.css"):
-        abort(404)
+        raise NotFound(f"没有这个文件 / no such file: {name}")
     return send_from_directory(VIS_DIR, name, max_age=86400)

@@ -14,7 +14,8 @@ from chengxin.graph.errors import InvalidInput
 from chengxin.graph.model import get_model
 
 from .. import i18n, security
-from ..core import get_graph, respond
+from ..core import app_settings, get_flag_runs, get_graph, respond
+from ..security import requires
 from ..graphview import build_paths
 
 bp = Blueprint("investigate", __name__)
@@ -43,10 +44,12 @@ def _fresh() -> bool:
 
 @bp.get("/flags")
 @bp.get("/api/flags", endpoint="flags_index_json")
+@requires("run")
 def flags_index():
     uscc = (request.args.get("uscc") or "").strip() or None
     graph = get_graph()
-    found = flags.detect_all(graph, fresh=_fresh())
+    runs = get_flag_runs()
+    found = runs.detect_all(graph, fresh=_fresh())
     kinds = []
     for d in flags.DETECTORS.values():
         hits = found[d.kind]
@@ -54,24 +57,27 @@ def flags_index():
             hits = [h for h in hits if uscc in h["firms"]]
         kinds.append({**_detector_info(d), "count": len(hits), "hits": hits if uscc else None})
     return respond("investigate/flags.html", {"uscc": uscc, "kinds": kinds, "total": sum(k["count"] for k in kinds),
-                                              "computed_at": flags.computed_at(graph)})
+                                              "computed_at": runs.computed_at})
 
 
 @bp.get("/flags/<kind>")
 @bp.get("/api/flags/<kind>", endpoint="flags_show_json")
+@requires("run")
 def flags_show(kind: str):
     d = flags.detector(kind)
     graph = get_graph()
-    hits = flags.detect_all(graph, fresh=_fresh())[kind]
+    runs = get_flag_runs()
+    hits = runs.detect_all(graph, fresh=_fresh())[kind]
     uscc = (request.args.get("uscc") or "").strip() or None
     if uscc:
         hits = [h for h in hits if uscc in h["firms"]]
     return respond("investigate/flag.html", {**_detector_info(d), "uscc": uscc, "count": len(hits), "hits": hits,
-                                             "computed_at": flags.computed_at(graph)})
+                                             "computed_at": runs.computed_at})
 
 
 @bp.get("/path")
 @bp.get("/api/path", endpoint="path_json")
+@requires("run")
 def path():
     source = (request.args.get("from") or "").strip()
     target = (request.args.get("to") or "").strip()
@@ -110,7 +116,7 @@ def _candidates(graph, text: str) -> list[dict]:
 @bp.get("/eligibility/<path:uscc>")
 @bp.get("/api/eligibility/<path:uscc>", endpoint="eligibility_json")
 def eligibility_page(uscc: str):
-    return respond("investigate/eligibility.html", eligibility.check(get_graph(), uscc, _date()))
+    return respond("investigate/eligibility.html", eligibility.check(get_graph(), uscc, _date(), settings=app_settings()))
 
 
 @bp.get("/risk")
@@ -119,11 +125,12 @@ def risk_ranking():
     region = (request.args.get("region") or "").strip() or None
     type_ = (request.args.get("type") or "").strip() or None
     limit = min(request.args.get("limit", 100, type=int), 1000)
-    return respond("investigate/risk.html", risk.ranking(get_graph(), region, type_, limit))
+    return respond("investigate/risk.html", risk.ranking(get_graph(), region, type_, limit, settings=app_settings(),
+                                                               runs=get_flag_runs()))
 
 
 @bp.get("/risk/<path:uscc>")
 @bp.get("/api/risk/<path:uscc>", endpoint="risk_firm_json")
 def risk_firm(uscc: str):
-    data = risk.firm_score(get_graph(), uscc)
+    data = risk.firm_score(get_graph(), uscc, settings=app_settings(), runs=get_flag_runs())
     return respond("investigate/risk_firm.html", data)

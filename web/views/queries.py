@@ -10,25 +10,22 @@ form sets, never from the URL.
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import json
-import time
 
-from flask import Blueprint, Response, abort, current_app, jsonify, make_response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
 
 from chengxin.cypher import get_query, library
 from chengxin.graph import console, queries
-from chengxin.graph.errors import ChengxinError, InvalidInput
+from chengxin.graph.errors import ChengxinError, InvalidInput, NotFound, TokenRequired
 from chengxin.graph.model import get_model
 from chengxin.graph.results import elements, public, to_csv
 
 from .. import i18n, security
-from ..core import get_graph, respond, wants_json
+from ..core import app_settings, get_console, get_graph, respond, wants_json
+from ..security import requires
 from ..graphview import build_result
 
 bp = Blueprint("queries", __name__)
-TOKEN_COOKIE = "chengxin_console"
 
 
 def _meta(q) -> dict:
@@ -77,10 +74,11 @@ def index():
 
 @bp.get("/queries/<name>")
 @bp.get("/api/queries/<name>", endpoint="show_json")
+@requires("run")
 def show(name: str):
     q = get_query(name)
     if not q.library or q.mode != "read":
-        abort(404)
+        raise NotFound(f"没有这个查询 / no library query called {name!r}")
     given = {k: v for k, v in request.args.items() if k in q.params}
     run = bool(given) or request.args.get("run") == "1" or wants_json()
     values = {p.name: given.get(p.name, p.example or "") for p in q.params.values()}
@@ -90,8 +88,8 @@ def show(name: str):
         run, data["not_run"] = False, True
     if run:
         try:
-            res = console.run_named(get_graph(), name, values, timeout=_timeout(request.args),
-                                    client=request.remote_addr)
+            res = get_console().run_named(get_graph(), name, values, timeout=_timeout(request.args),
+                                          client=request.remote_addr)
         except ChengxinError as e:
             if wants_json() or request.args.get("format") == "csv":
                 raise
@@ -107,113 +105,50 @@ def show(name: str):
 # --- console -----------------------------------------------------------------------------------
 
 
-def _loopback(host: str) -> bool:
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def console_access() -> str:
-    """'open', 'token' (a token is required) or 'off'."""
-    s = current_app.extensions["chengxin"]["settings"]
-    if s.console is False:
-        return "off"
-    if _loopback(s.host):
-        return "open"
-    if s.console and s.console_token:
-        return "token"
-    return "off"
-
-
-def _gate():
-    """None when the console may be used here, else the 403 (off) or 401 (token needed) response."""
-    access = console_access()
-    if access == "off":
-        return respond("queries/console_off.html", {"error": "console is off on this server / 此服务器未开启控制台",
-                                                    "status": 403}, status=403)
-    if access == "token" and not _check_token():
-        return _token_needed()
-    return None
-
-
-def _token_needed(wrong: bool = False):
-    form = request.form if request.method == "POST" else request.args
-    data = {"error": "access token required / 需要访问令牌", "status": 401, "wrong": wrong,
-            "q": form.get("q", ""), "params": form.get("params", "")}
-    if wants_json():
-        data = {"error": data["error"], "status": 401}
-    resp, status = respond("queries/console_token.html", data, status=401)
-    resp = make_response(resp, status)
-    resp.headers["WWW-Authenticate"] = 'Bearer realm="chengxin console"'
-    return resp
-
-
-def _expected_token() -> str:
-    return current_app.extensions["chengxin"]["settings"].console_token.get_secret_value()
-
-
-def _check_token() -> bool:
-    """The token as ``Authorization: Bearer …``, or the cookie the token form set (a keyed hash
-    of the token). Never from the URL: a link would carry it into history, logs and Referer."""
-    expected = _expected_token()
-    bearer = request.headers.get("Authorization", "")
-    if bearer.startswith("Bearer "):
-        given = bearer.removeprefix("Bearer ").strip()
-        return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
-    cookie = request.cookies.get(TOKEN_COOKIE, "")
-    return bool(cookie) and hmac.compare_digest(cookie.encode(), security.token_cookie_value(expected).encode())
-
-
 @bp.post("/console/token")
 def console_token():
     """The token form (POST, CSRF-checked, same-origin): sets the HttpOnly SameSite=Strict cookie,
     then back to the console with the query the person came with."""
-    if console_access() != "token":
+    if security.console_access() != "token":
         return redirect(url_for("queries.console_page"), code=303)
     given = request.form.get("token", "")
-    if not (given and hmac.compare_digest(given.encode(), _expected_token().encode())):
-        return _token_needed(wrong=True)
+    if not security.token_matches(given):
+        raise TokenRequired("access token required / 需要访问令牌", wrong=True)
     args = {k: request.form[k] for k in ("q", "params") if request.form.get(k)}
     resp = redirect(url_for("queries.console_page", **args), code=303)
-    resp.set_cookie(TOKEN_COOKIE, security.token_cookie_value(given), httponly=True, samesite="Strict",
+    resp.set_cookie(security.TOKEN_COOKIE, security.token_cookie_value(given), httponly=True, samesite="Strict",
                     secure=request.is_secure, max_age=30 * 86400)
     return resp
 
 
-_schema_cache: dict = {}
-
-
 def schema(graph) -> dict:
-    """Labels, relationship types and property keys with counts (cached for a minute)."""
-    hit = _schema_cache.get(id(graph))
-    if hit and time.monotonic() - hit[0] < 60:
-        return hit[1]
+    """Labels, relationship types and property keys with counts (kept a minute in the app's
+    ``schema_cache``, a cachetools TTLCache)."""
+    cache = current_app.extensions["chengxin"]["schema_cache"]
+    hit = cache.get("schema")
+    if hit is not None:
+        return hit
     stats = queries.stats(graph)
     props = {}
     for label in stats["labels"]:
         if label in get_model().labels:
             props[label] = graph.query("schema_properties", labels={"kind": label})
     data = {"labels": stats["labels"], "relationships": stats["relationships"], "properties": props}
-    _schema_cache[id(graph)] = (time.monotonic(), data)
+    cache["schema"] = data
     return data
 
 
 @bp.route("/console", methods=["GET", "POST"])
 @bp.route("/api/console", methods=["GET", "POST"], endpoint="console_json")
+@requires("console", "run")
 def console_page():
-    refused = _gate()
-    if refused is not None:
-        return refused
     form = request.form if request.method == "POST" else request.args
     text = form.get("q", "")
     params_text = form.get("params", "").strip()
     run = bool(text.strip()) and security.may_run()  # before the database is touched: a refusal runs nothing
     data = {"q": text, "params": params_text, "result": None, "error": None, "timeout": form.get("timeout", ""),
             "not_run": bool(text.strip()) and not run,
-            "limits": {"timeout": get_graph().settings.query_timeout, "row_cap": get_graph().settings.query_row_cap}}
+            "limits": {"timeout": app_settings().query_timeout, "row_cap": app_settings().query_row_cap}}
     graph_data, status = None, 200
     if run:
         try:
@@ -222,7 +157,7 @@ def console_page():
             except json.JSONDecodeError as e:
                 raise InvalidInput(f"parameters are not valid JSON: {e.msg} (line {e.lineno}, column {e.colno}) "
                                    f"/ 参数不是有效的 JSON") from e
-            res = console.run_read(get_graph(), text, params, timeout=_timeout(form), client=request.remote_addr)
+            res = get_console().run_read(get_graph(), text, params, timeout=_timeout(form), client=request.remote_addr)
         except ChengxinError as e:
             if form.get("format") == "csv":
                 raise
@@ -238,5 +173,6 @@ def console_page():
 
 
 @bp.get("/api/schema")
+@requires("console")
 def schema_json():
-    return _gate() or jsonify(schema(get_graph()))
+    return jsonify(schema(get_graph()))

@@ -13,7 +13,7 @@ from chengxin.graph.errors import InvalidInput
 
 from .. import security
 from ..core import get_graph, respond
-from .queries import _gate
+from ..security import requires
 
 bp = Blueprint("sources", __name__)
 
@@ -32,17 +32,13 @@ def review():
         status = "pending"
     pairs = matching.review_list(get_graph(), status)
     return respond("sources/review.html", {"status": status, "pairs": pairs, "count": len(pairs),
-                                           "can_decide": _gate() is None})
+                                           "can_decide": security.console_allowed()})
 
 
 @bp.post("/review/decide")
 @bp.post("/api/review/decide", endpoint="decide_json")
+@requires("console", "same_site")  # same_site: every POST is also refused before the view; said again where it matters
 def decide():
-    blocked = _gate()
-    if blocked is not None:
-        return blocked
-    if security.cross_site():  # also refused before the view (every POST is); said again where it matters
-        raise security.refused("review")
     form = (request.get_json(silent=True) or {}) if request.is_json else request.form
     a, b, decision = (str(form.get("a") or "")).strip(), (str(form.get("b") or "")).strip(), form.get("decision")
     if decision not in ("accept", "reject") or not a or not b:
