@@ -4,7 +4,7 @@ One real database for the whole run: the embedded ArcadeDB server started under 
 home (or, when CHENGXIN_URI is set, that Neo4j 5 server, so the same tests run there too). It is
 wiped once and loaded once with the bundled sample plus a small "edge" folder written here:
 hostile names, an ID-card person id, references to missing ids; and the planted red-flag cases
-of ``chengxin sample --plant`` (their own island of ids, listed in ``graph.planted``). Tests that write use ids of
+of ``chengxin sample --plant`` (their own island of ids, listed in the ``plant_manifest`` fixture). Tests that write use ids of
 their own (prefix ZZ/TEST) and never rely on the graph staying untouched by others except for
 the sample's counts, which no test changes. Flask fixtures ``app`` and ``client`` come from
 ``create_app`` with those settings; the browser tests serve the same app on a free local port.
@@ -16,12 +16,13 @@ import csv
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from chengxin.graph import embedded
-from chengxin.graph.db import connect
+from chengxin.graph.db import Graph, connect
 from chengxin.graph.schema import ensure_schema
 from chengxin.graph.settings import Settings
 from chengxin.loaders.ids import uscc_check_char
@@ -76,22 +77,50 @@ def settings(tmp_path_factory) -> Settings:
     return Settings(home=home, uri=os.environ.get("CHENGXIN_URI") or None, start_timeout=180)
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """The session's graph and what loading it reported, kept beside the graph, not on it."""
+
+    graph: Graph
+    sample_report: object
+    edge_report: object
+    plant_manifest: dict  # the planted red-flag cases and their look-alikes (loaders/plant.py)
+    plant_report: object
+
+
 @pytest.fixture(scope="session")
-def graph(settings, tmp_path_factory):
+def loaded(settings, tmp_path_factory):
     from chengxin.loaders.ingest import load_folder
 
     g = connect(settings)
     ensure_schema(g)
     g.run("MATCH (n) DETACH DELETE n", write=True)
-    g.sample_report = load_folder(g, SAMPLE, progress=False)
-    g.edge_report = load_folder(g, edge_folder(tmp_path_factory.mktemp("edge")), progress=False)
+    sample_report = load_folder(g, SAMPLE, progress=False)
+    edge_report = load_folder(g, edge_folder(tmp_path_factory.mktemp("edge")), progress=False)
     planted = tmp_path_factory.mktemp("planted")
-    g.planted = plant(planted)  # the red-flag cases and their look-alikes (loaders/plant.py)
-    g.plant_report = load_folder(g, planted, progress=False)
-    yield g
+    manifest = plant(planted)
+    plant_report = load_folder(g, planted, progress=False)
+    yield Loaded(g, sample_report, edge_report, manifest, plant_report)
     g.close()
     if settings.embedded:
         embedded.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def graph(loaded):
+    return loaded.graph
+
+
+@pytest.fixture(scope="session")
+def sample_report(loaded):
+    """The load report of the bundled sample."""
+    return loaded.sample_report
+
+
+@pytest.fixture(scope="session")
+def plant_manifest(loaded):
+    """``planted.json``: the planted red-flag cases (their own island of ids) and their look-alikes."""
+    return loaded.plant_manifest
 
 
 @pytest.fixture(scope="session")

@@ -157,12 +157,12 @@ def test_the_console_runs_cypher_and_refuses_writes(browser, base_url, graph):
     assert graph.run("MATCH (n) RETURN count(n) AS c")[0]["c"] == before
 
 
-def test_find_connections_from_an_enterprise_page(browser, base_url, graph):
+def test_find_connections_from_an_enterprise_page(plant_manifest, browser, base_url, graph):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
-    expect = graph.planted["path"][1]  # 植甲建设 to 植乙建设, through the person who moved between them
+    expect = plant_manifest["path"][1]  # 植甲建设 to 植乙建设, through the person who moved between them
     source = expect["from"].split(":", 1)[1]
     browser.get(f"{base_url}/enterprise/{source}")
     assert "风险评分" in browser.find_element(By.ID, "integrity-panel").text
@@ -181,7 +181,7 @@ def test_find_connections_from_an_enterprise_page(browser, base_url, graph):
     WebDriverWait(browser, 10).until(lambda d: "/person/" in d.current_url)
 
 
-def test_red_flags_lead_to_their_evidence(browser, base_url, graph):
+def test_red_flags_lead_to_their_evidence(plant_manifest, browser, base_url, graph):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -190,7 +190,7 @@ def test_red_flags_lead_to_their_evidence(browser, base_url, graph):
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "flag-kinds"))
     browser.find_element(By.CSS_SELECTOR, "#kind-phoenix a").click()
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "flag-title"))
-    key = graph.planted["flags"]["phoenix"]["planted"][0]
+    key = plant_manifest["flags"]["phoenix"]["planted"][0]
     hit = browser.find_element(By.CSS_SELECTOR, f'article.hit[data-key="{key}"]')
     assert "黑名单" in hit.text
     hit.find_element(By.CSS_SELECTOR, ".evidence a[href^='/penalty/']").click()

@@ -26,23 +26,23 @@ def hits(graph) -> dict[str, list[dict]]:
     return {kind: flags.detect(graph, kind, graph.settings) for kind in flags.DETECTORS}
 
 
-def test_every_detector_has_planted_cases_and_look_alikes(graph):
-    assert graph.plant_report.rejected == 0
-    assert set(graph.planted["flags"]) == set(flags.DETECTORS)
-    for kind, expect in graph.planted["flags"].items():
+def test_every_detector_has_planted_cases_and_look_alikes(loaded, plant_manifest, graph):
+    assert loaded.plant_report.rejected == 0
+    assert set(plant_manifest["flags"]) == set(flags.DETECTORS)
+    for kind, expect in plant_manifest["flags"].items():
         assert expect["planted"] and expect["controls"], kind
 
 
 @pytest.mark.parametrize("kind", list(flags.DETECTORS))
-def test_detector_finds_every_planted_case_and_no_look_alike(graph, hits, kind):
+def test_detector_finds_every_planted_case_and_no_look_alike(plant_manifest, graph, hits, kind):
     keys = {h["key"] for h in hits[kind]}
-    expect = graph.planted["flags"][kind]
+    expect = plant_manifest["flags"][kind]
     assert set(expect["planted"]) <= keys, set(expect["planted"]) - keys
     assert not set(expect["controls"]) & keys, set(expect["controls"]) & keys
 
 
-def test_hits_explain_themselves_and_every_evidence_link_opens(graph, hits, client):
-    planted = {k for e in graph.planted["flags"].values() for k in e["planted"]}
+def test_hits_explain_themselves_and_every_evidence_link_opens(plant_manifest, graph, hits, client):
+    planted = {k for e in plant_manifest["flags"].values() for k in e["planted"]}
     checked = 0
     for kind, found in hits.items():
         for h in found:
@@ -57,9 +57,9 @@ def test_hits_explain_themselves_and_every_evidence_link_opens(graph, hits, clie
     assert checked > 40
 
 
-def test_cert_lending_says_where_the_person_is_registered(hits, graph):
+def test_cert_lending_says_where_the_person_is_registered(plant_manifest, hits, graph):
     by_key = {h["key"]: h for h in hits["cert_lending"]}
-    lent = by_key[graph.planted["flags"]["cert_lending"]["planted"][0]]
+    lent = by_key[plant_manifest["flags"]["cert_lending"]["planted"][0]]
     fact = lent["facts"][0]["zh"]
     assert "项目经理" in fact and "苏州植乙建设有限公司" in fact and "苏州植甲建设有限公司" in fact
 
@@ -69,8 +69,8 @@ def test_bid_rotation_groups_the_three_firms(hits):
     assert len(groups) == 1 and len(groups[0]["firms"]) == 3 and len(groups[0]["facts"]) == 3
 
 
-def test_path_finder_returns_the_planted_connection(graph):
-    for expect in graph.planted["path"]:
+def test_path_finder_returns_the_planted_connection(plant_manifest, graph):
+    for expect in plant_manifest["path"]:
         found = paths.find(graph, expect["from"], expect["to"])
         assert found["paths"], expect
         first = found["paths"][0]
@@ -78,11 +78,11 @@ def test_path_finder_returns_the_planted_connection(graph):
         assert set(expect["through"]) <= refs
         assert first["length"] == len(first["nodes"]) - 1 == len(first["steps"])
         assert first["zh"] and first["en"]
-    lent = paths.find(graph, *(graph.planted["path"][0][k] for k in ("from", "to")))
+    lent = paths.find(graph, *(plant_manifest["path"][0][k] for k in ("from", "to")))
     assert "注册于" in lent["paths"][0]["zh"] and "，并担任" in lent["paths"][0]["zh"] and "项目经理" in lent["paths"][0]["zh"]
 
 
-def test_path_finder_types_hops_and_hubs(graph):
+def test_path_finder_types_hops_and_hubs(plant_manifest, graph):
     a, b = "penalty:苏植罚字〔2025〕1号", "penalty:苏植罚字〔2024〕2号"
     plain = paths.find(graph, a, b)
     assert plain["paths"] and all(n["label"] != "Authority" for p in plain["paths"] for n in p["nodes"])
@@ -91,7 +91,7 @@ def test_path_finder_types_hops_and_hubs(graph):
     assert hubs["paths"][0]["length"] == 2 and hubs["paths"][0]["nodes"][1]["label"] == "Authority"
     assert not paths.find(graph, a, b, max_hops=2)["paths"]
     assert not paths.find(graph, a, b, types=["BID_ON"])["paths"]
-    src, dst = graph.planted["path"][0]["from"], graph.planted["path"][0]["to"]
+    src, dst = plant_manifest["path"][0]["from"], plant_manifest["path"][0]["to"]
     assert paths.find(graph, src, dst, types=["REGISTERED_AT", "WORKS_ON"])["paths"]
     with pytest.raises(InvalidInput):
         paths.find(graph, "nonsense", dst)
@@ -101,8 +101,8 @@ def test_path_finder_types_hops_and_hubs(graph):
         paths.find(graph, src, "enterprise:91320500PLANT9999X")
 
 
-def test_path_direction_is_right_both_ways(graph):
-    expect = graph.planted["path"][0]
+def test_path_direction_is_right_both_ways(plant_manifest, graph):
+    expect = plant_manifest["path"][0]
     there = paths.find(graph, expect["from"], expect["to"])["paths"][0]
     back = paths.find(graph, expect["to"], expect["from"])["paths"][0]
     assert [s["type"] for s in there["steps"]] == [s["type"] for s in reversed(back["steps"])]
@@ -111,8 +111,8 @@ def test_path_direction_is_right_both_ways(graph):
         assert reg["from"].startswith("PLANT-P") and reg["to"].startswith("91")
 
 
-def test_eligibility_before_during_and_after_a_ban(graph):
-    for expect in graph.planted["eligibility"]:
+def test_eligibility_before_during_and_after_a_ban(plant_manifest, graph):
+    for expect in plant_manifest["eligibility"]:
         found = eligibility.check(graph, expect["uscc"], dt.date.fromisoformat(expect["date"]), settings=graph.settings)
         assert found["eligible"] is expect["eligible"], expect
         bans = [r for r in found["reasons"] if r["kind"] == "penalty"]
@@ -133,8 +133,8 @@ def test_eligibility_lists_expired_qualifications_and_blacklists_without_end(gra
         eligibility.check(graph, "91320500PLANT9999X", settings=graph.settings)
 
 
-def test_eligibility_api_and_page(client, graph):
-    uscc = graph.planted["eligibility"][0]["uscc"]
+def test_eligibility_api_and_page(plant_manifest, client, graph):
+    uscc = plant_manifest["eligibility"][0]["uscc"]
     assert client.get(f"/api/eligibility/{uscc}?date=2025-06-01").get_json()["eligible"] is False
     assert client.get(f"/api/eligibility/{uscc}?date=2026-01-01").get_json()["eligible"] is True
     page = client.get(f"/eligibility/{uscc}?date=2025-06-01").get_data(as_text=True)
@@ -183,10 +183,10 @@ def test_risk_ranking_sorts_filters_and_escapes(client, graph):
     assert 'id="risk-score"' in firm and "列入黑名单" in firm and 'id="how"' in firm
 
 
-def test_flag_pages_and_json_twins(client, graph):
+def test_flag_pages_and_json_twins(plant_manifest, client, graph):
     index = client.get("/api/flags").get_json()
     assert {k["kind"] for k in index["kinds"]} == set(flags.DETECTORS) and all(k["count"] > 0 for k in index["kinds"])
-    for kind, expect in graph.planted["flags"].items():
+    for kind, expect in plant_manifest["flags"].items():
         page = client.get(f"/flags/{kind}").get_data(as_text=True)
         for key in expect["planted"]:
             assert f'data-key="{key}"' in page, (kind, key)
@@ -195,15 +195,15 @@ def test_flag_pages_and_json_twins(client, graph):
         api = client.get(f"/api/flags/{kind}").get_json()
         assert api["count"] == len(api["hits"]) and set(expect["planted"]) <= {h["key"] for h in api["hits"]}
     again = client.get("/flags/phoenix?fresh=1").get_data(as_text=True)
-    assert 'id="computed-at"' in again and f'data-key="{graph.planted["flags"]["phoenix"]["planted"][0]}"' in again
+    assert 'id="computed-at"' in again and f'data-key="{plant_manifest["flags"]["phoenix"]["planted"][0]}"' in again
     firm = client.get(f"/api/flags?uscc={firm_id(graph, '黑名单丁建设')}").get_json()
     assert [k["kind"] for k in firm["kinds"] if k["count"]] == ["sanctioned_bidding"]
     missing = client.get("/api/flags/nope")
     assert missing.status_code == 404 and "cert_lending" in missing.get_json()["error"]
 
 
-def test_path_pages(client, graph):
-    expect = graph.planted["path"][0]
+def test_path_pages(plant_manifest, client, graph):
+    expect = plant_manifest["path"][0]
     page = client.get("/path", query_string={"from": expect["from"], "to": expect["to"]}).get_data(as_text=True)
     assert 'id="path-1"' in page and 'class="sentence"' in page and "/person/PLANT-P" in page and 'id="path-graph"' in page
     api = client.get("/api/path", query_string={"from": expect["from"], "to": expect["to"]}).get_json()
@@ -226,19 +226,19 @@ def test_enterprise_page_has_the_integrity_panel(client, graph):
     assert "不得投标" in hostile
 
 
-def test_cli_flags_path_eligibility_risk_and_plant(cli, tmp_path, graph):
+def test_cli_flags_path_eligibility_risk_and_plant(plant_manifest, cli, tmp_path, graph):
     out = cli("flags", "--kind", "phoenix", "--format", "json")
     assert out.exit_code == 0, out.output
     found = json.loads(out.stdout)["phoenix"]
-    assert set(graph.planted["flags"]["phoenix"]["planted"]) <= {h["key"] for h in found}
+    assert set(plant_manifest["flags"]["phoenix"]["planted"]) <= {h["key"] for h in found}
     table = cli("flags", "--kind", "pm_conflict")
     assert "植双项目经理" in table.stdout
     bad = cli("flags", "--kind", "nope")
     assert bad.exit_code != 0 and "cert_lending" in bad.output
-    expect = graph.planted["path"][0]
+    expect = plant_manifest["path"][0]
     path = cli("path", expect["from"], expect["to"])
     assert path.exit_code == 0 and "项目经理" in path.stdout, path.output
-    uscc = graph.planted["eligibility"][0]["uscc"]
+    uscc = plant_manifest["eligibility"][0]["uscc"]
     el = cli("eligibility", uscc, "--date", "2025-06-01")
     assert "not eligible" in el.stdout and "2026-01-01" in el.stdout
     rk = cli("risk", "--uscc", firm_id(graph, "黑名单丁建设"))
@@ -246,7 +246,7 @@ def test_cli_flags_path_eligibility_risk_and_plant(cli, tmp_path, graph):
     sample = cli("sample", str(tmp_path / "s"), "--plant")
     assert sample.exit_code == 0, sample.output
     manifest = json.loads((tmp_path / "s" / "planted.json").read_text("utf-8"))
-    assert manifest["flags"] == graph.planted["flags"]
+    assert manifest["flags"] == plant_manifest["flags"]
     rows = (tmp_path / "s" / "enterprises.csv").read_text("utf-8").splitlines()
     assert sum("PLANT" in r for r in rows) == manifest["counts"]["enterprises"] and len(rows) > 300
 
@@ -263,24 +263,24 @@ def test_enterprise_page_does_not_wait_for_the_detectors(graph, flag_runs):
     assert later["score"] > first["score"]
 
 
-def test_person_project_and_tender_pages_show_their_red_flags(client, graph):
+def test_person_project_and_tender_pages_show_their_red_flags(plant_manifest, client, graph):
     client.application.extensions["chengxin"]["flag_runs"].detect_all(graph, fresh=True)
-    lender = graph.planted["flags"]["cert_lending"]["planted"][0]
+    lender = plant_manifest["flags"]["cert_lending"]["planted"][0]
     page = client.get(f"/person/{lender}").get_data(as_text=True)
     assert 'id="flag-panel"' in page and f'data-key="{lender}"' in page
-    chain = graph.planted["flags"]["subcontract_chain"]["planted"][0]
+    chain = plant_manifest["flags"]["subcontract_chain"]["planted"][0]
     assert f'data-key="{chain}"' in client.get(f"/project/{chain}").get_data(as_text=True)
-    ring = graph.planted["flags"]["bid_ring"]["planted"][0]
+    ring = plant_manifest["flags"]["bid_ring"]["planted"][0]
     assert f'data-key="{ring}"' in client.get(f"/tender/{ring}").get_data(as_text=True)
-    clean = graph.planted["flags"]["bid_ring"]["controls"][0]
+    clean = plant_manifest["flags"]["bid_ring"]["controls"][0]
     assert "没有涉及本条记录的风险信号" in client.get(f"/tender/{clean}").get_data(as_text=True)
     assert client.get(f"/api/person/{lender}").get_json()["flags"][0]["kind"] == "cert_lending"
 
 
-def test_library_shared_bidders_finds_the_planted_rings(client, graph):
+def test_library_shared_bidders_finds_the_planted_rings(plant_manifest, client, graph):
     rows = client.get("/api/queries/tenders_shared_bidders?limit=1000").get_json()["result"]["rows"]
     found = {r["tender_no"] for r in rows}
-    rings = set(graph.planted["flags"]["bid_ring"]["planted"])
+    rings = set(plant_manifest["flags"]["bid_ring"]["planted"])
     # The library query covers legal representatives, phones, addresses and registered people; the
     # shareholder ring is the detector's alone.
-    assert len(rings & found) == 3 and not set(graph.planted["flags"]["bid_ring"]["controls"]) & found
+    assert len(rings & found) == 3 and not set(plant_manifest["flags"]["bid_ring"]["controls"]) & found

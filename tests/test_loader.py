@@ -14,8 +14,8 @@ from chengxin.graph.errors import InvalidInput
 from .conftest import HOSTILE_USCC, ID_PERSON, STUB_USCC, make_uscc, sample_rows, write_csv
 
 
-def test_sample_loads_completely(graph):
-    report = graph.sample_report
+def test_sample_loads_completely(sample_report, graph):
+    report = sample_report
     assert report.rejected == 0
     for t in report.tables:
         assert t.read == t.loaded == len(sample_rows(t.table)), t.table
@@ -29,10 +29,10 @@ def test_every_node_and_relationship_is_stamped(graph):
     assert graph.run("MATCH ()-[r]->() WHERE r.source IS NULL OR r.loaded_at IS NULL RETURN count(r) AS c")[0]["c"] == 0
 
 
-def test_loading_again_changes_no_count(graph):
+def test_loading_again_changes_no_count(sample_report, graph):
     before = queries.stats(graph)
     report = load_folder(graph, Path(__file__).parent.parent / "chengxin" / "sample", progress=False)
-    assert report.rejected == 0 and report.loaded == graph.sample_report.loaded
+    assert report.rejected == 0 and report.loaded == sample_report.loaded
     assert queries.stats(graph) == before
 
 
