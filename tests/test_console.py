@@ -247,3 +247,20 @@ def test_cli_and_web_give_the_same_rows(client, cli):
     assert "shared_projects" in table.stdout and cli_rows[0]["name"] in table.stdout
     assert "co_participants" in listing.stdout and "tenders_shared_bidders" in listing.stdout
     assert missing.exit_code != 0 and "missing parameter" in missing.output
+
+
+def test_the_app_owns_its_console_and_closes_it(settings, graph):
+    """The console's read-only driver belongs to the app (not to the graph) and is closed with the
+    app; a graph handed to the app stays its caller's."""
+    from chengxin.web import close_app, create_app
+
+    app = create_app(settings, graph=graph)
+    owned = app.extensions["chengxin"]
+    assert owned["console"] is not create_app(settings, graph=graph).extensions["chengxin"]["console"]
+    assert app.test_client().get("/api/console", query_string={"q": "RETURN 1 AS one"}).get_json()["result"]["rows"] \
+        == [{"one": 1}]
+    reader = owned["console"].driver(graph)
+    assert (reader is not graph.driver) == (graph.backend.console_auth() is not None)
+    close_app(app)
+    assert owned["console"]._read_driver is None
+    assert graph.run("RETURN 1 AS one") == [{"one": 1}]  # the graph was not the app's to close

@@ -241,3 +241,30 @@ def test_no_module_outside_the_backend_branches_on_the_database():
                 found[rel] = hits
     assert found == {}, found
     assert backends.__doc__ and "Backend.console_auth" in backends.__doc__  # the one list of differences
+
+
+def test_the_db_commands_go_through_the_backend(monkeypatch, tmp_path):
+    """``chengxin db``: on Neo4j there is nothing to start or stop (exit 1, said in one line) and
+    status names the server; on a home with no embedded server, status says how to start it."""
+    from click.testing import CliRunner
+
+    from chengxin.cli import main
+    from chengxin.graph.settings import get_settings
+
+    runner = CliRunner()
+    monkeypatch.setenv("CHENGXIN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CHENGXIN_URI", "bolt://db.example:7687")
+    get_settings.cache_clear()
+    try:
+        status = runner.invoke(main, ["db", "status"])
+        assert status.exit_code == 0 and "external Neo4j at bolt://db.example:7687" in status.output
+        for action in ("start", "stop"):
+            r = runner.invoke(main, ["db", action])
+            assert r.exit_code == 1 and "external Neo4j, not the embedded one" in r.output
+        monkeypatch.delenv("CHENGXIN_URI")
+        get_settings.cache_clear()
+        status = runner.invoke(main, ["db", "status"])
+        assert status.exit_code == 1 and "not running: `chengxin db start` starts it" in status.output
+        assert runner.invoke(main, ["db", "stop"]).output.strip() == "not running"
+    finally:
+        get_settings.cache_clear()
