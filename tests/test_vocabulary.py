@@ -123,7 +123,7 @@ def test_project_participants_follow_the_vocabulary_order(graph):
 def test_subcontractors_without_a_role_are_checked_as_the_default_role(graph):
     """flag_unqualified_subcontractor takes the default role as a parameter from the vocabulary:
     with another default (one no role needs a qualification for) the hits without a role go."""
-    hits = flags.detect(graph, "unqualified_subcontractor")
+    hits = flags.detect(graph, "unqualified_subcontractor", graph.settings)
     assert hits
     rows_default = graph.query("flag_unqualified_subcontractor", needs=V.needs_param(),
                                default_role=V.SUBCONTRACT_DEFAULT_ROLE)
