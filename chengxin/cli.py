@@ -18,6 +18,7 @@ from chengxin.graph import (
 from chengxin.graph.backend import backend_for
 from chengxin.graph.db import connect
 from chengxin.graph.errors import ChengxinError
+from chengxin.graph.messages import DEFAULT, N_, as_data, pick_lang, translations
 from chengxin.graph.privacy import mask_text
 from chengxin.graph.results import cell_text, public, to_csv
 from chengxin.graph.schema import ensure_schema
@@ -36,6 +37,20 @@ def _settings() -> Settings:
         raise click.ClickException(f"invalid setting: {e}") from e
 
 
+# The language the command prints in (``--lang`` / CHENGXIN_LANG; Simplified Chinese by default).
+_lang = DEFAULT
+
+
+def _say(value) -> str:
+    """A service's message (or plain text) in the chosen language."""
+    tr = translations(_lang)
+    return value.render(tr) if hasattr(value, "render") else ("" if value is None else str(value))
+
+
+def _tr(msgid: str) -> str:
+    return translations(_lang).gettext(msgid)
+
+
 class Group(click.Group):
     """Print chengxin's own errors as one clear line, not a traceback."""
 
@@ -43,13 +58,24 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ChengxinError as e:
-            raise click.ClickException(e.detail) from e
+            raise click.ClickException(_say(e.message)) from e
+
+
+def _pick_lang(ctx, param, value):
+    lang = pick_lang(value)
+    if value and not lang:
+        raise click.BadParameter(f"{value!r}: choose zh (Simplified Chinese) or en")
+    return lang or DEFAULT
 
 
 @click.group(cls=Group)
 @click.version_option(package_name="chengxin")
-def main() -> None:
+@click.option("--lang", envvar="CHENGXIN_LANG", callback=_pick_lang, is_eager=True,
+              help="Language of the output: zh (Simplified Chinese, the default; also zh_Hans, zh-CN) or en.")
+def main(lang: str) -> None:
     """诚信 chengxin: a graph explorer for construction-market integrity data."""
+    global _lang
+    _lang = lang
 
 
 # --- db ------------------------------------------------------------------------------------
@@ -226,7 +252,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, time
         rows = []
         for q in library():
             ps = " ".join(f"{p.name}{'?' if p.optional else ''}={p.example or ''}" for p in q.params.values())
-            rows += [[q.name, q.purpose_zh], ["", q.purpose_en]] + ([["", f"-p {ps}"]] if ps else [])
+            rows += [[q.name, _tr(q.purpose)]] + ([["", f"-p {ps}"]] if ps else [])
         for line in text_table(None, rows):
             click.echo(line)
         return
@@ -254,14 +280,18 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, time
             click.echo(line)
         click.echo(f"\n{len(res.rows)} rows, {res.seconds:.3f} s")
     for notice in res.notices:
-        click.echo(notice, err=True)
+        click.echo(_say(notice), err=True)
 
 
 # --- investigators ----------------------------------------------------------------------------
 
 
 def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """JSON as the API writes it: messages as msgid, parameters and text, and the language used."""
+    body = as_data(data, translations(_lang))
+    if isinstance(body, dict):
+        body = {**body, "lang": _lang}
+    click.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
 
 
 @main.command()
@@ -271,7 +301,7 @@ def _echo_json(data) -> None:
 def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
     """Red flags: every hit of each detector with its evidence."""
     if list_:
-        for line in text_table(None, [[d.kind, d.number, f"{d.zh} / {d.en}"] for d in red.DETECTORS.values()]):
+        for line in text_table(None, [[d.kind, d.number, _tr(d.name)] for d in red.DETECTORS.values()]):
             click.echo(line)
         return
     for k in kinds:
@@ -283,11 +313,11 @@ def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
         return
     for kind, hits in found.items():
         d = red.DETECTORS[kind]
-        click.echo(f"\n== {d.zh} / {d.en} ({kind}): {len(hits)}")
+        click.echo(f"\n== {_tr(d.name)} ({kind}): {len(hits)}")
         for h in hits:
-            click.echo(f"- {h['title']['zh']}  [{h['key']}]")
+            click.echo(f"- {_say(h['title'])}  [{h['key']}]")
             for f in h["facts"]:
-                click.echo(f"    {f['zh']}")
+                click.echo(f"    {_say(f)}")
 
 
 @main.command()
@@ -301,15 +331,19 @@ def path(source: str, target: str, max_hops: int | None, types: tuple[str, ...],
     """Shortest connections between two entities, written KIND:ID (enterprise:91…, person:…)."""
     with _connect() as graph:
         found = paths.find(graph, source, target, max_hops=max_hops, types=list(types) or None, with_hubs=with_hubs)
+    tr = translations(_lang)
+    for p in found["paths"]:
+        p["text"] = paths.sentence(p, tr, chain=_lang == DEFAULT)
     if fmt == "json":
         _echo_json(found)
         return
     if not found["paths"]:
-        click.echo(f"no connection within {found['max_hops']} hops / 在 {found['max_hops']} 步内没有找到关联")
+        click.echo(_tr(N_("no connection within {hops} hops")).format(hops=found["max_hops"]))
+    hops = _tr(N_("{n} hops"))
     for i, p in enumerate(found["paths"], 1):
-        click.echo(f"{i}. ({p['length']} 步 / hops) {p['zh']}\n   {p['en']}")
+        click.echo(f"{i}. ({hops.format(n=p['length'])}) {p['text']}")
     if found["notice"]:
-        click.echo(found["notice"], err=True)
+        click.echo(_say(found["notice"]), err=True)
 
 
 @main.command()
@@ -323,12 +357,12 @@ def eligibility(uscc: str, on, fmt: str) -> None:
     if fmt == "json":
         _echo_json(found)
         return
-    verdict = "可以投标 / eligible" if found["eligible"] else "不得投标 / not eligible"
+    verdict = _tr(N_("eligible")) if found["eligible"] else _tr(N_("not eligible"))
     click.echo(f"{found['name']} ({found['uscc']}) {found['date']}: {verdict}")
     for r in found["reasons"]:
-        click.echo(f"- {r['zh']}\n  {r['en']}")
+        click.echo(f"- {_say(r['reason'])}")
     if found["eligible_again"]:
-        click.echo(f"eligible again on / 恢复投标资格: {found['eligible_again']}")
+        click.echo(_tr(N_("eligible again on {date}")).format(date=found["eligible_again"]))
 
 
 @main.command()
@@ -347,7 +381,7 @@ def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fm
         _echo_json(found)
     elif uscc:
         click.echo(f"{found['name']} ({found['uscc']}): {found['score']}/100")
-        for line in text_table(None, [[f"{c['points']:.1f}", c["zh"]] for c in found["contributions"]],
+        for line in text_table(None, [[f"{c['points']:.1f}", _say(c["reason"])] for c in found["contributions"]],
                                align=["right", "left"]):
             click.echo(line)
     else:
@@ -402,7 +436,7 @@ def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt:
         _echo_json(pairs)
         return
     for p in pairs:
-        click.echo(f"{p['score']:.3f}  {p['a_name']}  ⟷  {p['b_name']}\n       {p['reason']} / {p['reason_en']}\n"
+        click.echo(f"{p['score']:.3f}  {p['a_name']}  ⟷  {p['b_name']}\n       {_say(p['reason'])}\n"
                    f"       chengxin review --accept '{p['a']}|{p['b']}'")
     click.echo(f"{len(pairs)} {status}")
 

@@ -2,9 +2,10 @@
 
 Each file opens with a ``//`` header::
 
-    // purpose: 中文说明 / English description
+    // purpose: Enterprise profile            (English; the Chinese is in the gettext catalogue)
     // mode: read            (or write)
-    // param uscc: string = 91360100MA35F0XX1X -- 统一社会信用代码 / USCC
+    // library: Enterprises                  (listed for analysts: CLI --list, /queries)
+    // param uscc: string = 91360100MA35F0XX1X -- unified social credit code
     // label subject: Enterprise|Person      (a label placeholder {{subject}}, allowlisted)
     // returns: enterprise, qualifications
 
@@ -135,16 +136,9 @@ class Query:
     params: dict[str, Param] = field(default_factory=dict)
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     returns: tuple[str, ...] = ()
-    library: str = ""  # ``// library: 组 / Group``: listed for analysts (CLI --list, /queries)
-
-    @property
-    def purpose_zh(self) -> str:
-        return re.split(r"\s*/\s+", self.purpose, maxsplit=1)[0]
-
-    @property
-    def purpose_en(self) -> str:
-        parts = re.split(r"\s*/\s+", self.purpose, maxsplit=1)
-        return parts[1] if len(parts) > 1 else parts[0]
+    library: str = ""  # ``// library: Group``: listed for analysts (CLI --list, /queries)
+    # purpose, library and each parameter's description are English msgids: the edges translate
+    # them through the gettext catalogue (chengxin/extract.py finds them for ``pybabel extract``).
 
     def bind(self, values: dict) -> dict:
         """Check the given parameters against the header: none missing, none unknown."""

@@ -1,7 +1,7 @@
-// purpose: 机关：作出的处罚、授予的奖项、核发的资质 / Authority: penalties decided, awards granted, certificates issued
+// purpose: Authority: penalties decided, awards granted, certificates issued
 // mode: read
-// param name: string = 江西省住房和城乡建设厅 -- 机关名称 / authority name
-// param limit: integer = 200 -- 每类最多列出 / most rows listed per kind
+// param name: string = 江西省住房和城乡建设厅 -- authority name
+// param limit: integer = 200 -- most rows listed per kind
 // returns: authority, penalties, awards, qualifications, n_penalties, n_awards, n_qualifications
 MATCH (a:Authority {name: $name})
 RETURN a{.*} AS authority,

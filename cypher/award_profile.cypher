@@ -1,6 +1,6 @@
-// purpose: 奖项（良好行为）：获奖者、项目、授予机关 / Award: recipient, project, authority
+// purpose: Award: recipient, project, authority
 // mode: read
-// param award_id: string = JL20230000123 -- 奖项编号 / award id
+// param award_id: string = JL20230000123 -- award id
 // returns: award, subjects, projects, authority
 MATCH (a:Award {award_id: $award_id})
 RETURN a{.*} AS award,

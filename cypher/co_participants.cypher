@@ -1,8 +1,8 @@
-// purpose: 企业的合作单位：共同参建项目的企业及次数 / Co-participants: firms that share projects with an enterprise, with counts
+// purpose: Co-participants: firms that share projects with an enterprise, with counts
 // mode: read
-// library: 企业 / Enterprises
-// param uscc: string = 91320500MALJK3BJLY -- 统一社会信用代码 / unified social credit code
-// param limit: integer = 50 -- 最多返回 / most rows
+// library: Enterprises
+// param uscc: string = 91320500MALJK3BJLY -- unified social credit code
+// param limit: integer = 50 -- most rows
 // returns: enterprise, uscc, name, shared_projects, roles, examples
 MATCH (e:Enterprise {uscc: $uscc})-[:PARTICIPATES_IN]->(p:Project)<-[r:PARTICIPATES_IN]-(o:Enterprise)
 WHERE o.uscc <> e.uscc

@@ -1,4 +1,4 @@
-// purpose: 已载入的数据集 / The datasets loaded
+// purpose: The datasets loaded
 // mode: read
 // returns: dataset
 MATCH (d:Dataset)

@@ -1,6 +1,6 @@
-// purpose: 投标资格判断所需的处罚与资质 / Penalties and qualifications behind a bidding-eligibility check
+// purpose: Penalties and qualifications behind a bidding-eligibility check
 // mode: read
-// param uscc: string = 91320500MALJK3BJLY -- 统一社会信用代码 / USCC
+// param uscc: string = 91320500MALJK3BJLY -- USCC
 // returns: uscc, name, type, penalties, qualifications
 MATCH (e:Enterprise {uscc: $uscc})
 RETURN e.uscc AS uscc, e.name AS name, e.type AS type,

@@ -1,6 +1,6 @@
-// purpose: 一组企业的名称、类型与地区 / Names, types and regions of a set of firms
+// purpose: Names, types and regions of a set of firms
 // mode: read
-// param usccs: list -- 统一社会信用代码 / USCCs
+// param usccs: list -- USCCs
 // returns: uscc, name, type, region_code
 UNWIND $usccs AS u
 MATCH (e:Enterprise {uscc: u})

@@ -1,7 +1,7 @@
-// purpose: 企业档案：资质、注册人员、参建项目、投标、奖项、处罚 / Enterprise profile: qualifications, registered people, projects, bids, awards, penalties
+// purpose: Enterprise profile: qualifications, registered people, projects, bids, awards, penalties
 // mode: read
-// library: 企业 / Enterprises
-// param uscc: string = 91320500MALJK3BJLY -- 统一社会信用代码 / unified social credit code
+// library: Enterprises
+// param uscc: string = 91320500MALJK3BJLY -- unified social credit code
 // returns: enterprise, legal_reps, shareholders, holdings, qualifications, registered, projects, owned, bids, awards, penalties, subcontractors, subcontracted_by
 MATCH (e:Enterprise {uscc: $uscc})
 RETURN e{.*} AS enterprise,

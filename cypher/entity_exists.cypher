@@ -1,7 +1,7 @@
-// purpose: 实体是否存在及其名称 / Whether an entity exists, and its properties
+// purpose: Whether an entity exists, and its properties
 // mode: read
 // label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
-// param key: string = 91360100MA35F0XX1X -- 实体主键 / the entity's key
+// param key: string = 91360100MA35F0XX1X -- the entity's key
 // returns: node
 MATCH (n:{{kind}} {{{kind.key}}: $key})
 RETURN properties(n) AS node

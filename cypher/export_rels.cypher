@@ -1,7 +1,7 @@
-// purpose: 导出从某类节点出发的关系 / Export the relationships leaving the nodes of one label
+// purpose: Export the relationships leaving the nodes of one label
 // mode: read
 // label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
-// param keys: list? -- 起点主键，空为全部 / start keys, none for all
+// param keys: list? -- start keys, none for all
 // returns: type, a, b_label, b, p
 MATCH (a:{{kind}})-[r]->(b)
 WHERE $keys IS NULL OR a.{{kind.key}} IN $keys

@@ -1,4 +1,4 @@
-// purpose: 围标串标：同一招标的投标人共享法定代表人、股东、注册人员、电话或地址 / Bid rings: bidders on one tender share a legal representative, shareholder, registered person, phone or address
+// purpose: Bid rings: bidders on one tender share a legal representative, shareholder, registered person, phone or address
 // mode: read
 // returns: tender_no, open_date, a_uscc, a_name, b_uscc, b_name, what, value, via
 MATCH (e:Enterprise)

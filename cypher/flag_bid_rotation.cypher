@@ -1,6 +1,6 @@
-// purpose: 轮流中标：两家企业多次共同投标且各有中标 / Rotating winners: two firms bid together repeatedly and each wins some of those tenders
+// purpose: Rotating winners: two firms bid together repeatedly and each wins some of those tenders
 // mode: read
-// param min_together: integer = 3 -- 至少共同投标次数 / least tenders bid together
+// param min_together: integer = 3 -- least tenders bid together
 // returns: a_uscc, a_name, b_uscc, b_name, together, tenders, a_wins, b_wins
 MATCH (t:Tender)<-[:BID_ON]-(a:Enterprise)
 MATCH (t)<-[:BID_ON]-(b:Enterprise)

@@ -1,4 +1,4 @@
-// purpose: 挂证：注册人员代表注册单位以外的企业在项目任职，或同期注册于两家企业 / Certificate lending: a registered person acts on a project for a firm other than the one they are registered at, or is registered at two firms at once
+// purpose: Certificate lending: a registered person acts on a project for a firm other than the one they are registered at, or is registered at two firms at once
 // mode: read
 // returns: pattern, person_id, person_name, project_code, project_name, role, acting_uscc, acting_name, start, end, registrations
 MATCH (p:Person)-[w:WORKS_ON]->(pr:Project)

@@ -1,6 +1,6 @@
-// purpose: 换壳重生：被列入黑名单或吊销资质企业的法定代表人或注册人员在另一企业出现，该企业此后中标 / Phoenix firms: the legal representative or a registered person of a blacklisted or disqualified firm reappears at another firm that then wins tenders
+// purpose: Phoenix firms: the legal representative or a registered person of a blacklisted or disqualified firm reappears at another firm that then wins tenders
 // mode: read
-// param losses: list -- 丧失资格的处罚措施 / measures by which a firm loses its standing
+// param losses: list -- measures by which a firm loses its standing
 // returns: old_uscc, old_name, penalty_id, measure, decision_date, person_id, person_name, old_link, new_link, new_uscc, new_name, tenders
 MATCH (a:Enterprise)-[:PENALIZED]->(pn:Penalty)
 WHERE pn.decision_date IS NOT NULL AND any(w IN $losses WHERE pn.measure CONTAINS w)

@@ -1,6 +1,6 @@
-// purpose: 在建项目冲突：同一人同期担任两个以上项目的项目经理 / A project manager on two or more projects whose periods overlap
+// purpose: A project manager on two or more projects whose periods overlap
 // mode: read
-// param role: string = 项目经理 -- 岗位 / role
+// param role: string = 项目经理 -- role
 // returns: person_id, person_name, a_code, a_name, a_uscc, a_start, a_end, b_code, b_name, b_uscc, b_start, b_end
 MATCH (p:Person)-[a:WORKS_ON]->(x:Project)
 WHERE a.role = $role

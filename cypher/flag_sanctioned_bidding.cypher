@@ -1,6 +1,6 @@
-// purpose: 处罚期内投标或中标：暂停投标资格或列入黑名单期间参与投标 / Bidding or winning while a bidding ban or blacklisting was in force
+// purpose: Bidding or winning while a bidding ban or blacklisting was in force
 // mode: read
-// param bans: list -- 限制投标的处罚措施 / measures that ban bidding
+// param bans: list -- measures that ban bidding
 // returns: uscc, name, tender_no, open_date, project_code, won, penalty_id, measure, decision_date, valid_until
 MATCH (e:Enterprise)-[:PENALIZED]->(pn:Penalty)
 WHERE pn.decision_date IS NOT NULL AND any(w IN $bans WHERE pn.measure CONTAINS w)

@@ -1,4 +1,4 @@
-// purpose: 层层转包：同一项目两级以上的分包链 / Subcontracting chains: two or more SUBCONTRACTED_TO links in a row on one project
+// purpose: Subcontracting chains: two or more SUBCONTRACTED_TO links in a row on one project
 // mode: read
 // returns: project_code, project_name, a_uscc, a_name, b_uscc, b_name, c_uscc, c_name, first_scope, second_scope
 MATCH (a:Enterprise)-[r1:SUBCONTRACTED_TO]->(b:Enterprise)-[r2:SUBCONTRACTED_TO]->(c:Enterprise)

@@ -1,6 +1,6 @@
-// purpose: 无相应有效资质参建：参建时不具备该角色所需类别的有效资质 / Participation without a valid qualification for the role when the work started
+// purpose: Participation without a valid qualification for the role when the work started
 // mode: read
-// param needs: list -- 角色所需资质类别 [{role, categories}] / qualification categories per role
+// param needs: list -- qualification categories per role
 // returns: project_code, project_name, uscc, name, role, start_on, held
 MATCH (e:Enterprise)-[x:PARTICIPATES_IN]->(p:Project)
 WHERE coalesce(e.stub, false) = false

@@ -1,7 +1,7 @@
-// purpose: 分包单位在项目开始时无对应类别的有效资质 / Subcontractors without a valid qualification of the needed category when the project started
+// purpose: Subcontractors without a valid qualification of the needed category when the project started
 // mode: read
-// param needs: list -- 角色所需资质类别 [{role, categories}] / qualification categories per role
-// param default_role: string -- 未注明角色的分包单位按此角色 / the role of a subcontractor whose participation names none
+// param needs: list -- qualification categories per role
+// param default_role: string -- the role of a subcontractor whose participation names none
 // returns: project_code, project_name, from_uscc, from_name, uscc, name, role, start_on, scope, held
 MATCH (a:Enterprise)-[s:SUBCONTRACTED_TO]->(b:Enterprise)
 WHERE coalesce(b.stub, false) = false

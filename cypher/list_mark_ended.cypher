@@ -1,8 +1,8 @@
-// purpose: 名单新版本中不再出现的条目标记为已结束（不删除）/ Mark the entries a newer edition of a list no longer has as ended (never deleted)
+// purpose: Mark the entries a newer edition of a list no longer has as ended (never deleted)
 // mode: write
-// param list_id: string -- 名单编号 / list id
-// param seen: list -- 本版出现的条目 / entry ids in this edition
-// param today: date -- 发现日期 / the day it was noticed
+// param list_id: string -- list id
+// param seen: list -- entry ids in this edition
+// param today: date -- the day it was noticed
 // returns: n
 MATCH (p:Penalty {list_id: $list_id})
 WHERE NOT p.penalty_id IN $seen AND coalesce(p.listed, true) = true

@@ -1,7 +1,7 @@
-// purpose: 名单本版中的条目标记为在列；此前已移出的恢复原有效期 / Mark the entries of this edition as listed; ones listed again get their end date back
+// purpose: Mark the entries of this edition as listed; ones listed again get their end date back
 // mode: write
-// param list_id: string -- 名单编号 / list id
-// param seen: list -- 本版出现的条目 / entry ids in this edition
+// param list_id: string -- list id
+// param seen: list -- entry ids in this edition
 // returns: n
 MATCH (p:Penalty {list_id: $list_id})
 WHERE p.penalty_id IN $seen

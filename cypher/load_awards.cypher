@@ -1,4 +1,4 @@
-// purpose: 载入良好行为（奖项）/ Load awards with their recipient, project and authority
+// purpose: Load awards with their recipient, project and authority
 // mode: write
 // label subject: Enterprise|Person
 // param rows: list -- [{award_id, subject_key, project_code, authority, props, source, source_url}]

@@ -1,4 +1,4 @@
-// purpose: 载入投标 / Load bids (Enterprise BID_ON Tender)
+// purpose: Load bids (Enterprise BID_ON Tender)
 // mode: write
 // param rows: list -- [{tender_no, uscc, props, source, source_url}]
 // param loaded_at: string -- load time

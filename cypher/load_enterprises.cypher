@@ -1,4 +1,4 @@
-// purpose: 载入企业及其法定代表人 / Load enterprises, with their legal representatives
+// purpose: Load enterprises, with their legal representatives
 // mode: write
 // param rows: list -- [{uscc, props, legal_rep_id, legal_rep_name, source, source_url}]
 // param loaded_at: string -- load time stamped on every node and relationship

@@ -1,4 +1,4 @@
-// purpose: 载入参建单位 / Load project participations (Enterprise PARTICIPATES_IN Project, by role)
+// purpose: Load project participations (Enterprise PARTICIPATES_IN Project, by role)
 // mode: write
 // param rows: list -- [{project_code, uscc, role, props, source, source_url}]
 // param loaded_at: string -- load time

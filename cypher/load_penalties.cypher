@@ -1,4 +1,4 @@
-// purpose: 载入不良行为与行政处罚 / Load penalties (bad-behaviour records) with subject, project and authority
+// purpose: Load penalties (bad-behaviour records) with subject, project and authority
 // mode: write
 // label subject: Enterprise|Person
 // param rows: list -- [{penalty_id, subject_key, project_code, authority, props, source, source_url}]

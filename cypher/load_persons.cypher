@@ -1,4 +1,4 @@
-// purpose: 载入人员 / Load persons (ID numbers arrive masked and hashed, never in full)
+// purpose: Load persons (ID numbers arrive masked and hashed, never in full)
 // mode: write
 // param rows: list -- [{person_id, props, source, source_url}]
 // param loaded_at: string -- load time

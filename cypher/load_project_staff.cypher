@@ -1,4 +1,4 @@
-// purpose: 载入项目人员（项目经理、总监等）/ Load project staff (Person WORKS_ON Project, by role)
+// purpose: Load project staff (Person WORKS_ON Project, by role)
 // mode: write
 // param rows: list -- [{project_code, person_id, role, uscc, props, source, source_url}]
 // param loaded_at: string -- load time

@@ -1,4 +1,4 @@
-// purpose: 载入项目（含建设单位）/ Load projects, with their owners
+// purpose: Load projects, with their owners
 // mode: write
 // param rows: list -- [{project_code, props, owner_uscc, source, source_url}]
 // param loaded_at: string -- load time

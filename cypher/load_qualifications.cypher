@@ -1,4 +1,4 @@
-// purpose: 载入资质证书（持有企业、发证机关）/ Load qualification certificates, holders and issuing authorities
+// purpose: Load qualification certificates, holders and issuing authorities
 // mode: write
 // param rows: list -- [{cert_no, uscc, authority, props, source, source_url}]
 // param loaded_at: string -- load time

@@ -1,4 +1,4 @@
-// purpose: 载入人员注册（执业注册）/ Load practitioner registrations (Person REGISTERED_AT Enterprise)
+// purpose: Load practitioner registrations (Person REGISTERED_AT Enterprise)
 // mode: write
 // param rows: list -- [{person_id, uscc, reg_type, props, source, source_url}]
 // param loaded_at: string -- load time

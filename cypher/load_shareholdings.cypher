@@ -1,4 +1,4 @@
-// purpose: 载入股东 / Load shareholdings (Enterprise|Person SHAREHOLDER_OF Enterprise)
+// purpose: Load shareholdings (Enterprise|Person SHAREHOLDER_OF Enterprise)
 // mode: write
 // label holder: Enterprise|Person
 // param rows: list -- [{holder_key, uscc, props, source, source_url}]

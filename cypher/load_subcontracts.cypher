@@ -1,4 +1,4 @@
-// purpose: 载入分包 / Load subcontracts (Enterprise SUBCONTRACTED_TO Enterprise, per project)
+// purpose: Load subcontracts (Enterprise SUBCONTRACTED_TO Enterprise, per project)
 // mode: write
 // param rows: list -- [{project_code, from_uscc, to_uscc, props, source, source_url}]
 // param loaded_at: string -- load time

@@ -1,4 +1,4 @@
-// purpose: 载入招标（项目、代理机构、中标人）/ Load tenders with project, agency and winner
+// purpose: Load tenders with project, agency and winner
 // mode: write
 // param rows: list -- [{tender_no, project_code, agency_uscc, winner_uscc, winning_price, props, source, source_url}]
 // param loaded_at: string -- load time

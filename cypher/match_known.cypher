@@ -1,4 +1,4 @@
-// purpose: 已建立、待审核或已拒绝的匹配 / Pairs already linked, pending or rejected
+// purpose: Pairs already linked, pending or rejected
 // mode: read
 // returns: a, b
 MATCH (a:Enterprise)-[r:SAME_AS|BRANCH_OF|POSSIBLY_SAME_AS]->(b:Enterprise)

@@ -1,4 +1,4 @@
-// purpose: 实体匹配的候选记录（全部企业）/ Every enterprise record, for entity matching
+// purpose: Every enterprise record, for entity matching
 // mode: read
 // returns: uscc, name, alt_name, source
 MATCH (e:Enterprise)

@@ -1,8 +1,8 @@
-// purpose: 实体的邻居（每类关系限量）/ An entity's neighbours, capped per relationship type
+// purpose: An entity's neighbours, capped per relationship type
 // mode: read
 // label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
-// param key: string = 91360100MA35F0XX1X -- 实体主键 / the entity's key
-// param per_type: integer = 12 -- 每类关系最多 / most neighbours per relationship type
+// param key: string = 91360100MA35F0XX1X -- the entity's key
+// param per_type: integer = 12 -- most neighbours per relationship type
 // returns: type, total, outgoing, label, other
 MATCH (n:{{kind}} {{{kind.key}}: $key})-[r]-(m)
 WITH n, type(r) AS type, collect([r, m]) AS pairs

@@ -1,4 +1,4 @@
-// purpose: 节点总数 / Total number of nodes
+// purpose: Total number of nodes
 // mode: read
 // returns: n
 MATCH (n)

@@ -1,10 +1,10 @@
-// purpose: 关系查找：展开一层邻居（跳过枢纽节点）/ Relationship finder: one step out from a set of entities, hubs left out
+// purpose: Relationship finder: one step out from a set of entities, hubs left out
 // mode: read
 // label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
-// param keys: list -- 出发实体主键 / keys of the entities to expand
-// param types: list -- 允许的关系类型 / relationship types to follow
-// param with_hubs: boolean = false -- 经过枢纽 / pass through hubs
-// param hub_labels: list -- 总是视为枢纽的标签（模型 path_hub）/ labels always treated as hubs (the model's path_hub)
+// param keys: list -- keys of the entities to expand
+// param types: list -- relationship types to follow
+// param with_hubs: boolean = false -- pass through hubs
+// param hub_labels: list -- labels always treated as hubs (the model's path_hub)
 // returns: key, type, outgoing, other, degree, props
 UNWIND $keys AS key
 MATCH (n:{{kind}} {{{kind.key}}: key})-[r]-(m)

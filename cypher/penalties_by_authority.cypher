@@ -1,9 +1,9 @@
-// purpose: 按机关统计处罚（可限地区、期间）/ Penalties by authority, for a region and a period
+// purpose: Penalties by authority, for a region and a period
 // mode: read
-// library: 处罚 / Sanctions
-// param from: date = 2024-01-01 -- 起始日期 / from
-// param to: date = 2026-10-31 -- 截止日期 / to
-// param region: string? = 36 -- 行政区划代码前缀（被处罚企业所在地）/ region code prefix of the penalised firm
+// library: Sanctions
+// param from: date = 2024-01-01 -- from
+// param to: date = 2026-10-31 -- to
+// param region: string? = 36 -- region code prefix of the penalised firm
 // returns: authority, penalties, subjects, fines, measures, first, last
 MATCH (pn:Penalty)
 WHERE pn.decision_date >= $from AND pn.decision_date <= $to

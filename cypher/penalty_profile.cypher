@@ -1,6 +1,6 @@
-// purpose: 处罚决定：当事人、涉及项目、处罚机关 / Penalty decision: subject, project, authority
+// purpose: Penalty decision: subject, project, authority
 // mode: read
-// param penalty_id: string = 赣建罚字〔2023〕12号 -- 处罚决定书文号 / decision number
+// param penalty_id: string = 赣建罚字〔2023〕12号 -- decision number
 // returns: penalty, subjects, projects, authority
 MATCH (pn:Penalty {penalty_id: $penalty_id})
 RETURN pn{.*} AS penalty,

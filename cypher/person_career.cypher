@@ -1,7 +1,7 @@
-// purpose: 人员履历：注册与项目经历（按时间）/ A person's career: registrations and projects over time
+// purpose: A person's career: registrations and projects over time
 // mode: read
-// library: 人员 / People
-// param person_id: string = RY000001405 -- 人员编号 / person id
+// library: People
+// param person_id: string = RY000001405 -- person id
 // returns: date, until, event, detail, at, at_key
 MATCH (pe:Person {person_id: $person_id})
 CALL {

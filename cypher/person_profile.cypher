@@ -1,6 +1,6 @@
-// purpose: 人员档案：注册、项目与岗位、奖项、处罚 / Person profile: registrations, projects and roles, awards, penalties
+// purpose: Person profile: registrations, projects and roles, awards, penalties
 // mode: read
-// param person_id: string = RY000000001 -- 人员编号 / person id
+// param person_id: string = RY000000001 -- person id
 // returns: person, registrations, projects, awards, penalties, legal_rep_of, holdings
 MATCH (pe:Person {person_id: $person_id})
 RETURN pe{.*} AS person,

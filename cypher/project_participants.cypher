@@ -1,7 +1,7 @@
-// purpose: 项目的参建单位与现场人员 / A project's participating firms and its people on site
+// purpose: A project's participating firms and its people on site
 // mode: read
-// library: 项目 / Projects
-// param project_code: string = 2018-110000-82-01-058001 -- 项目代码 / project code
+// library: Projects
+// param project_code: string = 2018-110000-82-01-058001 -- project code
 // returns: kind, role, participant, key, firm, start, end, contract_amount, project
 MATCH (p:Project {project_code: $project_code})
 CALL {

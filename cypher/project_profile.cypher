@@ -1,6 +1,6 @@
-// purpose: 项目档案：参建单位、现场人员、招标与投标人、奖项、处罚 / Project profile: firms by role, people on site, tenders and bidders, awards, penalties
+// purpose: Project profile: firms by role, people on site, tenders and bidders, awards, penalties
 // mode: read
-// param project_code: string = 2019-360100-48-01-012345 -- 项目代码 / project code
+// param project_code: string = 2019-360100-48-01-012345 -- project code
 // returns: project, owners, participants, staff, tenders, awards, penalties, subcontracts
 MATCH (p:Project {project_code: $project_code})
 RETURN p{.*} AS project,

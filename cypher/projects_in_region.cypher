@@ -1,10 +1,10 @@
-// purpose: 地区内的项目（按类别、投资额）/ Projects in a region, by category and investment
+// purpose: Projects in a region, by category and investment
 // mode: read
-// library: 项目 / Projects
-// param region: string = 44 -- 行政区划代码前缀 / region code prefix
-// param category: string? = 房屋建筑 -- 项目类别（空为全部）/ category (empty for all)
-// param min_investment: float? = 10000 -- 最低总投资（万元）/ least total investment (10,000 CNY)
-// param limit: integer = 200 -- 最多返回 / most rows
+// library: Projects
+// param region: string = 44 -- region code prefix
+// param category: string? = 房屋建筑 -- category (empty for all)
+// param min_investment: float? = 10000 -- least total investment (10,000 CNY)
+// param limit: integer = 200 -- most rows
 // returns: project, project_code, name, category, total_investment, start_date, status, region_code
 MATCH (p:Project)
 WHERE p.region_code STARTS WITH $region

@@ -1,6 +1,6 @@
-// purpose: 资质证书：持有企业、发证机关 / Qualification certificate: holder and issuing authority
+// purpose: Qualification certificate: holder and issuing authority
 // mode: read
-// param cert_no: string = D136012345 -- 资质证书编号 / certificate number
+// param cert_no: string = D136012345 -- certificate number
 // returns: qualification, holders, authority
 MATCH (q:Qualification {cert_no: $cert_no})
 RETURN q{.*} AS qualification,

@@ -1,9 +1,9 @@
-// purpose: 将在 N 天内到期的资质 / Qualifications expiring within N days of a date
+// purpose: Qualifications expiring within N days of a date
 // mode: read
-// library: 资质 / Qualifications
-// param on: date = 2026-10-31 -- 起算日期 / from this date
-// param days: integer = 90 -- 天数 / within this many days
-// param limit: integer = 200 -- 最多返回 / most rows
+// library: Qualifications
+// param on: date = 2026-10-31 -- from this date
+// param days: integer = 90 -- within this many days
+// param limit: integer = 200 -- most rows
 // returns: qualification, cert_no, label, expires, holder, holder_name
 MATCH (q:Qualification)
 WHERE q.expires >= $on AND q.expires <= $on + duration({days: $days})

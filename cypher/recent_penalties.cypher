@@ -1,6 +1,6 @@
-// purpose: 最新处罚 / Most recent penalties
+// purpose: Most recent penalties
 // mode: read
-// param limit: integer = 10 -- 条数 / how many
+// param limit: integer = 10 -- how many
 // returns: penalty_id, measure, decision_date, valid_until, authority, description, subject_name, subject_kind, subject_key
 MATCH (pn:Penalty)
 WHERE pn.decision_date IS NOT NULL

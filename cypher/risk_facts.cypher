@@ -1,4 +1,4 @@
-// purpose: 风险评分所用的全部企业处罚与奖项 / Penalties and awards of every firm, behind the risk ranking
+// purpose: Penalties and awards of every firm, behind the risk ranking
 // mode: read
 // returns: uscc, fact, id, what, level, date, until, authority
 MATCH (e:Enterprise)-[:PENALIZED]->(pn:Penalty)

@@ -1,6 +1,6 @@
-// purpose: 某企业风险评分所用的处罚与奖项 / Penalties and awards behind one firm's risk score
+// purpose: Penalties and awards behind one firm's risk score
 // mode: read
-// param uscc: string = 91320500MALJK3BJLY -- 统一社会信用代码 / USCC
+// param uscc: string = 91320500MALJK3BJLY -- USCC
 // returns: uscc, fact, id, what, level, date, until, authority
 MATCH (e:Enterprise {uscc: $uscc})
 UNWIND [(e)-[:PENALIZED]->(pn:Penalty) | {fact: 'penalty', id: pn.penalty_id, what: pn.measure, level: null,

@@ -1,7 +1,7 @@
-// purpose: 企业及其注册人员的处罚记录 / Sanction history of an enterprise and of everyone registered there
+// purpose: Sanction history of an enterprise and of everyone registered there
 // mode: read
-// library: 处罚 / Sanctions
-// param uscc: string = 91320500MALJK3BJLY -- 统一社会信用代码 / unified social credit code
+// library: Sanctions
+// param uscc: string = 91320500MALJK3BJLY -- unified social credit code
 // returns: subject, relation, penalty, decision_date, valid_until, measure, authority, restrictive
 MATCH (e:Enterprise {uscc: $uscc})
 CALL {

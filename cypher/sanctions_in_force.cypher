@@ -1,9 +1,9 @@
-// purpose: 某日有效的处罚（公示期内；限制性措施无截止日期视为有效）/ Sanctions in force on a date (in publication; restrictive ones with no end stay in force)
+// purpose: Sanctions in force on a date (in publication; restrictive ones with no end stay in force)
 // mode: read
-// library: 处罚 / Sanctions
-// param date: date = 2026-10-31 -- 日期 / the date
-// param restrictive_only: boolean = false -- 仅限制投标/执业的措施 / only measures that bar bidding or work
-// param limit: integer = 200 -- 最多返回 / most rows
+// library: Sanctions
+// param date: date = 2026-10-31 -- the date
+// param restrictive_only: boolean = false -- only measures that bar bidding or work
+// param limit: integer = 200 -- most rows
 // returns: subject, subject_name, penalty, measure, decision_date, valid_until, authority, restrictive
 MATCH (pn:Penalty)
 WHERE pn.decision_date <= $date

@@ -1,4 +1,4 @@
-// purpose: 某标签的属性键及出现次数 / Property keys of a label, with how many nodes have each
+// purpose: Property keys of a label, with how many nodes have each
 // mode: read
 // label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
 // returns: key, n

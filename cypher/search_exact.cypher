@@ -1,6 +1,6 @@
-// purpose: 按编号精确查找（信用代码、项目代码、证书号、人员编号、招标编号、处罚文号、奖项编号）/ Exact lookup by any identifier
+// purpose: Exact lookup by any identifier
 // mode: read
-// param text: string = 91360100MA35F0XX1X -- 编号 / identifier
+// param text: string = 91360100MA35F0XX1X -- identifier
 // returns: label, key, name
 MATCH (n:Enterprise {uscc: toUpper($text)}) RETURN 'Enterprise' AS label, n.uscc AS key, n.name AS name
 UNION ALL

@@ -1,8 +1,8 @@
-// purpose: 名称全文检索（中文分词）/ Full-text search over names (CJK-aware)
+// purpose: Full-text search over names (CJK-aware)
 // mode: read
-// param index: string = Enterprise[name] -- 全文索引名 / full-text index name
-// param text: string = 南昌 建设 -- Lucene 查询（已清理）/ sanitised Lucene query
-// param limit: integer = 20 -- 最多结果 / most results
+// param index: string = Enterprise[name] -- full-text index name
+// param text: string = 南昌 建设 -- sanitised Lucene query
+// param limit: integer = 20 -- most results
 // returns: label, key, name, score, type, region_code, category
 CALL db.index.fulltext.queryNodes($index, $text, {limit: $limit}) YIELD node, score
 RETURN labels(node)[0] AS label, coalesce(node.uscc, node.project_code, node.person_id) AS key,

@@ -1,4 +1,4 @@
-// purpose: 各标签节点数 / Node count per label
+// purpose: Node count per label
 // mode: read
 // returns: label, n
 MATCH (n)

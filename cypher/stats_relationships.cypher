@@ -1,4 +1,4 @@
-// purpose: 各类关系数 / Relationship count per type
+// purpose: Relationship count per type
 // mode: read
 // returns: type, n
 MATCH ()-[r]->()

@@ -1,6 +1,6 @@
-// purpose: 招标：项目、代理机构、投标人与中标人 / Tender: project, agency, bidders and winner
+// purpose: Tender: project, agency, bidders and winner
 // mode: read
-// param tender_no: string = E3601002023000001 -- 招标编号 / tender number
+// param tender_no: string = E3601002023000001 -- tender number
 // returns: tender, projects, agency, bidders, winner
 MATCH (t:Tender {tender_no: $tender_no})
 RETURN t{.*} AS tender,

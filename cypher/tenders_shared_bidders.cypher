@@ -1,8 +1,8 @@
-// purpose: 投标人之间共享法定代表人、电话、地址或注册人员的招标 / Tenders whose bidders share a legal representative, a phone, an address or a registered person
+// purpose: Tenders whose bidders share a legal representative, a phone, an address or a registered person
 // mode: read
-// library: 招投标 / Bidding
-// param all_bidders: boolean = false -- 仅限全部投标人都共享 / only where every bidder shares it
-// param limit: integer = 100 -- 最多返回 / most rows
+// library: Bidding
+// param all_bidders: boolean = false -- only where every bidder shares it
+// param limit: integer = 100 -- most rows
 // returns: tender, tender_no, bidders, sharing, what, value, firms
 CALL {
   MATCH (e:Enterprise)

@@ -1,9 +1,9 @@
-// purpose: 期间内处罚最多的企业 / The firms with the most penalties in a period
+// purpose: The firms with the most penalties in a period
 // mode: read
-// library: 处罚 / Sanctions
-// param from: date = 2024-01-01 -- 起始日期 / from
-// param to: date = 2026-10-31 -- 截止日期 / to
-// param limit: integer = 20 -- 最多返回 / most rows
+// library: Sanctions
+// param from: date = 2024-01-01 -- from
+// param to: date = 2026-10-31 -- to
+// param limit: integer = 20 -- most rows
 // returns: enterprise, uscc, name, penalties, restrictive, fines, last
 MATCH (pn:Penalty)
 WHERE pn.decision_date >= $from AND pn.decision_date <= $to

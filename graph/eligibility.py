@@ -16,6 +16,7 @@ import datetime as dt
 from .db import Graph
 from .errors import NotFound
 from .integrity import in_force, is_restrictive, qualification_valid
+from .messages import N_, msg
 from .vocabulary import NEEDS_QUALIFICATION
 
 
@@ -23,7 +24,7 @@ def check(graph: Graph, uscc: str, on: dt.date | None = None, *, settings) -> di
     """The firm's eligibility on ``on`` (today by default) under ``settings.eligibility_rule``."""
     rows = graph.query("eligibility_facts", uscc=uscc)
     if not rows:
-        raise NotFound(f"没有找到企业 {uscc} / enterprise {uscc} not found")
+        raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(N_("Enterprise")), key=uscc))
     return assess(rows[0], on or dt.date.today(), settings.eligibility_rule)
 
 
@@ -36,15 +37,14 @@ def assess(firm: dict, on: dt.date, rule: str) -> dict:
         restrictive = is_restrictive(p.get("measure"))
         blocks = ["bid", "award"] if (rule == "any" or restrictive) else ["award"]
         until = p.get("valid_until")
-        until_zh = f"至 {until.isoformat()}" if until else "无期限"
-        until_en = f"until {until.isoformat()}" if until else "with no end date"
         reasons.append({
             "kind": "penalty", "route": "penalty", "key": p["penalty_id"], "what": p.get("measure"),
             "from": p.get("decision_date"), "until": until, "blocks": blocks,
-            "zh": f"不良行为记录 {p['penalty_id']}（{p.get('measure') or '—'}）有效期内，{until_zh}："
-                  + ("不得投标、不得参与评优评先" if "bid" in blocks else "不得参与评优评先"),
-            "en": f"bad-behaviour record {p['penalty_id']} ({p.get('measure') or '—'}) in force {until_en}: "
-                  + ("may not bid or be rated for awards" if "bid" in blocks else "may not be rated for awards"),
+            "reason": msg(N_("bad-behaviour record {penalty} ({measure}) in force {until}: {blocks}"),
+                          penalty=p["penalty_id"], measure=p.get("measure") or None,
+                          until=msg(N_("until {date}"), date=until) if until else msg(N_("with no end date")),
+                          blocks=msg(N_("may not bid or be rated for awards") if "bid" in blocks else
+                                     N_("may not be rated for awards"))),
         })
     valid = [q for q in firm["qualifications"] if qualification_valid(q, on)]
     for q in firm["qualifications"]:
@@ -54,17 +54,16 @@ def assess(firm: dict, on: dt.date, rule: str) -> dict:
         reasons.append({
             "kind": "qualification", "route": "qualification", "key": q["cert_no"], "what": q.get("category"),
             "from": q.get("issued"), "until": q.get("expires"), "blocks": [],
-            "zh": f"资质 {q['cert_no']}（{q.get('category') or '—'}{q.get('grade') or ''}）"
-                  + (f"尚未取得（{q['issued'].isoformat()} 起）" if not_yet else f"已于 {q['expires'].isoformat()} 过期"),
-            "en": f"qualification {q['cert_no']} ({q.get('category') or '—'} {q.get('grade') or ''}) "
-                  + (f"not yet held (from {q['issued'].isoformat()})" if not_yet else f"expired on {q['expires'].isoformat()}"),
+            "reason": msg(N_("qualification {cert} ({category} {grade}) not yet held (from {date})") if not_yet else
+                          N_("qualification {cert} ({category} {grade}) expired on {date}"),
+                          cert=q["cert_no"], category=q.get("category") or None, grade=q.get("grade") or "",
+                          date=q["issued"] if not_yet else q["expires"]),
         })
     if firm.get("type") in NEEDS_QUALIFICATION and not valid:
         reasons.append({
             "kind": "no_qualification", "route": None, "key": None, "what": None, "from": None, "until": None,
             "blocks": ["bid"],
-            "zh": f"{firm['type']}企业在该日没有任何有效资质，不得投标",
-            "en": f"a {firm['type']} firm with no valid qualification on that date may not bid",
+            "reason": msg(N_("a {type} firm with no valid qualification on that date may not bid"), type=firm["type"]),
         })
     bid_blocks = [r for r in reasons if "bid" in r["blocks"]]
     award_blocks = [r for r in reasons if "award" in r["blocks"]]

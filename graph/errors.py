@@ -12,9 +12,10 @@ class ChengxinError(Exception):
     status = 500
     position: dict | None = None  # {"line", "column"} of a query error, when the database gives it
 
-    def __init__(self, detail: str, status: int | None = None):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail, status: int | None = None):
+        super().__init__(str(detail))
+        self.message = detail  # what the edges say in their language: a graph.messages.Message, or plain text
+        self.detail = str(detail)  # as text (a message in English): logs, tracebacks
         if status is not None:
             self.status = status
 

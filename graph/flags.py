@@ -1,6 +1,7 @@
 """Red flags: one detector per kind, each a named query (``cypher/flag_KIND.cypher``) whose rows
 are grouped here into *hits*. A hit has a stable ``key`` (what the planted-case tests and links
-use), a one-line title in Chinese and English, the facts that make it a hit, links to every
+use), a one-line title and the facts (messages: an English msgid and its parameters, said in a
+language by the edge, see :mod:`graph.messages`), the facts that make it a hit, links to every
 entity involved (``evidence``) and the firms it implicates (used by the risk score).
 
 The terms the detectors share (which measures ban bidding, which qualification a role needs, the
@@ -17,15 +18,14 @@ from typing import Callable
 
 from .db import Graph
 from .errors import NotFound
+from .messages import COMMAS, N_, Message, listing, msg
 from .vocabulary import (BID_BANS, LOSS_OF_STANDING, PROJECT_MANAGER, ROLE_QUALIFICATIONS, SUBCONTRACT_DEFAULT_ROLE,
                          needs_param)
 
-REL_ZH = {"LEGAL_REP_OF": "法定代表人", "REGISTERED_AT": "注册人员"}
-REL_EN = {"LEGAL_REP_OF": "legal representative", "REGISTERED_AT": "registered person"}
-SHARED_ZH = {"legal_rep": "法定代表人", "shareholder": "股东", "registered_person": "注册人员", "phone": "电话",
-             "address": "地址"}
-SHARED_EN = {"legal_rep": "legal representative", "shareholder": "shareholder",
-             "registered_person": "registered person", "phone": "phone", "address": "address"}
+REL = {"LEGAL_REP_OF": N_("legal representative"), "REGISTERED_AT": N_("registered person")}
+SHARED = {"legal_rep": N_("legal representative"), "shareholder": N_("shareholder"),
+          "registered_person": N_("registered person"), "phone": N_("phone"), "address": N_("address")}
+NO_END = N_("no end")
 
 
 def ref(route: str, key, name=None) -> dict:
@@ -36,18 +36,14 @@ def _d(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else ("—" if value is None else str(value))
 
 
-def _fact(zh: str, en: str) -> dict:
-    return {"zh": zh, "en": en}
-
-
-def _hit(kind: str, key: str, subject: dict, title_zh: str, title_en: str, date, facts: list[dict],
+def _hit(kind: str, key: str, subject: dict, title: Message, date, facts: list[Message],
          evidence: list[dict], firms: list[str]) -> dict:
     seen, unique = set(), []
     for e in [subject, *evidence]:
         if e and e.get("key") and (e["route"], e["key"]) not in seen:
             seen.add((e["route"], e["key"]))
             unique.append(e)
-    return {"kind": kind, "key": key, "subject": subject, "title": {"zh": title_zh, "en": title_en},
+    return {"kind": kind, "key": key, "subject": subject, "title": title,
             "date": date, "facts": facts, "evidence": unique, "firms": sorted({f for f in firms if f})}
 
 
@@ -69,21 +65,20 @@ def _cert_lending(rows: list[dict]) -> list[dict]:
             regs = r["registrations"]
             evidence += [ref("enterprise", g["uscc"], g["name"]) for g in regs]
             firms += [g["uscc"] for g in regs]
-            at = "、".join(f"{g['name']}（{_d(g['valid_from'])}至{_d(g['valid_until'])}）" for g in regs)
-            at_en = "; ".join(f"{g['name']} ({_d(g['valid_from'])} to {_d(g['valid_until'])})" for g in regs)
+            at = listing(msg(N_("{firm} ({start} to {end})"), firm=g["name"], start=g["valid_from"], end=g["valid_until"])
+                         for g in regs)
             if r["pattern"] == "acting":
                 evidence += [ref("project", r["project_code"], r["project_name"]),
                              ref("enterprise", r["acting_uscc"], r["acting_name"])]
                 firms.append(r["acting_uscc"])
-                facts.append(_fact(
-                    f"{_d(r['start'])}至{_d(r['end'])}代表 {r['acting_name'] or r['acting_uscc']} 担任 {r['project_name']} 的"
-                    f"{r['role']}，同期注册于 {at}",
-                    f"served as {r['role']} on {r['project_name']} for {r['acting_name'] or r['acting_uscc']} "
-                    f"({_d(r['start'])} to {_d(r['end'])}) while registered at {at_en}"))
+                facts.append(msg(
+                    N_("served as {role} on {project} for {firm} ({start} to {end}) while registered at {at}"),
+                    role=r["role"], project=r["project_name"], firm=r["acting_name"] or r["acting_uscc"],
+                    start=r["start"], end=r["end"], at=at))
             else:
-                facts.append(_fact(f"同期注册于两家企业：{at}", f"registered at two firms at once: {at_en}"))
-        hits.append(_hit("cert_lending", pid, ref("person", pid, name), f"{name} 涉嫌挂证",
-                         f"{name}: suspected certificate lending", min(r["start"] for r in group if r["start"]) if any(r["start"] for r in group) else None,
+                facts.append(msg(N_("registered at two firms at once: {at}"), at=at))
+        hits.append(_hit("cert_lending", pid, ref("person", pid, name),
+                         msg(N_("{person}: suspected certificate lending"), person=name), min(r["start"] for r in group if r["start"]) if any(r["start"] for r in group) else None,
                          facts, evidence, firms))
     return hits
 
@@ -96,14 +91,12 @@ def _pm_conflict(rows: list[dict]) -> list[dict]:
         for r in group:
             evidence += [ref("project", r["a_code"], r["a_name"]), ref("project", r["b_code"], r["b_name"])]
             firms += [r["a_uscc"], r["b_uscc"]]
-            facts.append(_fact(
-                f"{r['a_name']}（{_d(r['a_start'])}至{_d(r['a_end'])}）与 {r['b_name']}（{_d(r['b_start'])}至{_d(r['b_end'])}）工期重叠",
-                f"{r['a_name']} ({_d(r['a_start'])} to {_d(r['a_end'])}) overlaps {r['b_name']} "
-                f"({_d(r['b_start'])} to {_d(r['b_end'])})"))
+            facts.append(msg(N_("{a} ({a_start} to {a_end}) overlaps {b} ({b_start} to {b_end})"),
+                             a=r["a_name"], a_start=r["a_start"], a_end=r["a_end"],
+                             b=r["b_name"], b_start=r["b_start"], b_end=r["b_end"]))
         projects = {e["key"] for e in evidence}
         hits.append(_hit("pm_conflict", pid, ref("person", pid, name),
-                         f"{name} 同期担任 {len(projects)} 个项目的项目经理",
-                         f"{name}: project manager on {len(projects)} overlapping projects",
+                         msg(N_("{person}: project manager on {n} overlapping projects"), person=name, n=len(projects)),
                          min(r["a_start"] for r in group), facts, evidence, firms))
     return hits
 
@@ -112,17 +105,18 @@ def _sanctioned_bidding(rows: list[dict]) -> list[dict]:
     hits = []
     for key, group in _group(rows, lambda r: f"{r['uscc']}|{r['tender_no']}").items():
         r = group[0]
-        verb_zh, verb_en = ("中标", "won") if r["won"] else ("投标", "bid on")
-        facts = [_fact(f"{_d(r['open_date'])} {verb_zh}招标 {r['tender_no']}，时值 {p['penalty_id']}（{p['measure']}，"
-                       f"{_d(p['decision_date'])}至{_d(p['valid_until']) if p['valid_until'] else '无期限'}）有效期内",
-                       f"{verb_en} tender {r['tender_no']} on {_d(r['open_date'])} while {p['penalty_id']} ({p['measure']}, "
-                       f"{_d(p['decision_date'])} to {_d(p['valid_until']) if p['valid_until'] else 'no end'}) was in force")
+        fact = (N_("won tender {tender} on {date} while {penalty} ({measure}, {start} to {end}) was in force")
+                if r["won"] else
+                N_("bid on tender {tender} on {date} while {penalty} ({measure}, {start} to {end}) was in force"))
+        facts = [msg(fact, tender=r["tender_no"], date=r["open_date"], penalty=p["penalty_id"], measure=p["measure"],
+                     start=p["decision_date"], end=p["valid_until"] or msg(NO_END))
                  for p in group]
         evidence = [ref("tender", r["tender_no"]), ref("project", r["project_code"])] + \
                    [ref("penalty", p["penalty_id"]) for p in group]
         hits.append(_hit("sanctioned_bidding", key, ref("enterprise", r["uscc"], r["name"]),
-                         f"{r['name']} 在{group[0]['measure']}期间{verb_zh}",
-                         f"{r['name']} {verb_en} a tender during {group[0]['measure']}", r["open_date"], facts,
+                         msg(N_("{firm} won a tender during {measure}") if r["won"] else
+                             N_("{firm} bid on a tender during {measure}"), firm=r["name"], measure=group[0]["measure"]),
+                         r["open_date"], facts,
                          evidence, [r["uscc"]]))
     return hits
 
@@ -137,11 +131,10 @@ def _bid_ring(rows: list[dict]) -> list[dict]:
                 route, _, key = r["via"].partition(":")
                 evidence.append(ref(route, key, r["value"]))
             firms += [r["a_uscc"], r["b_uscc"]]
-            facts.append(_fact(f"{r['a_name']} 与 {r['b_name']} 共享{SHARED_ZH[r['what']]}：{r['value']}",
-                               f"{r['a_name']} and {r['b_name']} share a {SHARED_EN[r['what']]}: {r['value']}"))
-        kinds = sorted({SHARED_ZH[r["what"]] for r in group})
-        hits.append(_hit("bid_ring", tno, ref("tender", tno), f"招标 {tno} 的投标人共享{'、'.join(kinds)}",
-                         f"Bidders on {tno} share {', '.join(sorted({SHARED_EN[r['what']] for r in group}))}",
+            facts.append(msg(N_("{a} and {b} share a {what}: {value}"), a=r["a_name"], b=r["b_name"],
+                             what=msg(SHARED[r["what"]]), value=r["value"]))
+        kinds = listing((msg(SHARED[w]) for w in sorted({r["what"] for r in group})), COMMAS)
+        hits.append(_hit("bid_ring", tno, ref("tender", tno), msg(N_("Bidders on {tender} share {kinds}"), tender=tno, kinds=kinds),
                          group[0]["open_date"], facts, evidence, firms))
     return hits
 
@@ -164,13 +157,12 @@ def _bid_rotation(rows: list[dict]) -> list[dict]:
     for group in groups.values():
         members = sorted({u for r in group for u in (r["a_uscc"], r["b_uscc"])})
         tenders = sorted({t for r in group for t in r["tenders"]})
-        facts = [_fact(f"{r['a_name']} 与 {r['b_name']} 共同投标 {r['together']} 次，分别中标 {r['a_wins']} 次和 {r['b_wins']} 次",
-                       f"{r['a_name']} and {r['b_name']} bid together {r['together']} times and won {r['a_wins']} "
-                       f"and {r['b_wins']} of them") for r in group]
+        facts = [msg(N_("{a} and {b} bid together {n} times and won {a_wins} and {b_wins} of them"), a=r["a_name"],
+                     b=r["b_name"], n=r["together"], a_wins=r["a_wins"], b_wins=r["b_wins"]) for r in group]
         evidence = [ref("enterprise", u, names[u]) for u in members] + [ref("tender", t) for t in tenders]
         hits.append(_hit("bid_rotation", "|".join(members), ref("enterprise", members[0], names[members[0]]),
-                         f"{len(members)} 家企业反复共同投标并轮流中标（{len(tenders)} 次招标）",
-                         f"{len(members)} firms bid together repeatedly and take turns winning ({len(tenders)} tenders)",
+                         msg(N_("{n} firms bid together repeatedly and take turns winning ({tenders} tenders)"),
+                             n=len(members), tenders=len(tenders)),
                          None, facts, evidence, members))
     return hits
 
@@ -182,34 +174,40 @@ def _subcontract_chain(rows: list[dict]) -> list[dict]:
         for r in group:
             evidence += [ref("enterprise", r[f"{x}_uscc"], r[f"{x}_name"]) for x in "abc"]
             firms += [r[f"{x}_uscc"] for x in "abc"]
-            facts.append(_fact(f"{r['a_name']} → {r['b_name']}（{r['first_scope'] or '—'}）→ {r['c_name']}（{r['second_scope'] or '—'}）",
-                               f"{r['a_name']} → {r['b_name']} ({r['first_scope'] or '—'}) → {r['c_name']} ({r['second_scope'] or '—'})"))
+            facts.append(msg(N_("{a} → {b} ({first}) → {c} ({second})"), a=r["a_name"], b=r["b_name"],
+                             first=r["first_scope"] or None, c=r["c_name"], second=r["second_scope"] or None))
         name = group[0]["project_name"] or code
-        hits.append(_hit("subcontract_chain", code, ref("project", code, name), f"{name} 存在层层分包",
-                         f"{name}: subcontracting chain", None, facts, evidence, firms))
+        hits.append(_hit("subcontract_chain", code, ref("project", code, name), msg(N_("{project}: subcontracting chain"), project=name),
+                         None, facts, evidence, firms))
     return hits
 
 
-def _held(held: list[dict]) -> tuple[str, str]:
+def _held(held: list[dict]) -> Message:
     if not held:
-        return "未持有任何资质", "holds no qualification"
-    zh = "、".join(f"{q['category']} {q['cert_no']}（{_d(q['issued'])}至{_d(q['expires'])}）" for q in held)
-    return f"持有 {zh}", "holds " + "; ".join(f"{q['category']} {q['cert_no']} ({_d(q['issued'])} to {_d(q['expires'])})" for q in held)
+        return msg(N_("holds no qualification"))
+    return msg(N_("holds {qualifications}"), qualifications=listing(
+        msg(N_("{category} {cert} ({start} to {end})"), category=q["category"], cert=q["cert_no"], start=q["issued"],
+            end=q["expires"]) for q in held))
+
+
+def _need(role: str):
+    return listing(ROLE_QUALIFICATIONS.get(role, ()), COMMAS)
 
 
 def _unqualified_subcontractor(rows: list[dict]) -> list[dict]:
     hits = []
     for r in rows:
-        held_zh, held_en = _held(r["held"])
-        need = "、".join(ROLE_QUALIFICATIONS.get(r["role"], ()))
+        need = _need(r["role"])
         hits.append(_hit(
             "unqualified_subcontractor", f"{r['project_code']}|{r['uscc']}", ref("enterprise", r["uscc"], r["name"]),
-            f"{r['name']} 承接 {r['project_name'] or r['project_code']} 的{r['role']}时无有效{need}资质",
-            f"{r['name']} took a {r['role']} subcontract on {r['project_name'] or r['project_code']} without a valid qualification",
+            msg(N_("{firm} took a {role} subcontract on {project} without a valid qualification"),
+                firm=r["name"], role=r["role"], project=r["project_name"] or r["project_code"], need=need),
             r["start_on"],
-            [_fact(f"{r['from_name']} 将{r['scope'] or ''}分包给 {r['name']}，{_d(r['start_on'])} 开工时需要{need}资质；该企业{held_zh}",
-                   f"{r['from_name']} subcontracted {r['scope'] or 'work'} to {r['name']}; on {_d(r['start_on'])} it needed "
-                   f"one of: {need}; it {held_en}")],
+            [msg(N_("{source} subcontracted {scope} to {firm}; on {date} it needed one of: {need}; it {held}")
+                 if r["scope"] else
+                 N_("{source} subcontracted work to {firm}; on {date} it needed one of: {need}; it {held}"),
+                 source=r["from_name"], scope=r["scope"], firm=r["name"], date=r["start_on"], need=need,
+                 held=_held(r["held"]))],
             [ref("project", r["project_code"], r["project_name"]), ref("enterprise", r["from_uscc"], r["from_name"])]
             + [ref("qualification", q["cert_no"]) for q in r["held"]],
             [r["uscc"], r["from_uscc"]]))
@@ -219,16 +217,14 @@ def _unqualified_subcontractor(rows: list[dict]) -> list[dict]:
 def _unqualified_participation(rows: list[dict]) -> list[dict]:
     hits = []
     for r in rows:
-        held_zh, held_en = _held(r["held"])
-        need = "、".join(ROLE_QUALIFICATIONS.get(r["role"], ()))
         hits.append(_hit(
             "unqualified_participation", f"{r['project_code']}|{r['uscc']}|{r['role']}",
             ref("enterprise", r["uscc"], r["name"]),
-            f"{r['name']} 以{r['role']}身份参建 {r['project_name'] or r['project_code']} 时无有效资质",
-            f"{r['name']} took part in {r['project_name'] or r['project_code']} as {r['role']} without a valid qualification",
+            msg(N_("{firm} took part in {project} as {role} without a valid qualification"), firm=r["name"],
+                project=r["project_name"] or r["project_code"], role=r["role"]),
             r["start_on"],
-            [_fact(f"{_d(r['start_on'])} 参建时需要{need}资质；该企业{held_zh}",
-                   f"on {_d(r['start_on'])} the role needed one of: {need}; the firm {held_en}")],
+            [msg(N_("on {date} the role needed one of: {need}; the firm {held}"), date=r["start_on"],
+                 need=_need(r["role"]), held=_held(r["held"]))],
             [ref("project", r["project_code"], r["project_name"])] + [ref("qualification", q["cert_no"]) for q in r["held"]],
             [r["uscc"]]))
     return hits
@@ -239,20 +235,20 @@ def _phoenix(rows: list[dict]) -> list[dict]:
     for key, group in _group(rows, lambda r: f"{r['old_uscc']}|{r['new_uscc']}").items():
         r = group[0]
         tenders = {t["tender_no"]: t for g in group for t in g["tenders"]}
-        facts = [_fact(f"{g['old_name']} 于 {_d(g['decision_date'])} 被{g['measure']}（{g['penalty_id']}）；其{REL_ZH[g['old_link']]} "
-                       f"{g['person_name']} 现为 {g['new_name']} 的{REL_ZH[g['new_link']]}",
-                       f"{g['old_name']}: {g['measure']} on {_d(g['decision_date'])} ({g['penalty_id']}); its "
-                       f"{REL_EN[g['old_link']]} {g['person_name']} is {REL_EN[g['new_link']]} of {g['new_name']}")
+        facts = [msg(N_("{old}: {measure} on {date} ({penalty}); its {old_link} {person} is {new_link} of {new}"),
+                     old=g["old_name"], measure=g["measure"], date=g["decision_date"], penalty=g["penalty_id"],
+                     old_link=msg(REL[g["old_link"]]), person=g["person_name"], new_link=msg(REL[g["new_link"]]),
+                     new=g["new_name"])
                  for g in group]
-        facts.append(_fact("此后中标：" + "、".join(f"{t} ({_d(v['open_date'])})" for t, v in sorted(tenders.items())),
-                           "won afterwards: " + ", ".join(f"{t} ({_d(v['open_date'])})" for t, v in sorted(tenders.items()))))
+        facts.append(msg(N_("won afterwards: {tenders}"), tenders=listing(
+            (f"{t} ({_d(v['open_date'])})" for t, v in sorted(tenders.items())), COMMAS)))
         evidence = [ref("enterprise", r["old_uscc"], r["old_name"])] + \
                    [ref("penalty", g["penalty_id"]) for g in group] + \
                    [ref("person", g["person_id"], g["person_name"]) for g in group] + \
                    [ref("tender", t) for t in sorted(tenders)]
         hits.append(_hit("phoenix", key, ref("enterprise", r["new_uscc"], r["new_name"]),
-                         f"{r['new_name']} 承接被{r['measure']}企业 {r['old_name']} 的人员后中标",
-                         f"{r['new_name']} took on people of {r['old_name']} ({r['measure']}) and then won tenders",
+                         msg(N_("{new} took on people of {old} ({measure}) and then won tenders"), new=r["new_name"],
+                             old=r["old_name"], measure=r["measure"]),
                          min(g["decision_date"] for g in group), facts, evidence, [r["new_uscc"], r["old_uscc"]]))
     return hits
 
@@ -263,8 +259,7 @@ def _phoenix(rows: list[dict]) -> list[dict]:
 class Detector:
     kind: str
     number: int
-    zh: str
-    en: str
+    name: str  # an English msgid
     build: Callable[[list[dict]], list[dict]]
     params: Callable[..., dict] = lambda settings: {}
 
@@ -282,27 +277,26 @@ def _subcontract_needs(settings) -> dict:
 
 
 DETECTORS: dict[str, Detector] = {d.kind: d for d in (
-    Detector("cert_lending", 1, "挂证", "Certificate lending", _cert_lending),
-    Detector("pm_conflict", 2, "在建项目冲突", "Project manager on overlapping projects", _pm_conflict,
+    Detector("cert_lending", 1, N_("Certificate lending"), _cert_lending),
+    Detector("pm_conflict", 2, N_("Project manager on overlapping projects"), _pm_conflict,
              lambda s: {"role": PROJECT_MANAGER}),
-    Detector("sanctioned_bidding", 3, "处罚期内投标", "Bidding while banned", _sanctioned_bidding,
+    Detector("sanctioned_bidding", 3, N_("Bidding while banned"), _sanctioned_bidding,
              lambda s: {"bans": list(BID_BANS)}),
-    Detector("bid_ring", 4, "围标串标（关联投标人）", "Bid ring: linked bidders", _bid_ring),
-    Detector("bid_rotation", 4, "围标串标（轮流中标）", "Bid ring: rotating winners", _bid_rotation,
+    Detector("bid_ring", 4, N_("Bid ring: linked bidders"), _bid_ring),
+    Detector("bid_rotation", 4, N_("Bid ring: rotating winners"), _bid_rotation,
              lambda s: {"min_together": s.flag_min_together}),
-    Detector("subcontract_chain", 5, "层层转包", "Subcontracting chain", _subcontract_chain),
-    Detector("unqualified_subcontractor", 5, "分包单位无相应资质", "Unqualified subcontractor",
+    Detector("subcontract_chain", 5, N_("Subcontracting chain"), _subcontract_chain),
+    Detector("unqualified_subcontractor", 5, N_("Unqualified subcontractor"),
              _unqualified_subcontractor, _subcontract_needs),
-    Detector("phoenix", 6, "换壳重生", "Phoenix firm", _phoenix, lambda s: {"losses": list(LOSS_OF_STANDING)}),
-    Detector("unqualified_participation", 7, "无资质参建", "Participation without a valid qualification",
+    Detector("phoenix", 6, N_("Phoenix firm"), _phoenix, lambda s: {"losses": list(LOSS_OF_STANDING)}),
+    Detector("unqualified_participation", 7, N_("Participation without a valid qualification"),
              _unqualified_participation, _needs),
 )}
 
 
 def detector(kind: str) -> Detector:
     if kind not in DETECTORS:
-        raise NotFound(f"没有这类风险信号 {kind} / no red flag called {kind!r}; "
-                       f"known: {', '.join(DETECTORS)}")
+        raise NotFound(msg(N_("no red flag called {kind!r}; known: {known}"), kind=kind, known=", ".join(DETECTORS)))
     return DETECTORS[kind]
 
 

@@ -20,12 +20,14 @@ register are different firms by definition and are never linked by name.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 
 from rapidfuzz.distance import Indel
 
 from .db import Graph
 from .errors import InvalidInput, NotFound
+from .messages import DEFAULT, N_, Message, msg, render
 from .names import branch_parents, chinese_name, normalise
 
 __all__ = ["branch_parents", "chinese_name", "decide", "normalise", "parse_pair", "propose", "review_list", "run"]
@@ -56,34 +58,34 @@ def propose(records: list[dict], review_floor: float) -> list[dict]:
             by_key[k].append(r)
     links: dict[tuple[str, str, str], dict] = {}
 
-    def offer(a, b, kind, score, zh, en):
+    def offer(a, b, kind, score, reason: Message):
         if a["key"] == b["key"] or (kind == "same" and _distinct_registers(a, b)):
             return
         pair = (a["key"], b["key"], kind) if kind == "branch" else (*sorted((a["key"], b["key"])), kind)
         if pair not in links or links[pair]["score"] < score:
-            links[pair] = {"from": pair[0], "to": pair[1], "kind": kind, "score": round(score, 3), "zh": zh, "en": en}
+            links[pair] = {"from": pair[0], "to": pair[1], "kind": kind, "score": round(score, 3), "reason": reason}
 
     for r in records:
         r["_branch"] = bool(branch_parents(r["name"]))
     for r in records:
         for k in r["_forms"]:
             for o in by_form[k]:
-                offer(r, o, "same", 1.0, "规范化后名称完全相同", "same name once normalised")
+                offer(r, o, "same", 1.0, msg(N_("same name once normalised")))
         for k in r["_keys"]:
             for o in by_key[k]:
                 if o.get("source") and o.get("source") == r.get("source"):
                     # One list naming both: likely related firms of different legal forms; a person decides.
-                    offer(r, o, "same", 0.85, "同一来源中名称相同、组织形式不同", "same name, different legal form, in one source")
+                    offer(r, o, "same", 0.85, msg(N_("same name, different legal form, in one source")))
                 else:
-                    offer(r, o, "same", 0.95, "去除组织形式后名称相同", "same name without the legal form")
+                    offer(r, o, "same", 0.95, msg(N_("same name without the legal form")))
         for k in r["_cjk"]:
             for o in by_key[k]:
                 if o is not r:
-                    offer(r, o, "same", 0.97, "英文名称中附注的中文名称相同", "the Chinese name given beside the English one matches")
+                    offer(r, o, "same", 0.97, msg(N_("the Chinese name given beside the English one matches")))
         for parent in branch_parents(r["name"]):
             found = [o for o in by_key.get(normalise(parent), []) if o is not r]
             for o in found:
-                offer(r, o, "branch", 0.93, f"分支机构：“{o['name']}”的分公司", f"a branch of “{o['name']}”")
+                offer(r, o, "branch", 0.93, msg(N_("a branch of “{parent}”"), parent=o["name"]))
             if found:
                 break
     # Near names, for review: within blocks of the same first three characters.
@@ -104,7 +106,7 @@ def propose(records: list[dict], review_floor: float) -> list[dict]:
                 ratio = Indel.normalized_similarity(ka, kb)  # difflib's ratio, 2·M / (|a| + |b|)
                 score = round(ratio * 0.9, 3)
                 if score >= review_floor:
-                    offer(a, b, "same", score, f"名称相近（相似度 {ratio:.2f}）", f"similar names (ratio {ratio:.2f})")
+                    offer(a, b, "same", score, msg(N_("similar names (ratio {ratio:.2f})"), ratio=ratio))
     return sorted(links.values(), key=lambda x: (-x["score"], x["from"], x["to"]))
 
 
@@ -123,8 +125,7 @@ def run(graph: Graph, threshold: float | None = None, *, settings) -> dict:
     for link in proposed:
         if (link["from"], link["to"]) in known or (link["to"], link["from"]) in known:
             continue
-        row = {"a": link["from"], "b": link["to"], "score": link["score"], "reason": link["zh"],
-               "reason_en": link["en"], "at": now}
+        row = {"a": link["from"], "b": link["to"], "score": link["score"], **_stored(link["reason"]), "at": now}
         if link["score"] >= threshold:
             auto.append({**row, "kind": link["kind"]})
         else:
@@ -139,8 +140,22 @@ def run(graph: Graph, threshold: float | None = None, *, settings) -> dict:
             "threshold": threshold}
 
 
+def _stored(reason: Message) -> dict:
+    """A link's reason as the database keeps it: the msgid and its parameters (JSON), which the
+    edges say in their language, and ``reason``, the text in the default language for whoever
+    reads the graph with Cypher."""
+    return {"reason": render(reason, DEFAULT), "reason_msgid": reason.msgid, "reason_params": json.dumps(reason.params)}
+
+
+def reason(row: dict) -> Message | str | None:
+    """A stored link's reason as a message (the stored text for links written before msgids)."""
+    if row.get("reason_msgid"):
+        return Message(row["reason_msgid"], json.loads(row.get("reason_params") or "{}"))
+    return row.get("reason")
+
+
 def review_list(graph: Graph, status: str = "pending") -> list[dict]:
-    return graph.query("match_review_list", status=status)
+    return [{**r, "reason": reason(r)} for r in graph.query("match_review_list", status=status)]
 
 
 def decide(graph: Graph, a: str, b: str, accept: bool, who: str | None = None) -> dict:
@@ -154,17 +169,18 @@ def decide(graph: Graph, a: str, b: str, accept: bool, who: str | None = None) -
         if made:
             return {"a": a, "b": b, "accepted": True, "already": True}
         if not possible:
-            raise NotFound(f"没有待审核的配对 {a} ⟷ {b} / no pair {a} ⟷ {b} to review")
+            raise NotFound(msg(N_("no pair {a} ⟷ {b} to review"), a=a, b=b))
         r = possible[0]
-        row = {"a": r["a"], "b": r["b"], "score": r["score"], "reason": r["reason"], "reason_en": r["reason_en"],
-               "at": now}
+        row = {"a": r["a"], "b": r["b"], "score": r["score"], "reason": r["reason"], "reason_msgid": r["reason_msgid"],
+               "reason_params": r["reason_params"], "at": now}
         graph.query_together(("match_unlink", {"a": a, "b": b}),
                              ("match_write_same", {"rows": [row], "status": "accepted", "who": who or "reviewer"}))
         return {"a": a, "b": b, "accepted": True}
     if not rels:
-        raise NotFound(f"没有待审核或已建立的关联 {a} ⟷ {b} / no link or pair {a} ⟷ {b}")
+        raise NotFound(msg(N_("no link or pair {a} ⟷ {b}"), a=a, b=b))
     r = (made or possible)[0]
-    row = {"a": r["a"], "b": r["b"], "score": r["score"], "reason": r["reason"], "reason_en": r["reason_en"], "at": now}
+    row = {"a": r["a"], "b": r["b"], "score": r["score"], "reason": r["reason"], "reason_msgid": r["reason_msgid"],
+           "reason_params": r["reason_params"], "at": now}
     graph.query_together(("match_unlink", {"a": a, "b": b}),
                          ("match_write_possible", {"rows": [row], "status": "rejected", "who": who or "reviewer"}))
     return {"a": a, "b": b, "accepted": False, "unlinked": bool(made)}

@@ -24,8 +24,7 @@ class LabelSpec(BaseModel):
     key: str
     name_prop: str
     route: str
-    zh: str
-    en: str
+    title: str  # English; the Chinese is in the gettext catalogue
     color: str
     shape: str
     fulltext: bool = False
@@ -43,10 +42,8 @@ class RelSpec(BaseModel):
     name: str
     source: list[str]
     target: list[str]
-    zh: str
-    en: str
-    say_zh: str = "{a} {b}"  # a step of a path as a sentence; {a}, {b} and relationship properties
-    say_en: str = "{a} {b}"
+    title: str  # English; the Chinese is in the gettext catalogue, with the type as message context
+    say: str = "{a} {b}"  # a step of a path as a sentence; {a}, {b} and relationship properties
 
 
 class Model(BaseModel):

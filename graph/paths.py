@@ -4,7 +4,9 @@ A breadth-first search from both ends at once, one catalog query per label and l
 (``cypher/path_expand.cypher``), so it runs the same on both backends and uses the key indexes.
 Hubs, nodes with more than ``path_hub_degree`` relationships and every Authority, are not
 passed through unless asked (``with_hubs``): they connect everything and explain nothing. Every
-shortest path is returned up to ``limit``, each step as a sentence in Chinese and English.
+shortest path is returned up to ``limit``, each step as a message (the relationship's ``say`` in
+the model, with the type as message context); :func:`words` and :func:`sentence` say a path in
+the language of the translations they are given.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from itertools import islice
 
 from .db import Graph
 from .errors import InvalidInput, NotFound
+from .matching import reason as match_reason
+from .messages import N_, Message, Translator, msg
 from .model import get_model
 from .queries import _public
 
@@ -31,7 +35,7 @@ def parse_ref(text: str) -> tuple[str, str]:
     model = get_model()
     if not sep or not key or route not in {s.route for s in model.labels.values()}:
         routes = ", ".join(s.route for s in model.labels.values())
-        raise InvalidInput(f"实体写作 类型:编号，如 enterprise:91… / write an entity as KIND:ID ({routes}); got {text!r}")
+        raise InvalidInput(msg(N_("write an entity as KIND:ID ({routes}); got {text!r}"), routes=routes, text=text))
     return route, key.strip()
 
 
@@ -56,21 +60,21 @@ def find(graph: Graph, source: str, target: str, max_hops: int | None = None, ty
     types = [t for t in (types or all_types) if t]
     unknown = [t for t in types if t not in model.relationships]
     if unknown:
-        raise InvalidInput(f"未知的关系类型 / unknown relationship types: {', '.join(unknown)}")
+        raise InvalidInput(msg(N_("unknown relationship types: {types}"), types=", ".join(unknown)))
     ends = []
     for text in (source, target):
         route, key = parse_ref(text)
         spec = model.by_route(route)
         found = graph.query("entity_exists", labels={"kind": spec.name}, key=key)
         if not found:
-            raise NotFound(f"没有找到{spec.zh} {key} / {spec.en} {key} not found")
+            raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(spec.title), key=key))
         ends.append(((spec.name, key), _public(found[0]["node"])))
     (a, a_props), (b, b_props) = ends
     info = {a: a_props, b: b_props}
     result = {"from": _node(a, a_props), "to": _node(b, b_props), "max_hops": max_hops, "types": types,
               "with_hubs": with_hubs, "limit": limit, "paths": [], "hubs_skipped": [], "notice": None}
     if a == b:
-        raise InvalidInput("起点与终点相同 / the two ends are the same entity")
+        raise InvalidInput(msg(N_("the two ends are the same entity")))
     hub = settings.path_hub_degree
     # side 0 searches from a, side 1 from b; parents[side][node] = [(prev, step)]
     dist = [{a: 0}, {b: 0}]
@@ -109,8 +113,8 @@ def find(graph: Graph, source: str, target: str, max_hops: int | None = None, ty
             best = min(dist[0][n] + dist[1][n] for n in met)
             meet = [n for n in met if dist[0][n] + dist[1][n] == best]
         if len(frontier[side]) > FRONTIER_CAP:
-            result["notice"] = (f"搜索范围过大，已在第 {hops} 层停止 / the search grew too wide and stopped after "
-                                f"{hops} hops; choose fewer relationship types")
+            result["notice"] = msg(N_("the search grew too wide and stopped after {hops} hops; choose fewer "
+                                      "relationship types"), hops=hops)
             break
     paths = list(islice(_paths(meet, parents, a, b), limit))
     result["paths"] = [_describe(p, info, model) for p in paths]
@@ -146,8 +150,7 @@ def _paths(meet, parents, a, b):
 
 def _node(node, props) -> dict:
     spec = get_model().labels[node[0]]
-    return {"label": node[0], "route": spec.route, "key": node[1], "name": props.get(spec.name_prop) or node[1],
-            "zh": spec.zh, "en": spec.en}
+    return {"label": node[0], "route": spec.route, "key": node[1], "name": props.get(spec.name_prop) or node[1]}
 
 
 def _describe(path, info, model) -> dict:
@@ -158,37 +161,45 @@ def _describe(path, info, model) -> dict:
         rel = model.relationships[step["type"]]
         forward = step["start"] == keys[i]
         start, end = (i, i + 1) if forward else (i + 1, i)
-        values = _Fmt({k: v for k, v in step["props"].items() if isinstance(v, (str, int, float))})
-        values.update(a="\x00a\x00", b="\x00b\x00")
+        values = {k: v for k, v in step["props"].items() if isinstance(v, (str, int, float))}
+        if step["type"] in MATCH_TYPES:
+            values["reason"] = match_reason(step["props"])  # a msgid and parameters, see graph.matching
         item = {"type": step["type"], "forward": forward, "from": nodes[start]["key"], "to": nodes[end]["key"],
-                "start": start, "end": end, "props": step["props"]}
-        for lang, template in (("zh", rel.say_zh), ("en", rel.say_en)):
-            filled = template.format_map(values).replace("（）", "").replace(" ()", "")
-            # parts: text, or the index of the node the words refer to (rendered as a link)
-            parts = [{"node": start if x == "a" else end} if i % 2 else {"text": x}
-                     for i, x in enumerate(filled.split("\x00")) if x]
-            item[f"{lang}_parts"] = parts
-            item[lang] = "".join(nodes[p["node"]]["name"] if "node" in p else p["text"] for p in parts)
+                "start": start, "end": end, "props": step["props"],
+                "say": Message(rel.say, {**values, "a": nodes[start]["name"], "b": nodes[end]["name"]}, context=rel.name)}
         steps.append(item)
-    return {"length": len(steps), "nodes": nodes, "steps": steps,
-            "zh": _join_zh(steps, nodes), "en": "; ".join(s["en"] for s in steps)}
+    return {"length": len(steps), "nodes": nodes, "steps": steps}
 
 
-def _join_zh(steps: list[dict], nodes: list[dict]) -> str:
-    """张三 注册于 甲公司，并担任 X项目 的项目经理: a subject repeated from the step before becomes 并."""
+MATCH_TYPES = {"SAME_AS", "POSSIBLY_SAME_AS", "BRANCH_OF"}
+
+
+def words(path: dict, tr: Translator, chain: bool = False) -> list[list[dict]]:
+    """Each step of a path as parts: ``{"text": …}``, or ``{"node": i}`` for the node the words
+    refer to (a page renders it as a link). With ``chain`` a subject repeated from the step
+    before becomes the catalogue's ``and`` (Chinese: 并)."""
     out, last = [], None
-    for s in steps:
-        parts = s["zh_parts"]
+    for s in path["steps"]:
+        say: Message = s["say"]
+        values = _Fmt({k: (v.render(tr) if isinstance(v, Message) else v) for k, v in say.params.items()})  # a, b: below
+        values.update(a="\x00a\x00", b="\x00b\x00")
+        filled = say.template(tr).format_map(values).replace("（）", "").replace(" ()", "")
+        parts = [{"node": s["start"] if x == "a" else s["end"]} if i % 2 else {"text": x}
+                 for i, x in enumerate(filled.split("\x00")) if x]
         subject = parts[0].get("node") if parts else None
-        if out and subject is not None and subject == last:
+        if chain and out and subject is not None and subject == last:
             rest = parts[1:]
             if rest and "text" in rest[0]:
                 rest = [{"text": rest[0]["text"].lstrip()}] + rest[1:]
-            s["zh_chain"] = [{"text": "并"}] + rest
-            text = "".join(nodes[p["node"]]["name"] if "node" in p else p["text"] for p in s["zh_chain"])
-        else:
-            s["zh_chain"] = parts
-            text = s["zh"]
-        out.append(text)
+            parts = [{"text": tr.pgettext("path", "and")}] + rest
+        out.append(parts)
         last = subject
-    return "，".join(out)
+    return out
+
+
+def sentence(path: dict, tr: Translator, chain: bool = False) -> str:
+    """A path as one line of text in the language of ``tr``."""
+    nodes = path["nodes"]
+    return tr.pgettext("path", "; ").join(
+        "".join(nodes[p["node"]]["name"] if "node" in p else p["text"] for p in parts)
+        for parts in words(path, tr, chain))

@@ -9,6 +9,7 @@ from .db import Graph
 from .errors import NotFound
 from .privacy import PRIVATE_PROPERTIES
 from .integrity import in_force, is_restrictive, sanction_status
+from .messages import N_, msg
 from .vocabulary import role_rank
 from .model import get_model
 
@@ -69,7 +70,7 @@ def profile(graph: Graph, route: str, key: str, today: dt.date | None = None) ->
         params["limit"] = graph.settings.page_row_cap
     rows = graph.query(f"{route}_profile", **params)
     if not rows:
-        raise NotFound(f"没有找到{spec.zh} {key} / {spec.en} {key} not found")
+        raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(spec.title), key=key))
     data = rows[0]
     today = today or dt.date.today()
     shape = _SHAPERS.get(route)
@@ -146,7 +147,7 @@ def neighbourhood(graph: Graph, route: str, key: str, per_type: int = 12) -> dic
     spec = get_model().by_route(route)
     found = graph.query("entity_exists", labels={"kind": spec.name}, key=key)
     if not found:
-        raise NotFound(f"没有找到{spec.zh} {key} / {spec.en} {key} not found")
+        raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(spec.title), key=key))
     rows = graph.query("neighbourhood", labels={"kind": spec.name}, key=key, per_type=per_type)
     model = get_model()
     totals: dict[str, int] = {}

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import QueryRejected
+from .messages import N_, Message, msg
 from .privacy import PRIVATE_PROPERTIES
 
 WRITE_WORDS = frozenset({
@@ -158,14 +159,14 @@ def tokens(text: str, *, backslash_escapes: bool = True) -> list[Token]:
     return out
 
 
-def _line_col(text: str, pos: int) -> str:
+def _line_col(text: str, pos: int) -> Message:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f"line {line}, column {col}"
+    return msg(N_("line {line}, column {column}"), line=line, column=col)
 
 
-def _refuse(text: str, pos: int, en: str, zh: str) -> QueryRejected:
-    return QueryRejected(f"refused: {en} ({_line_col(text, pos)}) / 拒绝：{zh}")
+def _refuse(text: str, pos: int, reason: Message) -> QueryRejected:
+    return QueryRejected(msg(N_("refused: {reason} ({position})"), reason=reason, position=_line_col(text, pos)))
 
 
 def _is_name(t: Token | None) -> bool:
@@ -195,9 +196,9 @@ def _is_clause_word(toks: list[Token], k: int) -> bool:
 def _check(text: str, toks: list[Token]) -> None:
     for k, t in enumerate(toks):
         if t.kind == "punct" and t.text == ";" and any(x.text != ";" for x in toks[k + 1 :]):
-            raise _refuse(text, t.pos, "several statements in one query", "一次只能执行一条语句")
+            raise _refuse(text, t.pos, msg(N_("several statements in one query")))
         if t.kind in ("name", "quoted") and t.text in PRIVATE_PROPERTIES:
-            raise _refuse(text, t.pos, f"{t.text} is private and never shown", f"{t.text} 属于隐私字段，不可查询")
+            raise _refuse(text, t.pos, msg(N_("{name} is private and never shown"), name=t.text))
         if t.kind != "name":
             continue
         word = t.text.upper()
@@ -213,8 +214,9 @@ def _check(text: str, toks: list[Token]) -> None:
                 word = f"{word} {nxt}"
             elif word == "TRANSACTIONS":
                 word = "IN TRANSACTIONS"
-            kind = "writes" if word.split()[0] in WRITE_WORDS else "is an administration command"
-            raise _refuse(text, t.pos, f"{word} {kind}; the console is read-only", f"{word} 会修改数据库或属于管理命令，控制台只读")
+            raise _refuse(text, t.pos, msg(N_("{word} writes; the console is read-only") if word.split()[0] in WRITE_WORDS
+                                           else N_("{word} is an administration command; the console is read-only"),
+                                           word=word))
     k = 0
     while k < len(toks):
         t = toks[k]
@@ -224,15 +226,11 @@ def _check(text: str, toks: list[Token]) -> None:
                 k += 1  # a subquery
                 continue
             if not _is_name(nxt):
-                raise _refuse(text, t.pos, "CALL must name a procedure or open a subquery", "CALL 后须为过程名或子查询")
+                raise _refuse(text, t.pos, msg(N_("CALL must name a procedure or open a subquery")))
             name, after = _dotted(toks, k + 1)
             if name.lower() not in READ_PROCEDURES:
-                raise _refuse(
-                    text, t.pos,
-                    f"procedure {name} is not on the console's read-only list "
-                    f"(allowed: {', '.join(sorted(READ_PROCEDURES))})",
-                    f"不允许调用过程 {name}",
-                )
+                raise _refuse(text, t.pos, msg(N_("procedure {name} is not on the console's read-only list (allowed: {allowed})"),
+                                               name=name, allowed=", ".join(sorted(READ_PROCEDURES))))
             k = after
             continue
         if _is_name(t) and not (k > 0 and toks[k - 1].kind == "punct" and toks[k - 1].text in ".:$"):
@@ -241,11 +239,8 @@ def _check(text: str, toks: list[Token]) -> None:
             if nxt is not None and nxt.kind == "punct" and nxt.text == "(":
                 plain_keyword = t.kind == "name" and after == k + 1 and name.upper() in _KEYWORDS_BEFORE_PAREN
                 if not plain_keyword and name.lower() not in READ_FUNCTIONS:
-                    raise _refuse(
-                        text, t.pos,
-                        f"function {name} is not on the console's list of read-only functions",
-                        f"不允许调用函数 {name}",
-                    )
+                    raise _refuse(text, t.pos, msg(N_("function {name} is not on the console's list of read-only functions"),
+                                                   name=name))
             k = after
             continue
         k += 1
@@ -254,6 +249,6 @@ def _check(text: str, toks: list[Token]) -> None:
 def check_read_only(text: str) -> None:
     """Raise :class:`QueryRejected` naming the first refused clause, procedure or function."""
     if not text or not text.strip():
-        raise QueryRejected("empty query / 查询为空")
+        raise QueryRejected(msg(N_("empty query")))
     for escapes in (True, False):
         _check(text, tokens(text, backslash_escapes=escapes))

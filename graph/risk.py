@@ -19,6 +19,7 @@ from .db import Graph
 from .errors import NotFound
 from .flags import DETECTORS, FlagRuns
 from .integrity import in_force
+from .messages import N_, msg
 
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 
@@ -47,7 +48,7 @@ def _recency(since: dt.date | None, today: dt.date, half_life: float) -> float:
 
 
 def contributions(facts: list[dict], hits: list[dict], settings, today: dt.date) -> list[dict]:
-    """The scored facts of one firm: each with its points and the reason in both languages."""
+    """The scored facts of one firm: each with its points and the reason (a message)."""
     out = []
     for f in facts:
         if f["fact"] == "penalty":
@@ -58,22 +59,25 @@ def contributions(facts: list[dict], hits: list[dict], settings, today: dt.date)
             recency = 1.0 if current else _recency(f["until"] or f["date"], today, settings.risk_half_life_years)
             points = base * factor * recency
             out.append({"kind": "penalty", "route": "penalty", "key": f["id"], "points": round(points, 1),
-                        "zh": f"处罚 {f['id']}（{f['what'] or '—'}）：{base:g} 分 × 机关级别 {factor:g}"
-                              f"（{level}）× 时效 {recency:.2f}{'（有效期内）' if current else ''}",
-                        "en": f"penalty {f['id']} ({f['what'] or '—'}): {base:g} × authority level {factor:g} "
-                              f"({level}) × recency {recency:.2f}{' (in force)' if current else ''}"})
+                        "reason": msg(
+                            N_("penalty {id} ({measure}): {base:g} × authority level {factor:g} ({level}) × recency "
+                               "{recency:.2f} (in force)") if current else
+                            N_("penalty {id} ({measure}): {base:g} × authority level {factor:g} ({level}) × recency "
+                               "{recency:.2f}"),
+                            id=f["id"], measure=f["what"] or None, base=base, factor=factor, level=level,
+                            recency=recency)})
         else:
             base, _ = _measure_points(f["level"], settings.risk_award_points)
             recency = _recency(f["date"], today, settings.risk_half_life_years)
             out.append({"kind": "award", "route": "award", "key": f["id"], "points": round(base * recency, 1),
-                        "zh": f"奖项 {f['what']}（{f['level'] or '—'}）：{base:g} 分 × 时效 {recency:.2f}",
-                        "en": f"award {f['what']} ({f['level'] or '—'}): {base:g} × recency {recency:.2f}"})
+                        "reason": msg(N_("award {award} ({level}): {base:g} × recency {recency:.2f}"),
+                                      award=f["what"], level=f["level"] or None, base=base, recency=recency)})
     for h in hits:
         d = DETECTORS[h["kind"]]
         points = settings.risk_flag_points.get(h["kind"], 0.0)
         out.append({"kind": "flag", "route": "flags", "key": h["kind"], "hit": h["key"], "points": round(points, 1),
-                    "zh": f"风险信号「{d.zh}」：{h['title']['zh']}：{points:g} 分",
-                    "en": f"red flag '{d.en}': {h['title']['en']}: {points:g}"})
+                    "reason": msg(N_("red flag '{flag}': {title}: {points:g}"), flag=msg(d.name), title=h["title"],
+                                  points=points)})
     out.sort(key=lambda c: -abs(c["points"]))
     return out
 
@@ -90,7 +94,7 @@ def firm_score(graph: Graph, uscc: str, today: dt.date | None = None, wait: bool
     today = today or dt.date.today()
     brief = graph.query("enterprise_brief", usccs=[uscc])
     if not brief:
-        raise NotFound(f"没有找到企业 {uscc} / enterprise {uscc} not found")
+        raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(N_("Enterprise")), key=uscc))
     facts = graph.query("risk_facts_firm", uscc=uscc)
     hits = runs.for_firm(graph, uscc, wait=wait)
     parts = contributions(facts, hits or [], settings, today)

@@ -4,6 +4,7 @@ import pytest
 
 from chengxin.cypher import WRITE_CLAUSES, body_params, get_query, hub_first_merges, names, strip_literals, unanchored_comprehensions
 from chengxin.graph.errors import InvalidInput
+from chengxin.graph.messages import msg, render
 
 
 @pytest.mark.parametrize("name", names())
@@ -11,8 +12,9 @@ def test_header_matches_body(name):
     from chengxin.cypher import _load
 
     q = _load(name)
-    assert q.purpose_zh != q.purpose_en, "purpose in Chinese / English"
-    assert re.search(r"[\u4e00-\u9fff]", q.purpose_zh) and re.search(r"[A-Za-z]", q.purpose_en)
+    purpose_zh, purpose_en = render(msg(q.purpose), "zh"), render(msg(q.purpose), "en")  # through the catalogue
+    assert purpose_zh != purpose_en, "purpose in Chinese / English"
+    assert re.search(r"[\u4e00-\u9fff]", purpose_zh) and re.search(r"[A-Za-z]", purpose_en)
     assert set(q.params) == body_params(q.text), f"{name}: header params vs $params in the body"
     for slot in q.labels:
         assert "{{" + slot + "}}" in q.text

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from chengxin.cypher import library
 from chengxin.graph.errors import QueryRejected, QueryTimeout
+from chengxin.graph.messages import render
 from chengxin.graph.readonly import check_read_only
 
 from .conftest import HOSTILE_NAME, HOSTILE_USCC, sample_rows
@@ -52,7 +53,7 @@ def test_clause_check_names_the_refused_clause(text, clause):
     with pytest.raises(QueryRejected) as e:
         check_read_only(text)
     assert clause.lower() in e.value.detail.lower()
-    assert "refused" in e.value.detail and "拒绝" in e.value.detail
+    assert "refused" in render(e.value.message, "en") and "拒绝" in render(e.value.message, "zh")
 
 
 @pytest.mark.parametrize("text", [

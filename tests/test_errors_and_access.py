@@ -26,7 +26,7 @@ def html_error(r, status: int, title: str) -> str:
 def json_error(r, status: int, title_en: str) -> dict:
     j = r.get_json()
     assert r.status_code == status and r.is_json, (r.status_code, r.get_data(as_text=True)[:300])
-    assert j["status"] == status and j["title"]["en"] == title_en and j["title"]["zh"] and j["detail"]
+    assert j["status"] == status and j["title"]["msgid"] == title_en and j["title"]["text"] and j["detail"]
     assert j["error"] == j["detail"]
     return j
 

@@ -10,8 +10,18 @@ import pytest
 
 from chengxin.graph import eligibility, flags, paths, risk
 from chengxin.graph.errors import InvalidInput, NotFound
+from chengxin.graph.messages import render, translations
 
 from .conftest import HOSTILE_NAME, HOSTILE_USCC
+
+
+def zh(path: dict) -> str:
+    """A found path as its Chinese sentence (the relationship finder returns messages)."""
+    return paths.sentence(path, translations("zh"), chain=True)
+
+
+def en(path: dict) -> str:
+    return paths.sentence(path, translations("en"))
 
 
 def firm_id(graph, name: str) -> str:
@@ -46,7 +56,7 @@ def test_hits_explain_themselves_and_every_evidence_link_opens(plant_manifest, g
     checked = 0
     for kind, found in hits.items():
         for h in found:
-            assert h["title"]["zh"] and h["title"]["en"] and h["facts"] and h["evidence"], h
+            assert render(h["title"], "zh") and render(h["title"], "en") and h["facts"] and h["evidence"], h
             if h["key"] not in planted:
                 continue
             assert h["firms"], h
@@ -60,7 +70,7 @@ def test_hits_explain_themselves_and_every_evidence_link_opens(plant_manifest, g
 def test_cert_lending_says_where_the_person_is_registered(plant_manifest, hits, graph):
     by_key = {h["key"]: h for h in hits["cert_lending"]}
     lent = by_key[plant_manifest["flags"]["cert_lending"]["planted"][0]]
-    fact = lent["facts"][0]["zh"]
+    fact = render(lent["facts"][0], "zh")
     assert "项目经理" in fact and "苏州植乙建设有限公司" in fact and "苏州植甲建设有限公司" in fact
 
 
@@ -77,9 +87,9 @@ def test_path_finder_returns_the_planted_connection(plant_manifest, graph):
         refs = {f"{n['route']}:{n['key']}" for n in first["nodes"]}
         assert set(expect["through"]) <= refs
         assert first["length"] == len(first["nodes"]) - 1 == len(first["steps"])
-        assert first["zh"] and first["en"]
+        assert zh(first) and en(first)
     lent = paths.find(graph, *(plant_manifest["path"][0][k] for k in ("from", "to")))
-    assert "注册于" in lent["paths"][0]["zh"] and "，并担任" in lent["paths"][0]["zh"] and "项目经理" in lent["paths"][0]["zh"]
+    assert "注册于" in zh(lent["paths"][0]) and "，并担任" in zh(lent["paths"][0]) and "项目经理" in zh(lent["paths"][0])
 
 
 def test_path_finder_types_hops_and_hubs(plant_manifest, graph):
@@ -239,7 +249,7 @@ def test_cli_flags_path_eligibility_risk_and_plant(plant_manifest, cli, tmp_path
     path = cli("path", expect["from"], expect["to"])
     assert path.exit_code == 0 and "项目经理" in path.stdout, path.output
     uscc = plant_manifest["eligibility"][0]["uscc"]
-    el = cli("eligibility", uscc, "--date", "2025-06-01")
+    el = cli("--lang", "en", "eligibility", uscc, "--date", "2025-06-01")
     assert "not eligible" in el.stdout and "2026-01-01" in el.stdout
     rk = cli("risk", "--uscc", firm_id(graph, "黑名单丁建设"))
     assert rk.exit_code == 0 and "/100" in rk.stdout

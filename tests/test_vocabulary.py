@@ -15,6 +15,7 @@ from wcwidth import wcswidth
 
 from chengxin.graph import flags, matching, names, queries, vocabulary as V
 from chengxin.graph.integrity import is_restrictive
+from chengxin.graph.messages import render
 from chengxin.loaders.plant import plant
 
 from .conftest import SAMPLE, sample_rows
@@ -196,7 +197,7 @@ def test_near_names_score_as_difflib_did(a, b):
     recs = [{"key": "XX-NAME:A", "name": a, "source": "x"}, {"key": "XX-NAME:B", "name": b, "source": "y"}]
     ratio = SequenceMatcher(None, names.normalise(a), names.normalise(b)).ratio()
     links = matching.propose(recs, 0.0)
-    near = [link for link in links if link["en"].startswith("similar names")]
+    near = [link for link in links if render(link["reason"], "en").startswith("similar names")]
     assert len(near) == 1 and near[0]["score"] == round(ratio * 0.9, 3)
     assert "SequenceMatcher" not in (ROOT / "graph" / "matching.py").read_text("utf-8")
 

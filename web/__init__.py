@@ -23,6 +23,7 @@ from chengxin.graph.console import Console
 from chengxin.graph.db import Graph
 from chengxin.graph.errors import ChengxinError, ConsoleOff, NotFound, TokenRequired
 from chengxin.graph.flags import FlagRuns
+from chengxin.graph.messages import N_, msg
 from chengxin.graph.model import get_model
 from chengxin.graph.settings import Settings, get_settings
 
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     @app.errorhandler(ChengxinError)
     def _chengxin_error(e: ChengxinError):
-        return render_error(e.status, e.detail, e)
+        return render_error(e.status, e.message, e)
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
@@ -86,20 +87,20 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 PAGES = {ConsoleOff: "queries/console_off.html", TokenRequired: "queries/console_token.html"}
 
 
-def _http_detail(e: HTTPException) -> str:
+def _http_detail(e: HTTPException):
     if isinstance(e, CSRFError):
-        return (f"表单令牌缺失或已失效，请刷新页面后重试 / the form's CSRF token is missing or "
-                f"invalid: reload the page and try again ({e.description})")
+        return msg(N_("the form's CSRF token is missing or invalid: reload the page and try again ({reason})"),
+                   reason=e.description)
     if e.code == 404:
-        return f"没有这个页面 / no such page: {request.path}"
+        return msg(N_("no such page: {path}"), path=request.path)
     if e.code == 405:
-        return f"不支持此请求方法 / method {request.method} not allowed here"
+        return msg(N_("method {method} not allowed here"), method=request.method)
     if e.code == 500 or e.code is None:
-        return "服务器内部错误 / internal error"
+        return msg(N_("internal error"))
     return e.description or e.name
 
 
-def render_error(status: int, detail: str, e: Exception | None = None):
+def render_error(status: int, detail, e: Exception | None = None):
     """The one error handler's response: a :class:`ChengxinError` or an HTTP error (its own
     headers kept: ``Allow`` of a 405) as error.html or JSON; the console's refusals on their pages."""
     headers = {}

@@ -14,8 +14,11 @@ from flask import current_app, jsonify, make_response, render_template, request,
 from chengxin.graph.console import Console
 from chengxin.graph.db import Graph, connect
 from chengxin.graph.flags import FlagRuns
+from chengxin.graph.messages import N_, Message, msg
 from chengxin.graph.model import get_model
 from chengxin.graph.settings import Settings
+
+from . import i18n
 
 
 def get_graph() -> Graph:
@@ -67,39 +70,45 @@ def wants_json_error() -> bool:
 
 
 def respond(template: str, data: dict, status: int = 200, **extra):
-    """The page, or its JSON twin under /api/."""
+    """The page, or its JSON twin under /api/: messages as msgid, parameters and text, and the
+    language the text is in (``lang``)."""
     if wants_json():
-        return jsonify(data), status
+        body = i18n.to_json(data)
+        if isinstance(body, dict):
+            body["lang"] = i18n.current()
+        return jsonify(body), status
     return render_template(template, data=data, **extra), status
 
 
-#: The heading of an error page and the ``title`` of an error in JSON, by status (zh, en).
+#: The heading of an error page and the ``title`` of an error in JSON, by status (English msgids).
 TITLES = {
-    400: ("请求有误", "Bad request"),
-    401: ("需要访问令牌", "Access token required"),
-    403: ("拒绝访问", "Forbidden"),
-    404: ("未找到", "Not found"),
-    405: ("不支持此请求方法", "Method not allowed"),
-    429: ("请求过多", "Too many requests"),
-    500: ("服务器内部错误", "Internal error"),
-    503: ("暂时无法服务", "Service unavailable"),
-    504: ("查询超时", "Query timed out"),
+    400: N_("Bad request"),
+    401: N_("Access token required"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    429: N_("Too many requests"),
+    500: N_("Internal error"),
+    503: N_("Service unavailable"),
+    504: N_("Query timed out"),
 }
 
 
-def error_title(status: int) -> tuple[str, str]:
-    return TITLES.get(status) or TITLES[500 if status >= 500 else 400]
+def error_title(status: int) -> Message:
+    return msg(TITLES.get(status) or TITLES[500 if status >= 500 else 400])
 
 
-def error_response(status: int, detail: str, *, template: str = "error.html", data: dict | None = None,
+def error_response(status: int, detail, *, template: str = "error.html", data: dict | None = None,
                    headers: dict | None = None):
-    """The one error response: JSON (``error``, ``detail``, ``status``, ``title``) for API and JSON
-    requests, else ``template`` (error.html: the status, its title and the detail)."""
-    zh, en = error_title(status)
+    """The one error response: JSON (``error``, ``detail``, ``status``, ``title``, ``lang``) for API and
+    JSON requests, else ``template`` (error.html: the status, its title and the detail), in the
+    request's language (``detail`` may be a service's message)."""
+    detail, title = i18n.say(detail), error_title(status)
     if wants_json_error():
-        resp = jsonify({"error": detail, "detail": detail, "status": status, "title": {"zh": zh, "en": en}})
+        resp = jsonify({"error": detail, "detail": detail, "status": status, "title": i18n.jsonable(title),
+                        "lang": i18n.current()})
     else:
-        resp = make_response(render_template(template, status=status, title=(zh, en), detail=detail,
+        resp = make_response(render_template(template, status=status, title=i18n.say(title), detail=detail,
                                              data=data or {}))
     resp.status_code = status
     for key, value in (headers or {}).items():

@@ -3,13 +3,14 @@
 pyvis assembles nodes, edges and options; the page itself is our template (pyvis's own links
 to CDNs), loading the vis-network that pyvis bundles, served by chengxin. Node titles are
 HTML in vis-network, so every piece of text in them is escaped here; labels are drawn on the
-canvas. Each capped relationship type gets one "+N 更多 / more" node that opens the entity's
+canvas. Each capped relationship type gets one "+N more" node that opens the entity's
 page at that list instead of drawing a hairball. Physics stabilisation is bounded.
 """
 
 from __future__ import annotations
 
 
+from flask_babel import gettext
 from markupsafe import escape
 from pyvis.network import Network
 
@@ -17,6 +18,7 @@ from chengxin.graph.model import get_model
 from chengxin.graph.results import node_ref
 
 from .core import entity_url
+from .i18n import label_name, rel_name
 
 OPTIONS = {
     "physics": {
@@ -38,16 +40,15 @@ def _short(text, n: int = 14) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _title(t, label: str, name, key, props: dict) -> str:
-    spec = get_model().labels[label]
-    lines = [f"<b>{escape(name or key)}</b>", f"{escape(t(spec.zh, spec.en))} · {escape(key)}"]
+def _title(label: str, name, key, props: dict) -> str:
+    lines = [f"<b>{escape(name or key)}</b>", f"{escape(label_name(label))} · {escape(key)}"]
     for prop in ("type", "category", "role", "measure", "grade", "decision_date", "valid_until", "status"):
         if props.get(prop) not in (None, ""):
             lines.append(f"{escape(prop)}: {escape(str(props[prop]))}")
     return "<br>".join(lines)
 
 
-def build(view: dict, t) -> dict:
+def build(view: dict) -> dict:
     """pyvis network data for the page: ``{"nodes", "edges", "options", "more"}``."""
     model = get_model()
     net = Network(directed=True, cdn_resources="local")
@@ -55,7 +56,7 @@ def build(view: dict, t) -> dict:
     cid = f"{center['label']}:{center['key']}"
     spec = model.labels[center["label"]]
     net.add_node(cid, label=_short(center["name"] or center["key"], 18), shape=spec.shape, color=spec.color,
-                 size=28, borderWidth=3, title=_title(t, center["label"], center["name"], center["key"], center["props"]),
+                 size=28, borderWidth=3, title=_title(center["label"], center["name"], center["key"], center["props"]),
                  url=entity_url(center["label"], center["key"]), font={"size": 15, "bold": True})
     shown: dict[str, int] = {}
     for n in view["neighbours"]:
@@ -65,29 +66,27 @@ def build(view: dict, t) -> dict:
         if nid not in net.get_nodes():
             nspec = model.labels[n["label"]]
             net.add_node(nid, label=_short(n["name"] or n["key"]), shape=nspec.shape, color=nspec.color, size=16,
-                         title=_title(t, n["label"], n["name"], n["key"], n["props"]),
+                         title=_title(n["label"], n["name"], n["key"], n["props"]),
                          url=entity_url(n["label"], n["key"]))
-        rel = model.relationships.get(n["type"])
         src, dst = (cid, nid) if n["outgoing"] else (nid, cid)
-        net.add_edge(src, dst, label=t(rel.zh, rel.en) if rel else n["type"], title=escape(n["type"]))
+        net.add_edge(src, dst, label=rel_name(n["type"]), title=escape(n["type"]))
         shown[n["type"]] = shown.get(n["type"], 0) + 1
     more = []
     for rel_type, total in view["totals"].items():
         extra = total - shown.get(rel_type, 0)
         if extra > 0:
-            rel = model.relationships.get(rel_type)
             mid = f"more:{rel_type}"
-            text = f"+{extra} {t('更多', 'more')}"
+            text = gettext("+%(n)s more", n=extra)
             net.add_node(mid, label=text, shape="box", color="#eef1f4", size=12,
-                         title=escape(f"{t(rel.zh, rel.en) if rel else rel_type}: {total}"),
+                         title=escape(f"{rel_name(rel_type)}: {total}"),
                          url=entity_url(center["label"], center["key"]) + f"#rel-{rel_type}")
-            net.add_edge(cid, mid, dashes=True, label=t(rel.zh, rel.en) if rel else rel_type)
+            net.add_edge(cid, mid, dashes=True, label=rel_name(rel_type))
             more.append({"type": rel_type, "total": total, "shown": shown.get(rel_type, 0)})
     nodes, edges, _, _, _, _ = net.get_network_data()
     return {"nodes": nodes, "edges": edges, "options": OPTIONS, "more": more}
 
 
-def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
+def build_result(nodes: dict, rels: list, cap: int = 300) -> dict | None:
     """pyvis network data for the nodes and relationships of a query result (None if it has none).
 
     Nodes get local ids (``n0``, ``n1`` …), links to their pages and escaped titles; a relationship
@@ -104,7 +103,7 @@ def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
         spec = model.labels.get(ref["label"])
         props = {k: x for k, x in v.items() if not k.startswith("_")}
         if spec is not None and ref["key"] is not None:
-            title = _title(t, ref["label"], ref["name"], ref["key"], props)
+            title = _title(ref["label"], ref["name"], ref["key"], props)
         else:
             title = f"<b>{escape(ref['label'])}</b><br>{escape(ref['name'] or '')}"
         net.add_node(nid, label=_short(ref["name"] or ref["label"]), title=title,
@@ -113,13 +112,12 @@ def build_result(nodes: dict, rels: list, t, cap: int = 300) -> dict | None:
     for r in rels:
         a, b = ids.get(r.get("_start")), ids.get(r.get("_end"))
         if a and b:
-            rel = model.relationships.get(r["_type"])
-            net.add_edge(a, b, label=t(rel.zh, rel.en) if rel else r["_type"], title=escape(r["_type"]))
+            net.add_edge(a, b, label=rel_name(r["_type"]), title=escape(r["_type"]))
     data_nodes, edges, _, _, _, _ = net.get_network_data()
     return {"nodes": data_nodes, "edges": edges, "options": OPTIONS, "drawn": len(ids), "total": len(nodes)}
 
 
-def build_paths(result: dict, t) -> dict:
+def build_paths(result: dict) -> dict:
     """pyvis network data for the relationship finder's paths: both ends drawn large."""
     model = get_model()
     net = Network(directed=True, cdn_resources="local")
@@ -134,12 +132,11 @@ def build_paths(result: dict, t) -> dict:
                 big = (n["label"], n["key"]) in ends
                 net.add_node(nid, label=_short(n["name"], 18 if big else 14), shape=spec.shape, color=spec.color,
                              size=26 if big else 16, borderWidth=3 if big else 1,
-                             title=_title(t, n["label"], n["name"], n["key"], {}), url=entity_url(n["label"], n["key"]))
+                             title=_title(n["label"], n["name"], n["key"], {}), url=entity_url(n["label"], n["key"]))
         for s in p["steps"]:
-            rel = model.relationships[s["type"]]
             a, b = ids[s["start"]], ids[s["end"]]
             if not any(e["from"] == a and e["to"] == b and e.get("rel") == s["type"] for e in net.edges):
-                net.add_edge(a, b, label=t(rel.zh, rel.en), title=escape(s["type"]), rel=s["type"])
+                net.add_edge(a, b, label=rel_name(s["type"]), title=escape(s["type"]), rel=s["type"])
     nodes, edges, _, _, _, _ = net.get_network_data()
     for e in edges:
         e.pop("rel", None)

@@ -1,7 +1,11 @@
-"""Simplified Chinese first, English second: ``?lang=en`` switches and is remembered in a cookie.
+"""Simplified Chinese first, English second, through Flask-Babel and one gettext catalogue.
 
-Templates write both texts side by side, ``{{ t('企业', 'Enterprise') }}``, so the pairs stay
-next to each other and nothing falls out of sync with a catalog.
+Templates and views write English msgids (``{{ _('Enterprise') }}``); the Chinese lives in
+``chengxin/translations/zh_Hans/LC_MESSAGES/messages.po``. ``?lang=en`` / ``?lang=zh`` (also
+``zh_Hans``, ``zh-CN``) switches and is remembered in a cookie. Services return
+:class:`chengxin.graph.messages.Message` values; :func:`say` renders them in the request's
+language. Every response carries ``Content-Language``; :func:`jsonable` gives the API each
+message as msgid, parameters and text.
 """
 
 from __future__ import annotations
@@ -9,28 +13,54 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
+from flask_babel import Babel, get_translations
 
+from chengxin.graph.messages import DEFAULT, Listing, Message, as_data, catalogue_dir, html_lang, pick_lang
 from chengxin.graph.model import get_model
-
-LANGS = ("zh", "en")
 
 
 def current() -> str:
-    return getattr(g, "lang", "zh")
+    """The request's catalogue locale: ``zh_Hans`` or ``en``."""
+    return getattr(g, "lang", DEFAULT)
 
 
-def t(zh: str, en: str) -> str:
-    return en if current() == "en" else zh
+def gettext(msgid: str) -> str:
+    return get_translations().gettext(msgid)
+
+
+def pgettext(context: str, msgid: str) -> str:
+    return get_translations().pgettext(context, msgid)
+
+
+def say(value) -> str:
+    """A service's message in the request's language (plain text passes through)."""
+    if isinstance(value, (Message, Listing)):
+        return value.render(get_translations())
+    return "" if value is None else value
+
+
+def jsonable(value):
+    """A message as the API returns it: msgid, parameters and the rendered text."""
+    if isinstance(value, Message):
+        return value.to_json(get_translations())
+    if isinstance(value, Listing):
+        return value.render(get_translations())
+    return value
+
+
+def to_json(data):
+    """A view's data for the API: every message as msgid, parameters and text (in the request's language)."""
+    return as_data(data, get_translations())
 
 
 def label_name(label: str) -> str:
     spec = get_model().labels.get(label)
-    return t(spec.zh, spec.en) if spec else label
+    return gettext(spec.title) if spec else label
 
 
 def rel_name(rel: str) -> str:
     spec = get_model().relationships.get(rel)
-    return t(spec.zh, spec.en) if spec else rel
+    return pgettext(spec.name, spec.title) if spec else rel
 
 
 def lang_url(lang: str) -> str:
@@ -39,20 +69,30 @@ def lang_url(lang: str) -> str:
     return request.path + "?" + urlencode(args)
 
 
+def _select() -> str:
+    return current()
+
+
 def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=_select, default_locale=DEFAULT, default_domain="messages",
+          default_translation_directories=catalogue_dir())
+
     @app.before_request
     def _pick():
-        lang = request.args.get("lang") or request.cookies.get("lang") or "zh"
-        g.lang = lang if lang in LANGS else "zh"
+        g.lang = pick_lang(request.args.get("lang")) or pick_lang(request.cookies.get("lang")) or DEFAULT
 
     @app.after_request
     def _remember(resp):
-        if request.args.get("lang") in LANGS:
-            resp.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
+        chosen = pick_lang(request.args.get("lang"))
+        if chosen:
+            resp.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax")
+        resp.headers["Content-Language"] = html_lang(getattr(g, "lang", DEFAULT))
         return resp
 
     # Jinja globals rather than a context processor, so imported macros see them too.
-    app.jinja_env.globals.update(t=t, label_name=label_name, rel_name=rel_name, lang_url=lang_url)
+    app.jinja_env.globals.update(say=say, label_name=label_name, rel_name=rel_name, lang_url=lang_url,
+                                 html_lang=html_lang)
+    app.jinja_env.filters["say"] = say
 
     @app.context_processor
     def _lang():

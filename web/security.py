@@ -39,6 +39,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from chengxin.graph.errors import ConsoleOff, CrossSiteRefused, InvalidInput, TokenRequired
+from chengxin.graph.messages import N_, msg
 from chengxin.graph.settings import Settings, secret_file
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -162,6 +163,8 @@ def _top_level_navigation() -> bool:
 
 
 def refused(what: str = "") -> CrossSiteRefused:
+    # Both languages on purpose: the refusal is the one text a cross-site victim sees, whatever the
+    # language cookie, and the tests hold it to both.
     extra = f" ({what})" if what else ""
     return CrossSiteRefused(f"拒绝来自其他网站的请求{extra} / request from another site refused{extra}: "
                             f"open chengxin yourself and use its own forms")
@@ -188,7 +191,7 @@ def _check_request():
     """Before anything else: the Host allowlist, then cross-site and CSRF checks on unsafe methods."""
     settings = current_app.extensions["chengxin"]["settings"]
     if not host_allowed(request.host, settings.allowed_hosts):
-        raise InvalidInput("主机名不在允许列表中 / host name not allowed (CHENGXIN_ALLOWED_HOSTS)")
+        raise InvalidInput(msg(N_("host name not allowed (CHENGXIN_ALLOWED_HOSTS)")))
     if request.method in UNSAFE_METHODS:
         if cross_site():
             raise refused(request.method)
@@ -253,9 +256,9 @@ def _has_token() -> bool:
 def _check_console() -> None:
     access = console_access()
     if access == "off":
-        raise ConsoleOff("console is off on this server / 此服务器未开启控制台")
+        raise ConsoleOff(msg(N_("console is off on this server")))
     if access == "token" and not _has_token():
-        raise TokenRequired("access token required / 需要访问令牌")
+        raise TokenRequired(msg(N_("access token required")))
 
 
 def console_allowed() -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from chengxin.graph import eligibility, queries, risk
+from chengxin.graph import eligibility, matching, queries, risk
 from chengxin.graph.model import get_model
 
 from ..core import app_settings, get_flag_runs, get_graph, respond
@@ -23,7 +23,7 @@ def _view(route: str):
             score = risk.firm_score(graph, key, data["today"], wait=False, settings=app_settings(),
                                     runs=get_flag_runs())
             data["risk"] = {k: score[k] for k in ("score", "contributions", "flags_pending")}
-            data["matched"] = graph.query("matched_records", uscc=key)
+            data["matched"] = [{**m, "reason": matching.reason(m)} for m in graph.query("matched_records", uscc=key)]
         return respond(f"entity/{route}.html", data)
 
     return profile

@@ -10,8 +10,8 @@ from flask import Blueprint, send_from_directory
 
 from chengxin.graph import queries
 from chengxin.graph.errors import NotFound
+from chengxin.graph.messages import N_, msg
 
-from .. import i18n
 from ..core import app_settings, get_graph, respond
 from ..graphview import build
 
@@ -25,7 +25,7 @@ def neighbourhood(route: str, key: str):
     settings = app_settings()
     per_type = max(3, settings.graph_node_cap // 4)
     view = queries.neighbourhood(get_graph(), route, key, per_type=per_type)
-    data = build(view, i18n.t)
+    data = build(view)
     data["center"] = {"label": view["center"]["label"], "key": key, "name": view["center"]["name"]}
     return respond("graph.html", data)
 
@@ -33,5 +33,5 @@ def neighbourhood(route: str, key: str):
 @bp.get("/vendor/vis-network/<name>")
 def vis_network(name: str):
     if name not in ("vis-network.min.js", "vis-network.css"):
-        raise NotFound(f"没有这个文件 / no such file: {name}")
+        raise NotFound(msg(N_("no such file: {name}"), name=name))
     return send_from_directory(VIS_DIR, name, max_age=86400)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, request
+from flask_babel import get_translations
 
 from chengxin.cypher import get_query
 from chengxin.graph import eligibility, flags, paths, risk, search
 from chengxin.graph.errors import InvalidInput
+from chengxin.graph.messages import N_, msg
 from chengxin.graph.model import get_model
 
 from .. import i18n, security
@@ -28,13 +30,11 @@ def _date(name: str = "date") -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"日期应写作 YYYY-MM-DD / {name} must be YYYY-MM-DD, got {text!r}") from None
+        raise InvalidInput(msg(N_("{name} must be YYYY-MM-DD, got {text!r}"), name=name, text=text)) from None
 
 
 def _detector_info(d: flags.Detector) -> dict:
-    q = get_query(d.query)
-    return {"kind": d.kind, "number": d.number, "zh": d.zh, "en": d.en,
-            "purpose_zh": q.purpose_zh, "purpose_en": q.purpose_en}
+    return {"kind": d.kind, "number": d.number, "name": msg(d.name), "purpose": msg(get_query(d.query).purpose)}
 
 
 def _fresh() -> bool:
@@ -99,10 +99,14 @@ def path():
         result = paths.find(graph, source, target, max_hops=hops, types=types or None,
                             with_hubs=request.args.get("with_hubs") in ("1", "true", "on"),
                             limit=request.args.get("limit", type=int))
+        tr, chain = get_translations(), i18n.current() == "zh_Hans"
+        for p in result["paths"]:
+            # The path said in the request's language: its parts (node links on the page) and its text.
+            p["words"], p["text"] = paths.words(p, tr, chain), paths.sentence(p, tr, chain)
         data["result"] = result
     if request.path.startswith("/api/"):
         return respond("investigate/path.html", data)
-    graph_data = build_paths(data["result"], i18n.t) if data["result"] and data["result"]["paths"] else None
+    graph_data = build_paths(data["result"]) if data["result"] and data["result"]["paths"] else None
     return respond("investigate/path.html", data, graph=graph_data)
 
 

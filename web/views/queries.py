@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from chengxin.cypher import get_query, library
 from chengxin.graph import console, queries
 from chengxin.graph.errors import ChengxinError, InvalidInput, NotFound, TokenRequired
+from chengxin.graph.messages import N_, msg
 from chengxin.graph.model import get_model
 from chengxin.graph.results import elements, public, to_csv
 
@@ -30,9 +31,9 @@ bp = Blueprint("queries", __name__)
 
 def _meta(q) -> dict:
     return {
-        "name": q.name, "purpose_zh": q.purpose_zh, "purpose_en": q.purpose_en, "group": q.library,
+        "name": q.name, "purpose": msg(q.purpose), "group": msg(q.library) if q.library else "",
         "params": [{"name": p.name, "type": p.type, "example": p.example, "optional": p.optional,
-                    "description": p.description} for p in q.params.values()],
+                    "description": msg(p.description) if p.description else ""} for p in q.params.values()],
         "returns": list(q.returns), "text": q.text,
     }
 
@@ -45,7 +46,7 @@ def _timeout(form) -> float | None:
     try:
         return float(raw)
     except ValueError as e:
-        raise InvalidInput(f"timeout must be a number of seconds, not {raw!r} / 超时须为秒数") from e
+        raise InvalidInput(msg(N_("timeout must be a number of seconds, not {raw!r}"), raw=raw)) from e
 
 
 def _result_payload(res: console.Result) -> tuple[dict, dict | None]:
@@ -53,7 +54,7 @@ def _result_payload(res: console.Result) -> tuple[dict, dict | None]:
     nodes, rels = elements(res.rows)
     data = res.as_dict()
     data["rows"] = public(res.rows)
-    return data, build_result(nodes, rels, i18n.t)
+    return data, build_result(nodes, rels)
 
 
 def _download(res: console.Result, name: str):
@@ -69,7 +70,7 @@ def index():
     groups: dict[str, list] = {}
     for q in library():
         groups.setdefault(q.library, []).append(_meta(q))
-    return respond("queries/index.html", {"groups": [{"group": g, "queries": qs} for g, qs in groups.items()]})
+    return respond("queries/index.html", {"groups": [{"group": msg(g), "queries": qs} for g, qs in groups.items()]})
 
 
 @bp.get("/queries/<name>")
@@ -78,7 +79,7 @@ def index():
 def show(name: str):
     q = get_query(name)
     if not q.library or q.mode != "read":
-        raise NotFound(f"没有这个查询 / no library query called {name!r}")
+        raise NotFound(msg(N_("no library query called {name!r}"), name=name))
     given = {k: v for k, v in request.args.items() if k in q.params}
     run = bool(given) or request.args.get("run") == "1" or wants_json()
     values = {p.name: given.get(p.name, p.example or "") for p in q.params.values()}
@@ -93,7 +94,7 @@ def show(name: str):
         except ChengxinError as e:
             if wants_json() or request.args.get("format") == "csv":
                 raise
-            data["error"] = {"detail": e.detail, "status": e.status}
+            data["error"] = {"detail": i18n.say(e.message), "status": e.status}
             status = e.status
         else:
             if request.args.get("format") == "csv":
@@ -113,7 +114,7 @@ def console_token():
         return redirect(url_for("queries.console_page"), code=303)
     given = request.form.get("token", "")
     if not security.token_matches(given):
-        raise TokenRequired("access token required / 需要访问令牌", wrong=True)
+        raise TokenRequired(msg(N_("access token required")), wrong=True)
     args = {k: request.form[k] for k in ("q", "params") if request.form.get(k)}
     resp = redirect(url_for("queries.console_page", **args), code=303)
     resp.set_cookie(security.TOKEN_COOKIE, security.token_cookie_value(given), httponly=True, samesite="Strict",
@@ -155,13 +156,13 @@ def console_page():
             try:
                 params = json.loads(params_text) if params_text else {}
             except json.JSONDecodeError as e:
-                raise InvalidInput(f"parameters are not valid JSON: {e.msg} (line {e.lineno}, column {e.colno}) "
-                                   f"/ 参数不是有效的 JSON") from e
+                raise InvalidInput(msg(N_("parameters are not valid JSON: {error} (line {line}, column {column})"),
+                                       error=e.msg, line=e.lineno, column=e.colno)) from e
             res = get_console().run_read(get_graph(), text, params, timeout=_timeout(form), client=request.remote_addr)
         except ChengxinError as e:
             if form.get("format") == "csv":
                 raise
-            data["error"] = {"detail": e.detail, "status": e.status, "position": e.position}
+            data["error"] = {"detail": i18n.say(e.message), "status": e.status, "position": e.position}
             status = e.status
         else:
             if form.get("format") == "csv":

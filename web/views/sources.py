@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, redirect, request, url_for
 
 from chengxin.graph import datasets, matching
 from chengxin.graph.errors import InvalidInput
+from chengxin.graph.messages import N_, msg
 
 from .. import security
 from ..core import get_graph, respond
@@ -42,7 +43,7 @@ def decide():
     form = (request.get_json(silent=True) or {}) if request.is_json else request.form
     a, b, decision = (str(form.get("a") or "")).strip(), (str(form.get("b") or "")).strip(), form.get("decision")
     if decision not in ("accept", "reject") or not a or not b:
-        raise InvalidInput("decision must be accept or reject, with a and b / 需要 a、b 与 decision")
+        raise InvalidInput(msg(N_("decision must be accept or reject, with a and b")))
     result = matching.decide(get_graph(), a, b, decision == "accept", who=request.remote_addr)
     if request.path.startswith("/api/"):
         return jsonify(result)
