@@ -271,7 +271,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, time
     if fmt == "json":
         out = res.as_dict()
         out["rows"] = public(res.rows)
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        _echo_json(out)
     elif fmt == "csv":
         click.echo(to_csv(res.columns, res.rows), nl=False)
     else:
@@ -451,7 +451,7 @@ def _serve(host: str | None, port: int | None, graph=None, dev: bool = False) ->
     # The app decides console access from the address it is served on.
     app = create_app(settings.model_copy(update={"host": host, "port": port}), graph=graph)
     try:
-        run(app, host, port, threads=settings.serve_threads, dev=dev)
+        run(app, host, port, threads=settings.serve_threads, dev=dev, say=_say)
     finally:
         close_app(app)
 

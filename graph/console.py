@@ -42,6 +42,7 @@ from chengxin.cypher import get_query
 
 from .db import Graph, plain, wrap_driver_error
 from .errors import Busy, ChengxinError, InvalidInput, QueryRejected, QueryTimeout
+from .messages import N_, Message, msg
 from .privacy import redact
 from .readonly import check_read_only
 
@@ -54,7 +55,7 @@ class Result:
     row_cap: int = 0
     seconds: float = 0.0
     timeout: float = 0.0
-    notices: list[str] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -76,18 +77,13 @@ class Admission:
         deadline = time.monotonic() + wait
         with self._cond:
             if client is not None and self.running.get(client, 0) >= self.per_client:
-                raise Busy(
-                    f"this client already runs {self.per_client} console quer{'y' if self.per_client == 1 else 'ies'}; "
-                    f"wait for it to finish (CHENGXIN_CONSOLE_MAX_PER_CLIENT) / 您已有查询在运行，请等待其结束",
-                    status=429,
-                )
+                raise Busy(msg(N_("this client already runs {n} console query or queries; wait for them to finish "
+                                  "(CHENGXIN_CONSOLE_MAX_PER_CLIENT)"), n=self.per_client), status=429)
             while sum(self.running.values()) >= self.total:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise Busy(
-                        f"the console is busy: {self.total} queries are running (CHENGXIN_CONSOLE_MAX_CONCURRENT); "
-                        f"try again in a few seconds / 控制台繁忙，请稍后再试"
-                    )
+                    raise Busy(msg(N_("the console is busy: {n} queries are running (CHENGXIN_CONSOLE_MAX_CONCURRENT); "
+                                      "try again in a few seconds"), n=self.total))
                 self._cond.wait(left)
             self.running[client] = self.running.get(client, 0) + 1
 
@@ -135,7 +131,7 @@ class Console:
         if requested is None:
             return limit
         if requested <= 0:
-            raise InvalidInput("timeout must be a positive number of seconds / 超时时间须为正数")
+            raise InvalidInput(msg(N_("the time limit must be a positive number of seconds")))
         return min(limit, float(requested))
 
     def driver(self, graph: Graph) -> neo4j.Driver:
@@ -164,11 +160,8 @@ class Console:
         except (nx.Neo4jError, nx.DriverError) as e:
             raise _error(graph, e) from e
         if summary.query_type not in ("r", None):
-            kinds = {"w": "writes", "rw": "reads and writes", "s": "changes the schema"}
-            raise QueryRejected(
-                f"refused: the database reports this query {kinds.get(summary.query_type, summary.query_type)}; "
-                "the console is read-only / 拒绝：数据库判定该查询会写入"
-            )
+            raise QueryRejected(msg(N_("refused: the database reports that this query writes (query type {kind}); "
+                                       "the console is read-only"), kind=summary.query_type))
 
     def _execute(self, graph: Graph, text: str, params: dict, timeout: float,
                  cap: int) -> tuple[list[str], list[dict], bool]:
@@ -199,7 +192,7 @@ class Console:
         """
         params = params or {}
         if not isinstance(params, dict):
-            raise InvalidInput("parameters must be a JSON object / 参数须为 JSON 对象")
+            raise InvalidInput(msg(N_("parameters must be a JSON object")))
         if not checked:
             check_read_only(text)
         limit = self.effective_timeout(timeout)
@@ -220,18 +213,15 @@ class Console:
         try:
             columns, rows, truncated = future.result(timeout=left)
         except FutureTimeout:
-            raise QueryTimeout(
-                f"stopped after {limit:g} s: the time limit (CHENGXIN_QUERY_TIMEOUT, {self.settings.query_timeout:g} s; "
-                f"a request may lower it). The server drops the query at its own deadline. "
-                f"/ 查询超过时间限制（{limit:g} 秒）已停止"
-            ) from None
+            raise QueryTimeout(msg(
+                N_("stopped after {limit} s: the time limit (CHENGXIN_QUERY_TIMEOUT, {setting} s; a request may "
+                   "lower it). The server drops the query at its own deadline."),
+                limit=f"{limit:g}", setting=f"{self.settings.query_timeout:g}")) from None
         except (nx.Neo4jError, nx.DriverError) as e:
             raise _error(graph, e) from e
         res = Result(columns, rows, truncated, cap, round(time.perf_counter() - t0, 3), limit)
         if truncated:
-            res.notices.append(
-                f"结果已截断：只显示前 {cap} 行 / result cut at {cap} rows (CHENGXIN_QUERY_ROW_CAP)"
-            )
+            res.notices.append(msg(N_("result cut at {cap} rows (CHENGXIN_QUERY_ROW_CAP)"), cap=cap))
         return res
 
     def run_named(self, graph: Graph, name: str, values: dict, *, timeout: float | None = None,
@@ -239,7 +229,7 @@ class Console:
         """A library query by name, parameters from text or typed values."""
         q = get_query(name)
         if q.mode != "read" or q.labels:
-            raise QueryRejected(f"query {name} is not a read query of the library / 不是只读查询")
+            raise QueryRejected(msg(N_("query {name} is not a read query of the library"), name=name))
         res = self.run_read(graph, q.text, q.bind(values), timeout=timeout, row_cap=row_cap, checked=True,
                             client=client)
         res.columns = graph.backend.result_columns(res.columns, list(q.returns))

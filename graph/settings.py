@@ -63,7 +63,7 @@ class Settings(BaseSettings):
         "generated under `home` (mode 0600). Keep it to get the same person ids on reload.",
     )
     graph_node_cap: int = Field(
-        40, ge=5, description="Most neighbours drawn in an entity page's graph before '更多 / more'."
+        40, ge=5, description="Most neighbours drawn in an entity page's graph before a 'more' node."
     )
     page_row_cap: int = Field(
         200, ge=10, description="Most rows in one list on an entity page before a 'more' link."

@@ -123,7 +123,7 @@ def test_a_request_may_lower_the_limit_never_raise_it(read_console, graph):
 
 def test_row_cap_cuts_and_says_so(read_console, graph):
     res = read_console.run_read(graph, "UNWIND range(1, 50) AS x RETURN x", row_cap=10)
-    assert len(res.rows) == 10 and res.truncated and "10" in res.notices[0]
+    assert len(res.rows) == 10 and res.truncated and "10" in str(res.notices[0])
     res = read_console.run_read(graph, "UNWIND range(1, 5) AS x RETURN x", row_cap=10)
     assert len(res.rows) == 5 and not res.truncated and not res.notices
 

@@ -10,6 +10,8 @@ import click
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler
 
+from chengxin.graph.messages import N_, msg
+
 from . import accesslog, security
 
 
@@ -25,14 +27,18 @@ def url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def run(app: Flask, host: str, port: int, *, threads: int, dev: bool = False) -> None:
+def run(app: Flask, host: str, port: int, *, threads: int, dev: bool = False, say=str) -> None:
+    """Serve until stopped; ``say`` renders the start-up notes in the command line's language."""
     accesslog.configure(logging.INFO)
     allowed = app.extensions["chengxin"]["settings"].allowed_hosts
-    click.echo(f"chengxin: {url(host, port)}  ({'Werkzeug 开发服务器 / development server, reloading' if dev else f'waitress, {threads} threads'})")
+    how = say(msg(N_("Werkzeug development server, reloading"))) if dev else f"waitress, {threads} threads"
+    click.echo(f"chengxin: {url(host, port)}  ({how})")
     if "*" not in allowed and not security.host_allowed(host, allowed) and host not in ("0.0.0.0", "::"):
-        click.echo(f"注意 / note: {host} is not in CHENGXIN_ALLOWED_HOSTS {allowed}: requests naming it get 400")
+        click.echo(say(msg(N_("note: {host} is not in CHENGXIN_ALLOWED_HOSTS {allowed}: requests naming it get 400"),
+                           host=host, allowed=allowed)))
     elif host in ("0.0.0.0", "::") and "*" not in allowed:
-        click.echo(f"注意 / note: only Host names {allowed} are answered; add the server's name to CHENGXIN_ALLOWED_HOSTS")
+        click.echo(say(msg(N_("note: only Host names {allowed} are answered; add the server's name to "
+                              "CHENGXIN_ALLOWED_HOSTS"), allowed=allowed)))
     if dev:
         app.run(host=host, port=port, threaded=True, use_reloader=True, debug=False, request_handler=_QuietHandler)
         return
