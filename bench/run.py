@@ -1,6 +1,7 @@
 """chengxin benchmark: figures and ratios measured side by side in one run.
 
     python bench/run.py [--scale 100] [--baseline-rows 1000] [--minimal-rows 5000] [--rounds 3] [--requests 200]
+    python bench/run.py --home /work/data/home700 --pages-only [--requests 200] [--paths 100]
 
 1. Load throughput: the loader (batched UNWIND … MERGE) against a naive baseline, one row per
    transaction, on the same rows of the same sample (each load under fresh keys, on a server of
@@ -10,22 +11,24 @@
    --scale sample; and a hand-written MERGE for enterprises and participations that writes fewer
    properties than the loader does.
 2. A full load of the sample at --scale: time, node and relationship counts.
-3. Entity-page and search latency, server side (Flask test client: query + view + template),
-   p50/p95 over random keys; resident memory of the embedded database process.
+3. Every page (bench/pages.py): home and its counts, each entity page (random keys and the biggest
+   authority and firms), search, the graph view, sources, console, the query library and the
+   relationship finder, server side (Flask test client: query + view + template), p50/p95 over
+   random keys, old queries beside their replacements where both run; resident memory of the
+   embedded database process.
 
-Runs on its own temporary homes (embedded servers of its own), so it never touches your data.
+Runs on its own temporary homes (embedded servers of its own), so it never touches your data;
+``--home H --pages-only`` runs only part 3, reading the graph already loaded under ``H``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import random
 import statistics
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 
 from chengxin.graph import embedded, queries
@@ -37,6 +40,8 @@ from chengxin.loaders.ids import Pseudonyms
 from chengxin.loaders.readers import read_table
 from chengxin.loaders.plant import plant
 from chengxin.loaders.sample import generate
+
+import pages  # bench/pages.py, beside this file
 
 
 def pct(values: list[float], p: float) -> float:
@@ -172,7 +177,19 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="turns each side takes in the side-by-side")
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--paths", type=int, default=100, help="random firm pairs for the relationship finder")
+    ap.add_argument("--home", type=Path, help="an already loaded home, read only (with --pages-only)")
+    ap.add_argument("--pages-only", action="store_true", help="time the pages of --home's graph; no load")
     args = ap.parse_args()
+    if args.pages_only:
+        if not args.home:
+            ap.error("--pages-only needs --home (a loaded graph)")
+        settings = Settings(home=args.home)
+        graph = connect(settings)
+        try:
+            pages.run_pages(graph, settings, requests=args.requests, n_paths=args.paths)
+        finally:
+            graph.close()  # the server stays as it was: it is not this bench's
+        return
     work = Path(tempfile.mkdtemp(prefix="chengxin-bench-"))
     settings = Settings(home=work / "home", embedded_heap="4g", start_timeout=180, query_timeout=60)
     t0 = time.perf_counter()
@@ -195,62 +212,12 @@ def main() -> None:
         print(f"  {rep.loaded:,} rows loaded, {rep.rejected} rejected, in {load_s:.1f} s ({rep.loaded / load_s:,.0f} rows/s)")
         print(f"  graph: {nodes:,} nodes, {rels:,} relationships")
 
-        # 3. latency, server side
-        from chengxin.web import create_app
+        # 3. every page, and the query library
+        pages.run_pages(graph, settings, requests=args.requests, n_paths=args.paths,
+                        planted_paths=manifest["path"], flag_run=True)
 
-        app = create_app(settings, graph=graph)
-        client = app.test_client()
-        rng = random.Random(1)
-        keys = {
-            "enterprise": [r["k"] for r in graph.run("MATCH (n:Enterprise) RETURN n.uscc AS k")],
-            "project": [r["k"] for r in graph.run("MATCH (n:Project) RETURN n.project_code AS k")],
-            "person": [r["k"] for r in graph.run("MATCH (n:Person) RETURN n.person_id AS k")],
-        }
-        # The enterprise page reads the latest run of the red-flag detectors (refreshed in the
-        # background); make one first, so the figures are the steady state.
+        # 4. the investigators' detectors
         from chengxin.graph import flags
-
-        t = time.perf_counter()
-        app.extensions["chengxin"]["flag_runs"].detect_all(graph)
-        print(f"\n[red-flag snapshot for the enterprise pages: {time.perf_counter() - t:.1f} s, made before timing]")
-        words = ["南昌", "建设", "监理", "工程有限公司", "王", "供水", "道路提升", "北京 设计", "深圳", "李明"]
-        results = {}
-        for kind in ("enterprise", "project", "person", "graph", "search"):
-            times = []
-            for _ in range(args.requests):
-                if kind == "search":
-                    path = "/search?q=" + quote(rng.choice(words))
-                elif kind == "graph":
-                    path = "/graph/enterprise/" + rng.choice(keys["enterprise"])
-                else:
-                    path = f"/{kind}/{quote(rng.choice(keys[kind]), safe='')}"
-                t = time.perf_counter()
-                status = client.get(path).status_code
-                times.append((time.perf_counter() - t) * 1000)
-                assert status == 200, (path, status)
-            results[kind] = times
-        print(f"\n[latency, server side, {args.requests} requests each, ms]")
-        print(f"  {'page':<12}{'p50':>8}{'p95':>8}{'max':>8}")
-        for kind, times in results.items():
-            print(f"  {kind:<12}{statistics.median(times):>8.1f}{pct(times, 95):>8.1f}{max(times):>8.1f}")
-        entity_p95 = max(pct(results[k], 95) for k in ("enterprise", "project", "person"))
-        print(f"  entity pages p95 {entity_p95:.1f} ms (target <= 150); search p95 {pct(results['search'], 95):.1f} ms (target <= 200)")
-        # 4. the analysts' library, each query once with its example parameters (keys from this graph)
-        from chengxin.cypher import library
-
-        some = {
-            "uscc": graph.run("MATCH (e:Enterprise)-[:PARTICIPATES_IN]->() RETURN e.uscc AS k LIMIT 1")[0]["k"],
-            "project_code": graph.run("MATCH (p:Project)<-[:WORKS_ON]-() RETURN p.project_code AS k LIMIT 1")[0]["k"],
-            "person_id": graph.run("MATCH (p:Person)-[:WORKS_ON]->() RETURN p.person_id AS k LIMIT 1")[0]["k"],
-        }
-        print(f"\n[query library, scale {args.scale}, one run each, s (default limit CHENGXIN_QUERY_TIMEOUT = 5 s)]")
-        for q in library():
-            values = {k: some.get(k, p.example) for k, p in q.params.items()}
-            res = app.extensions["chengxin"]["console"].run_named(graph, q.name, values)
-            print(f"  {q.name:<26}{res.seconds:>8.3f}{len(res.rows):>7} rows")
-
-        # 5. the investigators' detectors and the relationship finder
-        from chengxin.graph import paths
 
         print(f"\n[red-flag detectors, scale {args.scale}, one run each]")
         total = 0.0
@@ -266,24 +233,9 @@ def main() -> None:
             print(f"  {kind:<28}{took:>8.2f} s{len(hits):>7} hits  planted found {found}/{len(expect['planted'])}, "
                   f"controls flagged {wrong}/{len(expect['controls'])}")
         print(f"  all detectors                {total:>8.2f} s")
-        firms = keys["enterprise"]
-        times, found = [], 0
-        pairs = [(f"enterprise:{rng.choice(firms)}", f"enterprise:{rng.choice(firms)}") for _ in range(args.paths)]
-        pairs += [(p["from"], p["to"]) for p in manifest["path"]]
-        for a, b in pairs:
-            if a == b:
-                continue
-            t = time.perf_counter()
-            res = paths.find(graph, a, b)
-            times.append((time.perf_counter() - t) * 1000)
-            found += bool(res["paths"])
-        print(f"\n[relationship finder, {len(times)} pairs (random firms + planted), max {settings.path_max_hops} hops, ms]")
-        print(f"  p50 {statistics.median(times):.1f}  p95 {pct(times, 95):.1f}  max {max(times):.1f}  "
-              f"connected {found}/{len(times)}")
-
         state = embedded.status(settings)
         if state:
-            print(f"\n[memory] embedded database resident: {rss_mb(state.pid):,.0f} MB (heap limit {settings.embedded_heap})")
+            print(f"\n[memory, after the detectors] embedded database resident: {pages.rss_mb(state.pid):,.0f} MB")
     finally:
         graph.close()
         embedded.stop(settings)

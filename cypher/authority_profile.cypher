@@ -4,10 +4,27 @@
 // param limit: integer = 200 -- most rows listed per kind
 // returns: authority, penalties, awards, qualifications, n_penalties, n_awards, n_qualifications
 MATCH (a:Authority {name: $name})
-RETURN a{.*} AS authority,
-  [(a)<-[:ISSUED_BY]-(pn:Penalty) | pn{.penalty_id, .measure, .decision_date, .valid_until, .description, subject_name: head([(pn)<-[:PENALIZED]-(s) | s.name])}][0..$limit] AS penalties,
-  [(a)<-[:ISSUED_BY]-(aw:Award) | aw{.award_id, .name, .level, .date}][0..$limit] AS awards,
-  [(a)<-[:ISSUED_BY]-(q:Qualification) | q{.cert_no, .label, .expires}][0..$limit] AS qualifications,
-  COUNT { (:Penalty)-[:ISSUED_BY]->(a) } AS n_penalties,
-  COUNT { (:Award)-[:ISSUED_BY]->(a) } AS n_awards,
-  COUNT { (:Qualification)-[:ISSUED_BY]->(a) } AS n_qualifications
+WITH a, COUNT { (a)<-[:ISSUED_BY]-(:Penalty) } AS n_penalties, COUNT { (a)<-[:ISSUED_BY]-(:Award) } AS n_awards,
+     COUNT { (a)<-[:ISSUED_BY]-(:Qualification) } AS n_qualifications
+CALL {
+  WITH a, n_penalties
+  WITH a WHERE n_penalties > 0
+  MATCH (a)<-[:ISSUED_BY]-(pn:Penalty)
+  WITH pn LIMIT $limit
+  RETURN collect(pn{.penalty_id, .measure, .decision_date, .valid_until, .description, subject_name: head([(pn)<-[:PENALIZED]-(s) | s.name])}) AS penalties
+}
+CALL {
+  WITH a, n_awards
+  WITH a WHERE n_awards > 0
+  MATCH (a)<-[:ISSUED_BY]-(aw:Award)
+  WITH aw LIMIT $limit
+  RETURN collect(aw{.award_id, .name, .level, .date}) AS awards
+}
+CALL {
+  WITH a, n_qualifications
+  WITH a WHERE n_qualifications > 0
+  MATCH (a)<-[:ISSUED_BY]-(q:Qualification)
+  WITH q LIMIT $limit
+  RETURN collect(q{.cert_no, .label, .expires}) AS qualifications
+}
+RETURN a{.*} AS authority, penalties, awards, qualifications, n_penalties, n_awards, n_qualifications

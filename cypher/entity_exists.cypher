@@ -2,6 +2,6 @@
 // mode: read
 // label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
 // param key: string = 91360100MA35F0XX1X -- the entity's key
-// returns: node
+// returns: node, id
 MATCH (n:{{kind}} {{{kind.key}}: $key})
-RETURN properties(n) AS node
+RETURN properties(n) AS node, elementId(n) AS id

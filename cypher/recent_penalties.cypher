@@ -1,9 +1,10 @@
 // purpose: Most recent penalties
 // mode: read
+// param days: list -- decision dates to look up, newest first
 // param limit: integer = 10 -- how many
 // returns: penalty_id, measure, decision_date, valid_until, authority, description, subject_name, subject_kind, subject_key
-MATCH (pn:Penalty)
-WHERE pn.decision_date IS NOT NULL
+UNWIND $days AS day
+MATCH (pn:Penalty {decision_date: day})
 WITH pn ORDER BY pn.decision_date DESC LIMIT $limit
 OPTIONAL MATCH (s)-[:PENALIZED]->(pn)
 RETURN pn.penalty_id AS penalty_id, pn.measure AS measure, pn.decision_date AS decision_date,

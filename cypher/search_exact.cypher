@@ -1,8 +1,9 @@
 // purpose: Exact lookup by any identifier
 // mode: read
 // param text: string = 91360100MA35F0XX1X -- identifier
+// param upper: string = 91360100MA35F0XX1X -- the identifier upper-cased (USCCs)
 // returns: label, key, name
-MATCH (n:Enterprise {uscc: toUpper($text)}) RETURN 'Enterprise' AS label, n.uscc AS key, n.name AS name
+MATCH (n:Enterprise {uscc: $upper}) RETURN 'Enterprise' AS label, n.uscc AS key, n.name AS name
 UNION ALL
 MATCH (n:Project {project_code: $text}) RETURN 'Project' AS label, n.project_code AS key, n.name AS name
 UNION ALL

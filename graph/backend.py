@@ -32,6 +32,11 @@ graph.settings asks which database it is (tests/test_schema_and_backend.py greps
   named ``Label[prop]`` on both and queried with ``db.index.fulltext.queryNodes`` on both.
 - ArcadeDB names no columns for an empty result (:meth:`Backend.result_columns`: the query's
   declared columns stand in).
+- Headline counts (:meth:`Backend.type_counts`): ArcadeDB keeps a count per type, nodes and edges
+  alike, read by its ``meta.stats()`` procedure, while its Cypher counts the relationships of a type
+  by scanning them; Neo4j answers ``count`` of one label or one relationship type from its count
+  store. Neither scans, so the counts are always those of the graph as it is (no counter to keep
+  right across loads and deletes).
 """
 
 from __future__ import annotations
@@ -105,6 +110,7 @@ class Backend(Protocol):
     def bolt_uri(self) -> str: ...
     def fulltext_statements(self) -> list[str]: ...
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]: ...
+    def type_counts(self, graph) -> tuple[dict[str, int], dict[str, int]]: ...
 
 
 class Neo4jBackend:
@@ -173,6 +179,14 @@ class Neo4jBackend:
 
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]:
         return list(columns)
+
+    def type_counts(self, graph) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes per label and relationships per type from the count store (one count a name)."""
+        names = graph.run("CALL db.labels() YIELD label RETURN collect(label) AS labels")[0]["labels"]
+        kinds = graph.run("CALL db.relationshipTypes() YIELD relationshipType AS t RETURN collect(t) AS types")[0]["types"]
+        labels = {n: graph.run(f"MATCH (n:{_name(n)}) RETURN count(n) AS n")[0]["n"] for n in names}
+        types = {t: graph.run(f"MATCH ()-[r:{_name(t)}]->() RETURN count(r) AS n")[0]["n"] for t in kinds}
+        return _nonzero(labels), _nonzero(types)
 
 
 class ArcadeDBBackend:
@@ -260,6 +274,19 @@ class ArcadeDBBackend:
 
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]:
         return list(columns) or list(declared)  # no columns named for an empty result
+
+    def type_counts(self, graph) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes per label and relationships per type from the type counts (``meta.stats()``)."""
+        value = graph.query("stats_counts")[0]["value"] or {}
+        return _nonzero(value.get("labels") or {}), _nonzero(value.get("relTypes") or {})
+
+
+def _name(text: str) -> str:
+    return "`" + text.replace("`", "``") + "`"
+
+
+def _nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return {k: counts[k] for k in sorted(counts) if counts[k]}
 
 
 def backend_for(settings: Settings) -> Backend:

@@ -1,9 +1,12 @@
 """The relationship finder: the shortest connections between two entities.
 
-A breadth-first search from both ends at once, one catalog query per label and level
-(``cypher/path_expand.cypher``), so it runs the same on both backends and uses the key indexes.
+A breadth-first search from both ends at once over element ids (``cypher/path_expand.cypher``:
+one query per level and thousand nodes, whatever their labels; a node found by its element id is
+read directly, on both backends), carrying ids only: the properties of the nodes and relationships
+on the paths found, and of the hubs named, are read at the end (``path_nodes``, ``path_steps``).
 Hubs, nodes with more than ``path_hub_degree`` relationships and every Authority, are not
-passed through unless asked (``with_hubs``): they connect everything and explain nothing. Every
+passed through unless asked (``with_hubs``); a hub is found when the search reaches it (it is not
+expanded, nor accepted as the meeting point): they connect everything and explain nothing. Every
 shortest path is returned up to ``limit``, each step as a message (the relationship's ``say`` in
 the model, with the type as message context); :func:`words` and :func:`sentence` say a path in
 the language of the translations they are given.
@@ -39,16 +42,31 @@ def parse_ref(text: str) -> tuple[str, str]:
     return route, key.strip()
 
 
-def _expand(graph: Graph, frontier: list[tuple[str, str]], types: list[str], with_hubs: bool):
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for label, key in frontier:
-        by_label[label].append(key)
-    for label, keys in by_label.items():
-        for i in range(0, len(keys), 1000):
-            rows = graph.query("path_expand", labels={"kind": label}, keys=keys[i:i + 1000], types=types,
-                               with_hubs=with_hubs, hub_labels=get_model().path_hub_labels())
-            for r in rows:
-                yield label, r
+BATCH = 1000  # node ids per query
+
+
+def _batches(items: list, size: int = BATCH):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _expand(graph: Graph, frontier: list[str], types: list[str], with_hubs: bool, hub: int, ends: list[str]):
+    """One step out from every node of the frontier (element ids), whatever their labels: one query
+    per thousand nodes, returning ids only (properties are read at the end for the paths found).
+    Each node's degree comes with its rows; a hub (not an end) is not expanded: one row, no edge."""
+    hub_labels = get_model().path_hub_labels()
+    for ids in _batches(frontier):
+        yield from graph.query("path_expand", ids=ids, types=types, with_hubs=with_hubs, hub_degree=hub, ends=ends,
+                               hub_labels=hub_labels)
+
+
+def _degrees(graph: Graph, ids: list[str], known: dict[str, int]) -> dict[str, int]:
+    """How many relationships each node has, read once per node per search."""
+    missing = [i for i in dict.fromkeys(ids) if i not in known]
+    for batch in _batches(missing):
+        for r in graph.query("path_degrees", ids=batch):
+            known[r["id"]] = r["degree"]
+    return known
 
 
 def find(graph: Graph, source: str, target: str, max_hops: int | None = None, types: list[str] | None = None,
@@ -68,47 +86,54 @@ def find(graph: Graph, source: str, target: str, max_hops: int | None = None, ty
         found = graph.query("entity_exists", labels={"kind": spec.name}, key=key)
         if not found:
             raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(spec.title), key=key))
-        ends.append(((spec.name, key), _public(found[0]["node"])))
-    (a, a_props), (b, b_props) = ends
-    info = {a: a_props, b: b_props}
-    result = {"from": _node(a, a_props), "to": _node(b, b_props), "max_hops": max_hops, "types": types,
+        ends.append((found[0]["id"], (spec.name, key), _public(found[0]["node"])))
+    (a, a_node, a_props), (b, b_node, b_props) = ends
+    result = {"from": _node(a_node, a_props), "to": _node(b_node, b_props), "max_hops": max_hops, "types": types,
               "with_hubs": with_hubs, "limit": limit, "paths": [], "hubs_skipped": [], "notice": None}
     if a == b:
         raise InvalidInput(msg(N_("the two ends are the same entity")))
     hub = settings.path_hub_degree
-    # side 0 searches from a, side 1 from b; parents[side][node] = [(prev, step)]
+    # Nodes are element ids while searching. side 0 searches from a, side 1 from b;
+    # parents[side][node] = [(prev, step)]
     dist = [{a: 0}, {b: 0}]
     parents: list[dict] = [defaultdict(list), defaultdict(list)]
     frontier = [[a], [b]]
-    skipped: dict[tuple, int] = {}
-    meet: list[tuple] = []
+    skipped: dict[str, int] = {}
+    degree: dict[str, int] = {}
+    meet: list[str] = []
     hops = 0
     while hops < max_hops and frontier[0] and frontier[1] and not meet:
         side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
-        other_end = b if side == 0 else a
-        nxt: dict[tuple, None] = {}
-        for label, r in _expand(graph, frontier[side], types, with_hubs):
-            spec = model.labels.get(r["label"])
-            if spec is None:
+        nxt: dict[str, None] = {}
+        # A node's degree is read when it is expanded (path_expand) or met, not when it is first
+        # seen: most nodes of the last level are neither, and reading every degree cost more than
+        # the expansion itself at scale 700.
+        for r in _expand(graph, frontier[side], types, with_hubs, hub, [a, b]):
+            here = r["id"]
+            degree[here] = r["degree"]
+            if r["rel"] is None:
+                if not with_hubs and r["degree"] > hub and here not in (a, b):
+                    skipped[here] = r["degree"]
                 continue
-            node = (r["label"], r["other"].get(spec.key))
-            if node[1] is None:
-                continue
-            here = (label, r["key"])
-            if not with_hubs and r["degree"] > hub and node != other_end:
-                skipped[node] = r["degree"]
-                info.setdefault(node, _public(r["other"]))
+            node = r["other"]
+            if r["label"] not in model.labels or node in skipped:
                 continue
             if node in dist[side] and dist[side][node] <= dist[side][here]:
                 continue
             dist[side].setdefault(node, dist[side][here] + 1)
-            info.setdefault(node, _public(r["other"]))
-            step = {"type": r["type"], "start": here if r["outgoing"] else node, "props": _public(r["props"])}
+            step = {"type": r["type"], "start": here if r["outgoing"] else node, "rel": r["rel"]}
             parents[side][node].append((here, step))
             nxt[node] = None
         hops += 1
-        frontier[side] = list(nxt)
+        frontier[side] = [n for n in nxt if n not in skipped]
         met = [n for n in frontier[side] if n in dist[1 - side]]
+        if met and not with_hubs:
+            _degrees(graph, [n for n in met if n not in (a, b)], degree)
+            hubs = {n for n in met if n not in (a, b) and degree[n] > hub}
+            for n in hubs:
+                skipped[n] = degree[n]
+            met = [n for n in met if n not in hubs]
+            frontier[side] = [n for n in frontier[side] if n not in hubs]
         if met:
             best = min(dist[0][n] + dist[1][n] for n in met)
             meet = [n for n in met if dist[0][n] + dist[1][n] == best]
@@ -116,9 +141,33 @@ def find(graph: Graph, source: str, target: str, max_hops: int | None = None, ty
             result["notice"] = msg(N_("the search grew too wide and stopped after {hops} hops; choose fewer "
                                       "relationship types"), hops=hops)
             break
-    paths = list(islice(_paths(meet, parents, a, b), limit))
-    result["paths"] = [_describe(p, info, model) for p in paths]
-    result["hubs_skipped"] = [dict(_node(n, info[n]), degree=d) for n, d in sorted(skipped.items(), key=lambda x: -x[1])[:10]]
+    found_paths = list(islice(_paths(meet, parents, a, b), limit))
+    hubs = sorted(skipped.items(), key=lambda x: -x[1])[:10]
+    # Only now the properties: of the nodes and relationships on the paths, and of the hubs shown.
+    ids = list(dict.fromkeys([n for p in found_paths for n in p[0::2]] + [n for n, _ in hubs]))
+    info = {a: (a_node, a_props), b: (b_node, b_props)}
+    for batch in _batches([i for i in ids if i not in info]):
+        for r in graph.query("path_nodes", ids=batch):
+            spec = model.labels[r["label"]]
+            props = _public(r["props"])
+            info[r["id"]] = ((r["label"], props.get(spec.key)), props)
+    steps = list({s["rel"]: s for p in found_paths for s in p[1::2]}.values())
+    rel_props: dict[str, dict] = {}
+    for batch in _batches([{"start": s["start"], "rel": s["rel"]} for s in steps]):
+        for r in graph.query("path_steps", steps=batch):
+            rel_props[r["rel"]] = _public(r["props"])
+    keyed = []
+    for p in found_paths:
+        out = []
+        for i, item in enumerate(p):
+            if i % 2 == 0:
+                out.append(info[item][0])
+            else:
+                out.append({"type": item["type"], "start": info[item["start"]][0], "props": rel_props.get(item["rel"], {})})
+        keyed.append(out)
+    props_by_node = {node: props for node, props in info.values()}
+    result["paths"] = [_describe(p, props_by_node, model) for p in keyed]
+    result["hubs_skipped"] = [dict(_node(*info[n]), degree=d) for n, d in hubs]
     result["searched_hops"] = hops
     return result
 

@@ -15,6 +15,15 @@ from .model import get_model
 
 
 def stats(graph: Graph) -> dict:
+    """Nodes per label and relationships per type, from the database's own counts: a few
+    milliseconds at any size (:meth:`graph.backend.Backend.type_counts`)."""
+    labels, types = graph.backend.type_counts(graph)
+    return {"labels": labels, "relationships": types}
+
+
+def stats_scan(graph: Graph) -> dict:
+    """The same counts by scanning the whole graph: what :func:`stats` did before; the bench
+    times the two side by side and the tests check they agree. Times out on a large graph."""
     return {
         "labels": {r["label"]: r["n"] for r in graph.query("stats_labels")},
         "relationships": {r["type"]: r["n"] for r in graph.query("stats_relationships")},
@@ -167,5 +176,22 @@ def neighbourhood(graph: Graph, route: str, key: str, per_type: int = 12) -> dic
             "neighbours": neighbours, "totals": totals, "per_type": per_type}
 
 
-def recent_penalties(graph: Graph, limit: int = 10) -> list[dict]:
-    return graph.query("recent_penalties", limit=limit)
+#: Days looked back in turn for the newest penalties, each an index lookup per day; beyond them
+#: every penalty is sorted (``recent_penalties_scan``). ArcadeDB's Cypher reads an index in order
+#: for neither ORDER BY nor a range (both scan the label: 0.5 s for 33,600 penalties at scale 700),
+#: but answers an equality in under a millisecond.
+RECENT_WINDOWS = (31, 92, 365, 1461)
+
+
+def recent_penalties(graph: Graph, limit: int = 10, today: dt.date | None = None) -> list[dict]:
+    """The newest ``limit`` penalties decided up to ``today``, newest first."""
+    today = today or dt.date.today()
+    found: list[dict] = []
+    back = 0
+    for span in RECENT_WINDOWS:
+        days = [today - dt.timedelta(days=i) for i in range(back, back + span)]
+        found += graph.query("recent_penalties", days=days, limit=limit - len(found))
+        back += span
+        if len(found) >= limit:
+            return found
+    return graph.query("recent_penalties_scan", limit=limit)

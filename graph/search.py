@@ -5,11 +5,31 @@ removed and words lower-cased (so AND/OR/NOT are plain words); the legal-form en
 name shares (有限公司 …) is dropped from a longer word. Text without a digit cannot be an
 identifier, so it skips the exact lookups. The CJK analyzer indexes
 character bigrams, so a lone Chinese character (a surname, say) becomes a prefix query.
+
+The lookups (exact, and one full-text query per searchable label) are independent, so they run at
+once on a small thread pool: a search takes as long as its slowest lookup, not their sum.
+
+A common word is the slow case of a full-text index: the index scores every name holding it
+(BM25 over all its postings) before keeping the best twenty, so "建设" or "工程" cost ArcadeDB half a
+second to two seconds at scale 700. A query of one such word (one or two Chinese characters: a
+single bigram, or a surname prefix) is first looked for among the first ``COMMON_WINDOW`` names of
+the label (``search_common``): a word found there ``limit`` times is common, and those names are the
+answer, ranked the way BM25 would rank one term (names starting with the word, then more
+occurrences, then shorter names first). A rarer word goes to the full-text index, where it is cheap.
+
+A longer word (a firm's whole name, say) is searched as its bigrams, as the index would split it,
+less the bigrams common in that label's names (建设, 工程, 集团 …: found in at least
+``COMMON_SHARE`` of the first ``COMMON_WINDOW`` names, counted once an hour): they add hundreds of
+thousands of postings to score and almost nothing to the ranking, their BM25 weight being low.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from .db import Graph
 from .model import get_model
@@ -43,17 +63,92 @@ def may_be_identifier(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
 
+#: Names of a label looked at to tell a common word (see the module's docstring).
+COMMON_WINDOW = 3000
+_SHORT_CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,2}$")
+
+
+def common_word(text: str) -> str | None:
+    """The query's one word when it is one or two Chinese characters (after the generic ending is
+    trimmed), the case :func:`search` first tries as a common word; else None."""
+    words = [_trim(w) for w in _SPECIAL.sub(" ", text).lower().split()]
+    return words[0] if len(words) == 1 and _SHORT_CJK.match(words[0]) else None
+
+
+COMMON_SHARE = 0.08
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{3,}$")
+_common: dict[tuple[int, str, int], tuple[float, frozenset[str]]] = {}
+_common_lock = threading.Lock()
+
+
+def _bigrams(word: str) -> list[str]:
+    return [word[i:i + 2] for i in range(len(word) - 1)]
+
+
+def common_bigrams(graph: Graph, spec) -> frozenset[str]:
+    """Bigrams in at least ``COMMON_SHARE`` of the first ``COMMON_WINDOW`` names of the label (an hour)."""
+    key = (id(graph), spec.name, COMMON_WINDOW)
+    hit = _common.get(key)
+    if hit and time.monotonic() - hit[0] < 3600:
+        return hit[1]
+    rows = graph.query("search_common", labels={"kind": spec.name}, word="", window=COMMON_WINDOW,
+                       limit=COMMON_WINDOW)
+    df = Counter(b for r in rows for b in set(_bigrams(r.get("name") or "")))
+    least = max(5, COMMON_SHARE * len(rows))
+    found = frozenset(b for b, n in df.items() if n >= least)
+    with _common_lock:
+        _common[key] = (time.monotonic(), found)
+    return found
+
+
+def without_common(query: str, common: frozenset[str]) -> str:
+    """The query with each long Chinese word written as its bigrams less the common ones (a word
+    made only of common bigrams is kept whole)."""
+    out = []
+    for w in query.split():
+        if _CJK_WORD.match(w):
+            keep = [b for b in dict.fromkeys(_bigrams(w)) if b not in common]
+            out.append(" ".join(keep) if keep else w)
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
+def _rank_common(word: str, hits: list[dict], limit: int) -> list[dict]:
+    def key(h):
+        name = h.get("name") or ""
+        return (not name.startswith(word), -name.count(word), len(name), name)
+    return sorted(hits, key=key)[:limit]
+
+
+def _label_hits(graph: Graph, spec, query: str, word: str | None, limit: int) -> list[dict]:
+    if word:
+        hits = graph.query("search_common", labels={"kind": spec.name}, word=word, window=COMMON_WINDOW,
+                           limit=limit * 3)
+        if len(hits) >= limit:
+            return _rank_common(word, hits, limit)
+    query = without_common(query, common_bigrams(graph, spec))
+    return graph.query("search_fulltext", index=spec.fulltext_index, text=query, limit=limit)
+
+
+#: Lookups of all searches at once (each a query on its own connection from the driver's pool).
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="chengxin-search")
+
+
 def search(graph: Graph, text: str, limit: int = 20) -> dict:
     text = (text or "").strip()
     result = {"q": text, "exact": [], "groups": []}
     if not text:
         return result
-    if may_be_identifier(text):
-        result["exact"] = graph.query("search_exact", text=text)
+    exact = _POOL.submit(graph.query, "search_exact", text=text, upper=text.upper()) if may_be_identifier(text) else None
     query = lucene_query(text)
-    if query:
-        for spec in get_model().search_labels():
-            hits = graph.query("search_fulltext", index=spec.fulltext_index, text=query, limit=limit)
-            if hits:
-                result["groups"].append({"label": spec.name, "hits": hits})
+    word = common_word(text)
+    groups = [(spec.name, _POOL.submit(_label_hits, graph, spec, query, word, limit))
+              for spec in (get_model().search_labels() if query else [])]
+    if exact is not None:
+        result["exact"] = exact.result()
+    for name, future in groups:
+        hits = future.result()
+        if hits:
+            result["groups"].append({"label": name, "hits": hits})
     return result

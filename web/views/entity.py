@@ -3,6 +3,9 @@ endpoint ``<route>.profile``, template ``entity/<route>.html``, query ``cypher/<
 
 from __future__ import annotations
 
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
 from flask import Blueprint
 
 from chengxin.graph import eligibility, matching, queries, risk
@@ -11,19 +14,31 @@ from chengxin.graph.model import get_model
 from ..core import app_settings, get_flag_runs, get_graph, respond
 
 
+#: The enterprise page's panels are read while its profile is: each is a few independent queries.
+_PANELS = ThreadPoolExecutor(max_workers=6, thread_name_prefix="chengxin-panels")
+
+
+def _firm_panels(graph, key: str, today: dt.date, settings, runs) -> dict:
+    """The investigators' panel: eligibility today and the risk score, each with its page."""
+    score = risk.firm_score(graph, key, today, wait=False, settings=settings, runs=runs)
+    return {"eligibility": eligibility.check(graph, key, today, settings=settings),
+            "risk": {k: score[k] for k in ("score", "contributions", "flags_pending")}}
+
+
 def _view(route: str):
     def profile(key: str):
         graph = get_graph()
-        data = queries.profile(graph, route, key)
+        today = dt.date.today()
+        if route == "enterprise":
+            # The app's objects are read here, in the request; the workers only query.
+            panels = _PANELS.submit(_firm_panels, graph, key, today, app_settings(), get_flag_runs())
+            matched = _PANELS.submit(graph.query, "matched_records", uscc=key)
+        data = queries.profile(graph, route, key, today)
         if route in ("person", "project", "tender", "penalty"):
             data["flags"] = get_flag_runs().for_entity(graph, route, key)
         if route == "enterprise":
-            # The investigators' panel: eligibility today and the risk score, each with its page.
-            data["eligibility"] = eligibility.check(graph, key, data["today"], settings=app_settings())
-            score = risk.firm_score(graph, key, data["today"], wait=False, settings=app_settings(),
-                                    runs=get_flag_runs())
-            data["risk"] = {k: score[k] for k in ("score", "contributions", "flags_pending")}
-            data["matched"] = [{**m, "reason": matching.reason(m)} for m in graph.query("matched_records", uscc=key)]
+            data.update(panels.result())
+            data["matched"] = [{**m, "reason": matching.reason(m)} for m in matched.result()]
         return respond(f"entity/{route}.html", data)
 
     return profile

@@ -122,9 +122,15 @@ def console_token():
     return resp
 
 
+#: Nodes of each label whose property keys the schema panel counts.
+SCHEMA_SAMPLE = 2000
+
+
 def schema(graph) -> dict:
     """Labels, relationship types and property keys with counts (kept a minute in the app's
-    ``schema_cache``, a cachetools TTLCache)."""
+    ``schema_cache``, a cachetools TTLCache). The label and type counts are the database's own (no
+    scan); property keys are counted over the first ``SCHEMA_SAMPLE`` nodes of each label, so the
+    panel answers at any size."""
     cache = current_app.extensions["chengxin"]["schema_cache"]
     hit = cache.get("schema")
     if hit is not None:
@@ -133,8 +139,9 @@ def schema(graph) -> dict:
     props = {}
     for label in stats["labels"]:
         if label in get_model().labels:
-            props[label] = graph.query("schema_properties", labels={"kind": label})
-    data = {"labels": stats["labels"], "relationships": stats["relationships"], "properties": props}
+            props[label] = graph.query("schema_properties", labels={"kind": label}, sample=SCHEMA_SAMPLE)
+    data = {"labels": stats["labels"], "relationships": stats["relationships"], "properties": props,
+            "property_sample": SCHEMA_SAMPLE}
     cache["schema"] = data
     return data
 
