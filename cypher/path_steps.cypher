@@ -1,6 +1,6 @@
 // purpose: Relationship finder: properties of the relationships on the paths found
 // mode: read
-// param steps: list -- [{start: start node's element id, rel: the relationship's element id}]
+// param steps: list -- start node's and relationship's element ids, one map a step
 // returns: rel, props
 UNWIND $steps AS s
 MATCH (a) WHERE elementId(a) = s.start
