@@ -75,7 +75,7 @@ def test_path_steps_keep_their_properties_and_hubs_their_degree(graph, monkeypat
     first = res["paths"][0]
     assert [n["key"] for n in (first["nodes"][0], first["nodes"][-1])] == [a, b]
     assert any(s["props"].get("role") for s in first["steps"])
-    assert any(role in s["zh"] for p in res["paths"] for s in p["steps"])
+    assert any(s["say"].params.get("role") == role for p in res["paths"] for s in p["steps"])
     # with a hub degree of 2 the shared project is a hub: no path, and it is named with its degree
     monkeypatch.setattr(graph, "settings", graph.settings.model_copy(update={"path_hub_degree": 2}))
     res = paths.find(graph, f"enterprise:{a}", f"enterprise:{b}", types=["PARTICIPATES_IN"], max_hops=2)
