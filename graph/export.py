@@ -32,7 +32,7 @@ from followthemoney.proxy import EntityProxy
 from .db import Graph
 from .errors import InvalidInput
 from .model import get_model
-from .paths import _expand, parse_ref
+from .paths import _batches, _degrees, _expand, parse_ref
 from .vocabulary import term, zh
 from chengxin.loaders.rows import COLUMNS  # the folder format's columns, from its row models
 
@@ -53,22 +53,26 @@ def collect(graph: Graph, around: str | None = None, depth: int = 1) -> tuple[di
     if around:
         route, key = parse_ref(around)
         spec = model.by_route(route)
-        if not graph.query("entity_exists", labels={"kind": spec.name}, key=key):
+        found = graph.query("entity_exists", labels={"kind": spec.name}, key=key)
+        if not found:
             raise InvalidInput(f"没有找到 {around} / {around} not found")
         keys = {spec.name: {key}}
-        frontier = [(spec.name, key)]
+        # The relationship finder's walk over element ids (graph.paths); a hub is listed, not expanded.
+        frontier, seen = [found[0]["id"]], {found[0]["id"]}
         for _ in range(max(depth, 0)):
-            nxt = []
-            for label, r in _expand(graph, frontier, list(model.relationships), with_hubs=True):
-                other = model.labels.get(r["label"])
-                if other is None:
-                    continue
-                k = r["other"].get(other.key)
-                if k is not None and k not in keys.setdefault(other.name, set()):
-                    keys[other.name].add(k)
-                    if r["degree"] <= graph.settings.path_hub_degree:
-                        nxt.append((other.name, k))
-            frontier = nxt
+            new = list(dict.fromkeys(r["other"] for r in _expand(graph, frontier, list(model.relationships), True, 0, [])
+                                     if r["rel"] is not None and r["label"] in model.labels and r["other"] not in seen))
+            seen.update(new)
+            degree = _degrees(graph, new, {})
+            frontier = []
+            for batch in _batches(new):
+                for r in graph.query("path_nodes", ids=batch):
+                    other = model.labels[r["label"]]
+                    k = r["props"].get(other.key)
+                    if k is not None and k not in keys.setdefault(other.name, set()):
+                        keys[other.name].add(k)
+                        if degree.get(r["id"], 0) <= graph.settings.path_hub_degree:
+                            frontier.append(r["id"])
     nodes: dict[str, list[dict]] = {}
     rels = []
     for spec in model.labels.values():
