@@ -183,8 +183,11 @@ def print_report(report) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the load summary as JSON to this file.")
 @click.option("--source", help="Dataset name for rows without a `source` (default: from the path).")
+@click.option("--bulk/--merge", "bulk", default=None,
+              help="Write path. Default: the bulk path (CREATE for new keys) into an empty graph, MERGE otherwise; "
+              "--merge always MERGEs; --bulk insists on the bulk path (refused on a graph that is not empty).")
 def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, report_path: Path | None,
-         source: str | None) -> None:
+         source: str | None, bulk: bool | None) -> None:
     """Load a dataset: a folder of tables, OCDS / OC4IDS JSON, or a sanctions list with a mapping.
 
     Exits non-zero when a table could not be read, most of a table's rows were refused, or the
@@ -192,7 +195,7 @@ def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, repo
     with _connect() as graph:
         try:
             report = load_any(graph, path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
-                              report_path=report_path)
+                              report_path=report_path, mode={None: "auto", True: "bulk", False: "merge"}[bulk])
         except ChengxinError as e:
             if getattr(e, "report", None) is not None:
                 print_report(e.report)

@@ -8,15 +8,17 @@ so it goes to the rejects file with the column and the character named, unchange
 and carriage return are text and pass.
 
 A table's rows are upserts keyed by their ids, so a second row with the same key and other values
-would silently overwrite the first. :class:`Seen` keeps, per key, the first row's line and hashes of
-the row and of each of its cells (about 100 bytes a row, not the row), and refuses a later row that
-differs, naming the columns; a repeat with the same values is harmless and loads.
+would silently overwrite the first. :class:`Seen` keeps, per key, one number: a hash of the row and
+the first row's position (a Python int, about 100 bytes a key with the dict's own share, where it
+kept the row's cells' hashes before, ~420 bytes). A later row of the same key that differs is
+refused; which columns differ, and the first row's line, are found by reading the table a second
+time, for the refused rows only, once the table is read (:meth:`Seen.explain`). A repeat with the
+same values is harmless and loads.
 """
 
 from __future__ import annotations
 
 import re
-from array import array
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NAMES = {0: "NUL", 0x7F: "DEL", 0x1B: "ESC", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x202D: "LEFT-TO-RIGHT OVERRIDE"}
@@ -57,30 +59,46 @@ KEYS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
 }
 
 
+#: What :meth:`Seen.check` says of a row: a key not met before, the same key again (the same values,
+#: or other values only in the columns that may differ), or a conflict (refused).
+NEW, AGAIN, CONFLICT = "new", "again", "conflict"
+_LOW = (1 << 64) - 1
+
+
+def _pairs(row: dict, free: frozenset[str]) -> list[tuple]:
+    pairs = [(k, v) for k, v in row.items() if v is not None and v != "" and k != "props" and k not in free]
+    pairs += [(k, v) for k, v in row["props"].items() if k not in free]
+    return pairs
+
+
 class Seen:
     """The keys of one table met so far (see the module doc)."""
 
     def __init__(self, table: str):
         self.key, self.free = KEYS[table]
-        self.first: dict[int, tuple[int, int, array]] = {}  # hash of the key -> (line, row hash, column hashes)
+        # hash of the key -> (position of its first row << 64) | hash of that row's values
+        self.first: dict[int, int] = {}
 
-    def check(self, line: int, row: dict) -> str | None:
-        """None if the row may load; else why not (a conflict with an earlier row of the same key)."""
-        free = self.free
-        pairs = [(k, v) for k, v in row.items() if v is not None and v != "" and k != "props" and k not in free]
-        pairs += [(k, v) for k, v in row["props"].items() if k not in free]
+    def check(self, n: int, row: dict) -> tuple[str, int]:
+        """Whether the row at position ``n`` (the table's n-th row read, from 1) may load: (NEW, n),
+        (AGAIN, first) or (CONFLICT, first), ``first`` the position of the key's first row."""
         key = hash(tuple([row.get(k) for k in self.key]))
-        whole = hash(frozenset(pairs))
+        whole = hash(frozenset(_pairs(row, self.free))) & _LOW
         earlier = self.first.get(key)
         if earlier is None:
-            self.first[key] = (line, whole, array("q", map(hash, pairs)))
-            return None
-        first_line, first_whole, first_cells = earlier
-        if whole == first_whole:
-            return None  # the same row again
-        kept = set(first_cells)
-        differ = [k for k, v in pairs if hash((k, v)) not in kept]
-        if len(first_cells) - (len(pairs) - len(differ)) > len(differ):  # more of the first row's cells unmatched
+            self.first[key] = (n << 64) | whole
+            return NEW, n
+        first = earlier >> 64
+        return (AGAIN if earlier & _LOW == whole else CONFLICT), first
+
+    def explain(self, first_line, first_row: dict, row: dict) -> str:
+        """Why ``row`` is refused: the columns in which it differs from its key's first row (found
+        again by a second read), at ``first_line``."""
+        pairs = _pairs(row, self.free)
+        first_cells = {hash(p) for p in _pairs(first_row, self.free)}
+        n_first = len(_pairs(first_row, self.free))
+        differ = [k for k, v in pairs if hash((k, v)) not in first_cells]
+        if n_first - (len(pairs) - len(differ)) > len(differ):  # more of the first row's cells unmatched
             differ.append("a value left empty")
         return (f"the same {' + '.join(self.key)} as line {first_line} with other values "
                 f"({', '.join(differ)}): the first row is kept, this one is not loaded")

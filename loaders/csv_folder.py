@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import math
 import sys
@@ -20,9 +21,12 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
+
+from chengxin.cypher import Query, parse
 
 from chengxin.graph.db import Graph
 from chengxin.graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
@@ -30,7 +34,7 @@ from chengxin.graph.integrity import is_restrictive
 from chengxin.graph.privacy import mask_text
 
 from . import rows as R
-from .checks import Seen, control_problem
+from .checks import AGAIN, CONFLICT, Seen, control_problem
 from .ids import Pseudonyms, mask_id
 from .rejects import Rejects, reason_kind
 from .sources import FolderSource, Source, TableRows
@@ -208,6 +212,35 @@ TABLES: tuple[Table, ...] = (
 )
 
 
+#: Bulk path (an empty graph): each node table's own node, as (label, key column of the built row).
+NODE_KEYS: dict[str, tuple[str, str]] = {
+    "enterprises": ("Enterprise", "uscc"), "persons": ("Person", "person_id"),
+    "projects": ("Project", "project_code"), "qualifications": ("Qualification", "cert_no"),
+    "tenders": ("Tender", "tender_no"), "awards": ("Award", "award_id"), "penalties": ("Penalty", "penalty_id"),
+}
+#: The nodes a node table's rows MERGE as stubs: (label, or the label slot that names it; column). A
+#: stub made for a node table still to come (the persons a firm names as its legal representative) is
+#: noted, so that table MERGEs that key instead of CREATEing a second node.
+REFS: dict[str, tuple[tuple[str, str], ...]] = {
+    "enterprises": (("Person", "legal_rep_id"),),
+    "projects": (("Enterprise", "owner_uscc"),),
+    "qualifications": (("Enterprise", "uscc"),),
+    "tenders": (("Project", "project_code"), ("Enterprise", "agency_uscc"), ("Enterprise", "winner_uscc")),
+    "awards": (("subject", "subject_key"), ("Project", "project_code")),
+    "penalties": (("subject", "subject_key"), ("Project", "project_code")),
+}
+MODES = ("auto", "bulk", "merge")
+
+
+@functools.lru_cache(maxsize=None)
+def bulk_query(name: str, slots: tuple[tuple[str, str], ...]) -> Query:
+    """The bulk form of a load statement (``cypher/bulk/NAME.cypher``: CREATE where the MERGE form
+    MERGEs the table's own node and its relationships), its label slots filled."""
+    text = resources.files("chengxin.cypher").joinpath("bulk", f"{name}.cypher").read_text("utf-8")
+    q = parse(name, text)
+    return q.fill(**dict(slots)) if q.labels else q
+
+
 @dataclass
 class TableReport:
     table: str
@@ -255,6 +288,8 @@ class LoadReport:
     tables: list[TableReport] = field(default_factory=list)
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)  # source-specific counts (OCDS: releases, awards …)
+    #: "bulk" (CREATE for keys new to an empty graph) or "merge" (UNWIND … MERGE, any graph)
+    mode: str = "merge"
 
     @property
     def read(self) -> int:
@@ -291,13 +326,47 @@ class LoadIncomplete(InvalidInput):
 
 
 class FolderLoader:
+    """``mode``: "auto" (the default) takes the bulk path when the graph holds no node at all and
+    MERGE otherwise; "merge" always MERGEs; "bulk" takes the bulk path and is refused on a graph
+    that is not empty.
+
+    The bulk path writes a row whose key is new (to this load, and so to an empty graph) with
+    ``cypher/bulk/load_*.cypher``: CREATE for the table's own node and its relationships, MERGE still
+    for the nodes they point at (stubs, authorities). A row whose key was met before, and a node
+    that an earlier table made as a stub, go through the MERGE statements, so the graph is the one
+    the MERGE path makes. Bulk writes are never retried after a lost connection (a retry could
+    create twice): the load stops, and running it again finds the graph not empty and MERGEs.
+    """
+
     def __init__(self, graph: Graph, pseudonyms: Pseudonyms, *, batch_size: int = 2000,
-                 progress: bool | None = None):
+                 progress: bool | None = None, mode: str = "auto"):
+        if mode not in MODES:
+            raise InvalidInput(f"load mode {mode!r}: one of {', '.join(MODES)}")
         self.graph = graph
         self.pseudonyms = pseudonyms
         self.batch_size = batch_size
         self.progress = sys.stderr.isatty() if progress is None else progress
+        self.mode = mode
         self._streak: tuple[str, int] = ("", 0)  # the database's last row-level message and how often in a row
+        self._bulk = False
+        self._stubs: dict[str, set[int]] = {}  # bulk: label -> hashes of keys made as stubs, node table to come
+        self._pending: set[str] = set()  # bulk: labels whose node table is still to be loaded
+
+    def _graph_is_empty(self) -> bool:
+        try:
+            return not self.graph.run("MATCH (n) RETURN 1 AS x LIMIT 1", what="is the graph empty")
+        except Exception:  # noqa: BLE001 - no answer: not known to be empty, so MERGE (its errors are reported)
+            return False
+
+    def _choose(self) -> bool:
+        """Whether this load takes the bulk path (see the class doc)."""
+        if self.mode == "merge" or self.graph is None:
+            return False
+        empty = self._graph_is_empty()
+        if self.mode == "bulk" and not empty:
+            raise InvalidInput("--bulk loads only into an empty graph: this one holds nodes (load without "
+                               "--bulk to MERGE, which is safe on any graph)")
+        return empty
 
     def load(self, what: Path | Source, rejects_path: Path, source: str | None = None) -> LoadReport:
         """Load every table of ``what``: a folder of tables, or any :class:`loaders.sources.Source`
@@ -311,6 +380,10 @@ class FolderLoader:
         ctx = Context(self.pseudonyms, source or src.name)
         rejects = Rejects(rejects_path)
         found = [(t, src.table(t.name)) for t in TABLES]
+        self._bulk = self._choose()
+        report.mode = "bulk" if self._bulk else "merge"
+        self._stubs = {}
+        self._pending = {NODE_KEYS[t.name][0] for t, rows in found if rows is not None and t.name in NODE_KEYS}
         t0 = time.perf_counter()
         # One writer for the whole source: the next table is read while the last one's batches
         # are still being written (in order, so nodes still come before their relationships).
@@ -319,6 +392,9 @@ class FolderLoader:
             for table, rows in found:
                 if rows is not None:
                     report.tables.append(self._load_table(table, rows, ctx, rejects, writer))
+                    if table.name in NODE_KEYS:
+                        self._pending.discard(NODE_KEYS[table.name][0])
+                        self._stubs.pop(NODE_KEYS[table.name][0], None)
             writer.close()
         except (LoadAborted, DatabaseUnavailable) as e:
             writer.close(abort=True)
@@ -352,6 +428,12 @@ class FolderLoader:
         t0 = time.perf_counter()
         batches: dict[tuple, list[tuple[str, int | None, dict, dict]]] = {}
         seen = Seen(table.name)
+        bulk = self._bulk
+        own = NODE_KEYS.get(table.name)
+        stubbed = self._stubs.get(own[0]) if bulk and own else None
+        refs = [(lab, col) for lab, col in REFS.get(table.name, ())] if bulk and self._pending else []
+        later: dict[tuple, list] = {}  # bulk: rows of a key met before, MERGEd after the rows that made it
+        conflicts: list[tuple] = []  # rows refused for a repeated key, explained once the table is read
         bar = None
         if self.progress:
             from tqdm import tqdm
@@ -401,15 +483,34 @@ class FolderLoader:
                 except InvalidInput as e:
                     refuse(file, line, e.detail, raw)
                     continue
-                conflict = seen.check(line, row)
-                if conflict:
-                    refuse(file, line, conflict, raw)
+                verdict, first = seen.check(rep.read, row)
+                if verdict == CONFLICT:
+                    conflicts.append((file, line, raw, row, first))
                     continue
-                key = tuple(sorted(slots.items()))
+                slot_key = tuple(sorted(slots.items()))
+                create = False
+                if bulk:
+                    for lab, col in refs:
+                        lab = slots.get(lab, lab)
+                        if lab in self._pending and row.get(col):
+                            self._stubs.setdefault(lab, set()).add(hash(row[col]))
+                    if verdict == AGAIN:
+                        again = later.setdefault(slot_key, [])
+                        again.append((file, line, raw, row))
+                        if len(again) >= self.batch_size:  # the rows that made these keys go first
+                            for key, batch in batches.items():
+                                if batch:
+                                    writer.submit(table, dict(key[0]), batch, rep, t0, create=key[1])
+                                    batches[key] = []
+                            writer.submit(table, dict(slot_key), again, rep, t0)
+                            later[slot_key] = []
+                        continue
+                    create = stubbed is None or hash(row[own[1]]) not in stubbed
+                key = (slot_key, create)
                 batch = batches.setdefault(key, [])
                 batch.append((file, line, raw, row))
                 if len(batch) >= writer.next_size(self.batch_size):
-                    writer.submit(table, dict(key), batch, rep, t0)
+                    writer.submit(table, dict(slot_key), batch, rep, t0, create=create)
                     batches[key] = []
             if rep.read == 0 and tf is not None and tf.header:
                 missing = [c for c in table.required if c not in tf.header]
@@ -428,7 +529,12 @@ class FolderLoader:
                 bar.close()
         for key, batch in batches.items():  # the rows read so far are written, even when reading stopped
             if batch:
+                writer.submit(table, dict(key[0]), batch, rep, t0, create=key[1])
+        for key, batch in later.items():
+            if batch:
                 writer.submit(table, dict(key), batch, rep, t0)
+        if conflicts:
+            self._refuse_conflicts(table, source, ctx, seen, conflicts, refuse)
         if tf is not None:
             rep.encoding = tf.encoding
             rep.skipped_header_lines = tf.skipped
@@ -436,12 +542,52 @@ class FolderLoader:
         rep.seconds = round(time.perf_counter() - t0, 3)  # until read; the writer adds its writes
         return rep
 
-    def _write(self, table: Table, slots: dict, rows: list[dict], loaded_at: str) -> None:
-        self.graph.query(table.query, labels=slots, rows=rows, loaded_at=loaded_at)
+    def _refuse_conflicts(self, table: Table, source: TableRows, ctx: Context, seen: Seen, conflicts: list,
+                          refuse: Callable) -> None:
+        """Refuse the rows whose key an earlier row holds with other values, naming that row's line and
+        the columns that differ: the earlier rows are found by reading the table a second time (only
+        they are validated again), so :class:`Seen` keeps no row, only a hash of it."""
+        wanted = {first for *_, first in conflicts}
+        firsts: dict[int, tuple] = {}
+        with contextlib.suppress(InvalidInput, ValidationError, OSError):
+            _, rows = source.open()
+            for n, (_, line, raw) in enumerate(rows, 1):
+                if n in wanted:
+                    model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
+                    firsts[n] = (line, table.build(model, ctx)[1])
+                    if len(firsts) == len(wanted):
+                        break
+        for file, line, raw, row, first in conflicts:
+            if first in firsts:
+                reason = seen.explain(firsts[first][0], firsts[first][1], row)
+            else:  # the file changed under the load: the earlier row is not where it was
+                reason = (f"the same {' + '.join(seen.key)} as an earlier row with other values: the first "
+                          "row is kept, this one is not loaded")
+            refuse(file, line, reason, raw)
 
-    def _flush(self, table: Table, slots: dict, batch: list, loaded_at: str) -> tuple[int, list]:
+    def _write(self, table: Table, slots: dict, rows: list[dict], loaded_at: str, create: bool = False) -> None:
+        if create:
+            q = bulk_query(table.query, tuple(sorted(slots.items())))
+            # Not idempotent: after a lost connection the load stops rather than create twice.
+            self.graph.run(q.text, {"rows": rows, "loaded_at": loaded_at}, write=True,
+                           what=f"{table.query} (bulk, a batch of {len(rows):,} rows)", idempotent=False)
+        else:
+            self.graph.query(table.query, labels=slots, rows=rows, loaded_at=loaded_at)
+
+    def _flush(self, table: Table, slots: dict, batch: list, loaded_at: str, create: bool = False) -> tuple[int, list]:
         """Write one batch; return (rows loaded, [(file, line, raw, reason)] the database refused). Runs on
-        the writer thread. Raises LoadAborted when the database refuses rows for a reason of its own."""
+        the writer thread. Raises LoadAborted when the database refuses rows for a reason of its own.
+        A bulk batch (``create``) the database refuses or times out on is written again with MERGE
+        (a transaction is all or nothing, so that is safe either way), which finds the rows at fault."""
+        if create:
+            try:
+                self._write(table, slots, [r for _, _, _, r in batch], loaded_at, create=True)
+                self._streak = ("", 0)
+                return len(batch), []
+            except DatabaseUnavailable:
+                raise
+            except (QueryTimeout, QueryRejected, InvalidInput):
+                pass
         try:
             self._write(table, slots, [r for _, _, _, r in batch], loaded_at)
             self._streak = ("", 0)
@@ -505,11 +651,12 @@ class _Writer:
         """Rows for the next batch: small at first, so the database starts while the rest is read."""
         return min(batch_size, 250 << self.submitted)
 
-    def submit(self, table: Table, slots: dict, batch: list, rep: TableReport, t0: float) -> None:
-        """Queue ``batch`` for ``table``; its counts go to ``rep``, whose clock started at ``t0``."""
+    def submit(self, table: Table, slots: dict, batch: list, rep: TableReport, t0: float, create: bool = False) -> None:
+        """Queue ``batch`` for ``table``; its counts go to ``rep``, whose clock started at ``t0``;
+        ``create``: with the bulk statement."""
         while len(self.pending) >= 2:
             self._collect(*self.pending.popleft())
-        self.pending.append((self.pool.submit(self.loader._flush, table, slots, batch, self.loaded_at), rep, t0))
+        self.pending.append((self.pool.submit(self.loader._flush, table, slots, batch, self.loaded_at, create), rep, t0))
         self.submitted += 1
 
     def _collect(self, fut: Future, rep: TableReport, t0: float) -> None:

@@ -1,0 +1,15 @@
+// purpose: 载入参建单位 / Load project participations (Enterprise PARTICIPATES_IN Project, by role)
+// mode: write
+// bulk: the first load into an empty graph (loaders/csv_folder.py): only rows whose key is new to the
+// graph come here, so their node and relationships are CREATEd; not a catalog query, never retried
+// param rows: list -- [{project_code, uscc, role, props, source, source_url}]
+// param loaded_at: string -- load time
+// returns: n
+UNWIND $rows AS r
+MERGE (e:Enterprise {uscc: r.uscc})
+  ON CREATE SET e.stub = true, e.source = r.source, e.source_url = r.source_url, e.loaded_at = $loaded_at
+MERGE (p:Project {project_code: r.project_code})
+  ON CREATE SET p.stub = true, p.source = r.source, p.source_url = r.source_url, p.loaded_at = $loaded_at
+CREATE (p)<-[x:PARTICIPATES_IN {role: r.role}]-(e)
+SET x += r.props, x.source = r.source, x.source_url = r.source_url, x.loaded_at = $loaded_at
+RETURN count(*) AS n
