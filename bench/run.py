@@ -1,6 +1,7 @@
 """chengxin benchmark: figures and ratios measured side by side in one run.
 
     python bench/run.py [--scale 100] [--baseline-rows 1000] [--minimal-rows 5000] [--rounds 3] [--requests 200]
+                        [--folder DIR] [--only load]
     python bench/run.py --home /work/data/home700 --pages-only [--requests 200] [--paths 100]
 
 1. Load throughput: the loader (batched UNWIND … MERGE) against a naive baseline, one row per
@@ -10,7 +11,11 @@
    differ) over the whole sample at scale 1, and over the first rows of every table of the
    --scale sample; and a hand-written MERGE for enterprises and participations that writes fewer
    properties than the loader does.
-2. A full load of the sample at --scale: time, node and relationship counts.
+2. The first load of the whole sample at --scale (or of --folder, e.g. a pre-generated scale-700 folder,
+   only read) side by side: the bulk path against the MERGE path, each into an empty database of its
+   own (default heap), each in a process of its own: seconds, rows/s, the ratio, the loader's peak RSS
+   (psutil, sampled) and the database's resident memory (now and its peak); both must load and refuse
+   the same rows. ``--only load`` stops there.
 3. Every page (bench/pages.py): home and its counts, each entity page (random keys and the biggest
    authority and firms), search, the graph view, sources, console, the query library and the
    relationship finder, server side (Flask test client: query + view + template), p50/p95 over
@@ -25,9 +30,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
+import subprocess
+import sys
+import threading
 import statistics
 import tempfile
 import time
+import shutil
 from pathlib import Path
 
 
@@ -136,8 +146,9 @@ def load_throughput(work: Path, args) -> None:
     graph = connect(settings)
     try:
         ensure_schema(graph)
-        batched = FolderLoader(graph, Pseudonyms(b"bench"), batch_size=settings.batch_size, progress=False)
-        one_row = FolderLoader(graph, Pseudonyms(b"bench"), batch_size=1, progress=False)
+        batched = FolderLoader(graph, Pseudonyms(b"bench"), batch_size=settings.batch_size, progress=False,
+                               mode="merge")  # the section measures the MERGE statements
+        one_row = FolderLoader(graph, Pseudonyms(b"bench"), batch_size=1, progress=False, mode="merge")
         small = work / "small"
         generate(small, scale=1, seed=7)
         side_by_side(small, "the whole sample at scale 1, every table; the baseline runs the loader's own "
@@ -161,6 +172,88 @@ def load_throughput(work: Path, args) -> None:
         embedded.stop(settings)
 
 
+#: One first load in a process of its own (its peak RSS is the loader's alone): prints the report as JSON.
+LOAD_CHILD = """
+import json, sys, time
+from pathlib import Path
+from chengxin.graph.db import connect
+from chengxin.graph.schema import ensure_schema
+from chengxin.graph.settings import Settings
+from chengxin.loaders.csv_folder import FolderLoader
+from chengxin.loaders.ids import Pseudonyms
+home, folder, mode = sys.argv[1:4]
+g = connect(Settings(home=home, start_timeout=180))
+ensure_schema(g)
+t = time.perf_counter()
+rep = FolderLoader(g, Pseudonyms(b"bench"), batch_size=g.settings.batch_size, progress=False, mode=mode).load(
+    Path(folder), Path(home) / "rejects.csv")
+took = time.perf_counter() - t
+print(json.dumps({"seconds": took, "mode": rep.mode, "loaded": rep.loaded, "rejected": rep.rejected,
+                  "tables": [(x.table, x.read, x.loaded, x.rejected) for x in rep.tables]}))
+"""
+
+
+def hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def one_first_load(work: Path, folder: Path, mode: str) -> dict:
+    """Load ``folder`` into a new, empty embedded database with ``mode`` (bulk or merge), in a child
+    process; its peak RSS sampled with psutil every 0.2 s; the database's RSS read at the end."""
+    import psutil
+
+    home = work / f"home-first-{mode}"
+    settings = Settings(home=home, start_timeout=180)
+    embedded.start(settings)  # started before the clock, as `chengxin db start` would be
+    child = subprocess.Popen([sys.executable, "-c", LOAD_CHILD, str(home), str(folder), mode],
+                             stdout=subprocess.PIPE, text=True)
+    peak, proc = [0], psutil.Process(child.pid)
+
+    def sample():
+        while child.poll() is None:
+            try:
+                peak[0] = max(peak[0], proc.memory_info().rss)
+            except psutil.Error:
+                break
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    out, _ = child.communicate()
+    watcher.join()
+    if child.returncode != 0:
+        raise SystemExit(f"the {mode} load failed (exit {child.returncode})")
+    res = json.loads(out.strip().splitlines()[-1])
+    state = embedded.status(settings)
+    res.update(home=home, settings=settings, load_peak_mb=peak[0] / 2**20,
+               db_rss_mb=rss_mb(state.pid), db_peak_mb=hwm_mb(state.pid))
+    return res
+
+
+def first_loads(work: Path, folder: Path, label: str) -> dict:
+    """Section 2: the bulk and the MERGE first load of ``folder``, side by side; returns the bulk side
+    (its server stopped, its home kept for the sections that follow)."""
+    sides = {}
+    for mode in ("bulk", "merge"):
+        sides[mode] = one_first_load(work, folder, mode)
+        embedded.stop(sides[mode]["settings"])
+    b, m = sides["bulk"], sides["merge"]
+    assert b["mode"] == "bulk" and m["mode"] == "merge", (b["mode"], m["mode"])
+    assert b["tables"] == m["tables"], "the two paths loaded or refused different rows"
+    print(f"\n[first load into an empty graph, {label}: {b['loaded']:,} rows loaded, {b['rejected']:,} refused; "
+          f"default heap, each path on its own database]")
+    print(f"  {'path':<34}{'seconds':>9}{'rows/s':>10}{'loader peak RSS':>17}{'database RSS / peak':>22}")
+    for name, r in (("bulk (CREATE for new keys)", b), ("MERGE (UNWIND … MERGE)", m)):
+        print(f"  {name:<34}{r['seconds']:>9.1f}{r['loaded'] / r['seconds']:>10,.0f}{r['load_peak_mb']:>14,.0f} MB"
+              f"{r['db_rss_mb']:>11,.0f} / {r['db_peak_mb']:,.0f} MB")
+    print(f"  ratio MERGE / bulk: {m['seconds'] / b['seconds']:.2f} x  (target: the whole scale-700 folder <= 180 s)")
+    shutil.rmtree(m["home"], ignore_errors=True)
+    return b
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -179,6 +272,9 @@ def main() -> None:
     ap.add_argument("--paths", type=int, default=100, help="random firm pairs for the relationship finder")
     ap.add_argument("--home", type=Path, help="an already loaded home, read only (with --pages-only)")
     ap.add_argument("--pages-only", action="store_true", help="time the pages of --home's graph; no load")
+    ap.add_argument("--folder", type=Path, help="load this table folder (only read; e.g. a scale-700 sample made "
+                    "before with `chengxin sample --scale 700 --plant`) instead of generating one")
+    ap.add_argument("--only", choices=["load"], help="load: only the side-by-side first load (section 2)")
     args = ap.parse_args()
     if args.pages_only:
         if not args.home:
@@ -191,25 +287,32 @@ def main() -> None:
             graph.close()  # the server stays as it was: it is not this bench's
         return
     work = Path(tempfile.mkdtemp(prefix="chengxin-bench-"))
-    settings = Settings(home=work / "home", embedded_heap="4g", start_timeout=180, query_timeout=60)
     t0 = time.perf_counter()
-    counts = generate(work / "sample", scale=args.scale, seed=7)
-    manifest = plant(work / "sample")  # the planted red-flag cases, to check the detectors at scale
-    print(f"sample scale {args.scale}: {sum(counts.values()):,} rows generated in {time.perf_counter() - t0:.1f} s")
-    load_throughput(work, args)  # 1.
+    if args.folder:
+        sample_dir = args.folder.resolve()
+        planted = sample_dir / "planted.json"
+        manifest = json.loads(planted.read_text("utf-8")) if planted.exists() else {"flags": {}, "path": []}
+        label = f"{sample_dir}"
+    else:
+        sample_dir = work / "sample"
+        counts = generate(sample_dir, scale=args.scale, seed=7)
+        manifest = plant(sample_dir)  # the planted red-flag cases, to check the detectors at scale
+        print(f"sample scale {args.scale}: {sum(counts.values()):,} rows generated in {time.perf_counter() - t0:.1f} s")
+        label = f"scale {args.scale}"
+    if args.only != "load":
+        if args.folder:  # section 1 subsets the sample under work/
+            shutil.copytree(sample_dir, work / "sample", dirs_exist_ok=True)
+        load_throughput(work, args)  # 1.
+    first = first_loads(work, sample_dir, label)  # 2.
+    if args.only == "load":
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    # The sections that follow read the bulk-loaded graph (the same data), on a bigger heap.
+    settings = Settings(home=first["home"], embedded_heap="4g", start_timeout=180, query_timeout=60)
     graph = connect(settings)
     try:
-        ensure_schema(graph)
-        loader = FolderLoader(graph, Pseudonyms(b"bench"), batch_size=settings.batch_size, progress=False)
-
-        # 2. full load
-        t = time.perf_counter()
-        rep = loader.load(work / "sample", work / "rejects.csv")
-        load_s = time.perf_counter() - t
         stats = queries.stats(graph)
         nodes, rels = sum(stats["labels"].values()), sum(stats["relationships"].values())
-        print(f"\n[full load, scale {args.scale}]")
-        print(f"  {rep.loaded:,} rows loaded, {rep.rejected} rejected, in {load_s:.1f} s ({rep.loaded / load_s:,.0f} rows/s)")
         print(f"  graph: {nodes:,} nodes, {rels:,} relationships")
 
         # 3. every page, and the query library

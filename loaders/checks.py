@@ -26,6 +26,9 @@ _NAMES = {0: "NUL", 0x7F: "DEL", 0x1B: "ESC", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 
 
 def control_problem(row: dict) -> str | None:
     """Why the row's cells may not be loaded as text, or None."""
+    # One search over all the cells (joined by a line feed, which is text) for the common clean row.
+    if not _CONTROL.search("\n".join([v for v in row.values() if isinstance(v, str)])):
+        return None
     for column, value in row.items():
         if not isinstance(value, str) or str(column).startswith("_"):
             continue

@@ -189,7 +189,7 @@ class Table:
     build: Callable
     query: str
 
-    @property
+    @functools.cached_property
     def required(self) -> list[str]:
         return R.required_columns(self.model)
 
