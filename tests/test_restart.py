@@ -276,14 +276,16 @@ def test_a_load_waits_for_the_database_and_completes(home):
         ensure_schema(g)
         _wipe(g)
         t = time.monotonic()
-        clean = load_folder(g, SAMPLE, progress=False)
+        # The MERGE path: its batches are retried after a lost connection (a bulk batch is not, by design:
+        # tests/test_bulk.py), and this test is about the retry.
+        clean = load_folder(g, SAMPLE, progress=False, mode="merge")
         print(f"\nclean load of the sample: {time.monotonic() - t:.1f} s")
         expected = _counts(g)
         _wipe(g)
 
         events = _kill_before_batch(g, home, n=4, restart_after=3.0)
         t = time.monotonic()
-        report = load_folder(g, SAMPLE, progress=False)
+        report = load_folder(g, SAMPLE, progress=False, mode="merge")
         assert "back" in events, "the load did not wait for the restart"
         print(f"load with a kill -9 before its 4th batch and a start 3 s later: {time.monotonic() - t:.1f} s "
               f"(the server answered again {events['back'] - events['killed']:.1f} s after the kill)")
@@ -297,7 +299,7 @@ def test_a_load_waits_for_the_database_and_completes(home):
         _kill_before_batch(g, home, n=2, restart_after=None)
         t = time.monotonic()
         with pytest.raises((DatabaseUnavailable, LoadAborted)) as e:  # the loader may add what it wrote
-            load_folder(g, SAMPLE, progress=False)
+            load_folder(g, SAMPLE, progress=False, mode="merge")
         assert 2 <= time.monotonic() - t < 15
         detail = e.value.detail
         assert "within 2 s (CHENGXIN_RECONNECT_WAIT)" in detail and "re-running the load is safe" in detail
