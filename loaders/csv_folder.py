@@ -483,9 +483,9 @@ class FolderLoader:
                 except InvalidInput as e:
                     refuse(file, line, e.detail, raw)
                     continue
-                verdict, first = seen.check(rep.read, row)
+                verdict, first_n = seen.check(rep.read, row)
                 if verdict == CONFLICT:
-                    conflicts.append((file, line, raw, row, first))
+                    conflicts.append((file, line, raw, row, first_n))
                     continue
                 slot_key = tuple(sorted(slots.items()))
                 create = False
