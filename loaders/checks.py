@@ -42,6 +42,17 @@ def control_problem(row: dict) -> str | None:
     return None
 
 
+def header_problem(header: list[str]) -> str | None:
+    """Why a file's column names may not become property names (a control character in one), or None."""
+    for i, name in enumerate(header, start=1):
+        m = _CONTROL.search(str(name))
+        if m:
+            code = ord(m.group())
+            what = f"U+{code:04X}" + (f" ({_NAMES[code]})" if code in _NAMES else "")
+            return f"line 1, column {i}: the column name {str(name)!r} contains the control character {what}"
+    return None
+
+
 #: The columns that identify a row of each table (after building: person ids already pseudonymised),
 #: and the columns that may differ between rows of one key (a decision or award naming several subjects,
 #: a tender with several winners: each row adds its own relationship).

@@ -34,7 +34,7 @@ from chengxin.graph.integrity import is_restrictive
 from chengxin.graph.privacy import mask_text
 
 from . import rows as R
-from .checks import AGAIN, CONFLICT, Seen, control_problem
+from .checks import AGAIN, CONFLICT, Seen, control_problem, header_problem
 from .ids import Pseudonyms, mask_id
 from .rejects import Rejects, reason_kind
 from .sources import FolderSource, Source, TableRows
@@ -454,9 +454,12 @@ class FolderLoader:
                     first = False
                     rep.warnings.extend(tf.warnings)
                     missing = [c for c in table.required if c not in tf.header]
+                    bad_name = header_problem(tf.header)
                     if missing:
                         rep.error = (f"{file}: missing required column(s) {', '.join(missing)}; "
                                      f"the whole file is rejected")
+                    elif bad_name:
+                        rep.error = f"{file}: {bad_name}; the whole file is rejected"
                 rep.read += 1
                 if bar is not None:
                     bar.update(1)

@@ -603,3 +603,20 @@ def test_staging_copies_of_a_dataset_are_private(tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     files = list(out.glob("*.jsonl"))
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+
+
+def test_a_column_name_with_a_control_character_refuses_the_file(graph, tmp_path):
+    # Extra columns become properties: a NUL in a column name would become a property name that no
+    # export (GraphML is XML) can write. The file is refused with the header's line and column.
+    folder = tmp_path / "nul-header"
+    folder.mkdir()
+    (folder / "persons.csv").write_bytes("person_id,name,g\x00ender\nZNUL0001,正常,男\nZNUL0002,正常二,女\n".encode())
+    try:
+        report = FolderLoader(graph, Pseudonyms(b"t"), progress=False).load(folder, folder / "r.csv")
+    except LoadIncomplete as e:
+        report = e.report
+    (t,) = report.tables
+    assert t.read == 2 and t.loaded == 0 and t.rejected == 2
+    reasons = {r["reason"] for r in rejects_of(report)}
+    assert any("line 1, column 3" in r and "U+0000 (NUL)" in r for r in reasons), reasons
+    assert graph.run("MATCH (p:Person) WHERE p.person_id STARTS WITH 'ZNUL' RETURN count(p) AS n")[0]["n"] == 0
