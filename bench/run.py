@@ -261,6 +261,133 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+#: The commit whose detector queries ran as one query each (before issue 14's batches).
+BEFORE_BATCHES = "a01160d"
+
+
+def _before_text(kind: str) -> str | None:
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "show", f"{BEFORE_BATCHES}:cypher/flag_{kind}.cypher"], capture_output=True,
+                              text=True, check=True, cwd=Path(__file__).resolve().parent).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def _one_query(graph, kind: str, settings) -> tuple[float | None, str]:
+    """One detector as one query over the whole graph, as it ran before (its query at
+    BEFORE_BATCHES, else today's over one key range holding every key), under the database's time
+    limit; (seconds, '') or (None, why it did not finish)."""
+    from chengxin.graph import flags
+    from chengxin.graph.errors import ChengxinError
+
+    d = flags.detector(kind)
+    old = _before_text(kind)
+    t = time.perf_counter()
+    try:
+        if old:
+            graph.run(old, d.params(settings), what=f"flag_{kind} (before)")
+        else:
+            graph.query(d.query, lo="", hi=flags.TOP, **d.params(settings))
+    except ChengxinError as e:
+        took = time.perf_counter() - t
+        return None, ("timeout" if "time limit" in e.detail else "heap budget" if "heap" in e.detail.lower()
+                      else "error") + f" after {took:.1f} s"
+    return time.perf_counter() - t, ""
+
+
+def detectors(graph, settings, app=None, manifest: dict | None = None, requests: int = 20,
+              before: bool = True, stored: bool = False) -> dict:
+    """Section 5: every red-flag detector as a batch job (key ranges, its own budget) beside the
+    same detector as one query (before; a timeout or a refused query reported as such), the
+    total, the run stored under the home, and the /flags and /risk pages reading it (p95)."""
+    from chengxin.graph import flags
+
+    runs = flags.FlagRuns(settings)
+    if stored and runs.latest() is not None:
+        run, lines = runs.latest(), {}
+        print(f"\n[red-flag detectors: the stored run of {run.computed_at}, {run.total_seconds:.1f} s: "
+              + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items()) + "]")
+    else:
+        run, lines = _run_detectors(graph, settings, runs, manifest, before)
+    if app is not None:
+        _pages(app, runs, requests)
+    return {"run": run, "lines": lines}
+
+
+def _run_detectors(graph, settings, runs, manifest, before: bool):
+    from chengxin.graph import flags
+
+    print(f"\n[red-flag detectors: one query (before) vs key-range batches (after), s; budget "
+          f"{settings.flag_budget_seconds:g} s each]")
+    print(f"  {'detector':<28}{'before':>16}{'after':>9}{'ranges':>8}{'halved':>8}{'hits':>8}{'ratio':>8}")
+    lines: dict[str, dict] = {}
+
+    # Before: each detector as one query (the 5 s limit of the database stops some); first, so that
+    # the batch run's own total is what is timed after.
+    one = {kind: _one_query(graph, kind, settings) if before else (None, "not tried") for kind in flags.DETECTORS}
+
+    def progress(info, hits: list) -> None:
+        old, why = one[info.kind]
+        lines[info.kind] = {"before": old, "why": why, "after": info.seconds}
+        ratio = f"{old / info.seconds:7.1f}x" if old and info.seconds else "      —"
+        planted = ""
+        if manifest:
+            expect = manifest["flags"].get(info.kind, {"planted": [], "controls": []})
+            keys = {h["key"] for h in hits}
+            planted = (f"  planted found {sum(k in keys for k in expect['planted'])}/{len(expect['planted'])}, "
+                       f"controls flagged {sum(k in keys for k in expect['controls'])}/{len(expect['controls'])}")
+        print(f"  {info.kind:<28}{(f'{old:.2f}' if old is not None else why):>16}{info.seconds:>9.2f}"
+              f"{info.ranges:>8}{info.halved:>8}{len(hits):>8}{ratio:>8}{planted}", flush=True)
+
+    run = runs.run_all(graph, progress=progress)
+    finished = [v["before"] for v in lines.values() if v["before"] is not None]
+    old_total = (f"{sum(finished):.1f} s, {len(lines) - len(finished)} of {len(lines)} did not finish"
+                 if before else "not tried")
+    print(f"  {'all detectors':<28}{'':>16}{run.total_seconds:>9.2f}   (target <= 60 s; one query each: {old_total})")
+    print(f"  stored run: {runs.store} ({run.computed_at})")
+    return run, lines
+
+
+def _pages(app, runs, requests: int) -> None:
+    """/flags, /risk and one /flags/<kind> reading the stored run, p50/p95/max (the first /risk
+    request scores every firm; the next ones reuse that until the run or the day changes)."""
+    app.extensions["chengxin"]["flag_runs"] = runs
+    client = app.test_client()
+    if True:
+        print(f"\n[pages reading the stored run, {requests} requests each, ms]")
+        for path in ("/flags", "/risk", "/flags/cert_lending"):
+            times = []
+            for _ in range(requests):
+                t = time.perf_counter()
+                status = client.get(path).status_code
+                times.append((time.perf_counter() - t) * 1000)
+                assert status == 200, (path, status)
+            print(f"  {path:<22} p50 {statistics.median(times):8.1f}  p95 {pct(times, 95):8.1f}  max {max(times):8.1f}"
+                  f"   (before: waited for a whole run of every detector)")
+
+
+def flags_on_home(args) -> None:
+    """``--home H --flags-only``: section 5 on an already loaded home (no load, nothing deleted;
+    the run is stored under H as `chengxin flags --run` would)."""
+    from chengxin.web import create_app
+
+    settings = Settings(home=args.home, start_timeout=180)
+    graph = connect(settings)
+    try:
+        stats = queries.stats(graph) if args.stats else None
+        if stats:
+            print(f"graph: {sum(stats['labels'].values()):,} nodes, {sum(stats['relationships'].values()):,} relationships")
+        app = create_app(settings, graph=graph)
+        detectors(graph, settings, app=app, requests=args.requests, before=not args.no_before, stored=args.stored)
+        state = embedded.status(settings)
+        if state:
+            print(f"\n[memory] embedded database resident: {rss_mb(state.pid):,.0f} MB")
+    finally:
+        graph.close()  # the server is the home's: left running
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=100)
@@ -275,7 +402,18 @@ def main() -> None:
     ap.add_argument("--folder", type=Path, help="load this table folder (only read; e.g. a scale-700 sample made "
                     "before with `chengxin sample --scale 700 --plant`) instead of generating one")
     ap.add_argument("--only", choices=["load"], help="load: only the side-by-side first load (section 2)")
+    ap.add_argument("--flags-only", action="store_true", help="only the red-flag detectors and the /flags, /risk pages, "
+                    "on --home's graph: no load (the run is stored under the home)")
+    ap.add_argument("--no-before", action="store_true", help="with --flags-only: skip the one-query runs")
+    ap.add_argument("--stored", action="store_true", help="with --flags-only: time the pages on the home's stored run "
+                    "(no detector run)")
+    ap.add_argument("--stats", action="store_true", help="with --flags-only: print the graph's counts first")
     args = ap.parse_args()
+    if args.flags_only:
+        if not args.home:
+            ap.error("--flags-only needs --home")
+        flags_on_home(args)
+        return
     if args.pages_only:
         if not args.home:
             ap.error("--pages-only needs --home (a loaded graph)")
@@ -320,22 +458,10 @@ def main() -> None:
                         planted_paths=manifest["path"], flag_run=True)
 
         # 4. the investigators' detectors
-        from chengxin.graph import flags
+        from chengxin.web import create_app
 
-        print(f"\n[red-flag detectors, scale {args.scale}, one run each]")
-        total = 0.0
-        for kind in flags.DETECTORS:
-            t = time.perf_counter()
-            hits = flags.detect(graph, kind, settings)
-            took = time.perf_counter() - t
-            total += took
-            hit_keys = {h["key"] for h in hits}
-            expect = manifest["flags"].get(kind, {"planted": [], "controls": []})
-            found = sum(k in hit_keys for k in expect["planted"])
-            wrong = sum(k in hit_keys for k in expect["controls"])
-            print(f"  {kind:<28}{took:>8.2f} s{len(hits):>7} hits  planted found {found}/{len(expect['planted'])}, "
-                  f"controls flagged {wrong}/{len(expect['controls'])}")
-        print(f"  all detectors                {total:>8.2f} s")
+        detectors(graph, settings, app=create_app(settings, graph=graph), manifest=manifest,
+                  requests=args.requests // 10 or 1)
         state = embedded.status(settings)
         if state:
             print(f"\n[memory, after the detectors] embedded database resident: {pages.rss_mb(state.pid):,.0f} MB")

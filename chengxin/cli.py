@@ -301,7 +301,10 @@ def _echo_json(data) -> None:
 @click.option("--kind", "kinds", multiple=True, help="One detector (repeat for more); default all. See --list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the detectors.")
-def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
+@click.option("--run", "run_", is_flag=True, help="Run every detector now as batch jobs and store the run under "
+              "CHENGXIN_HOME (the pages and the risk ranking read it); default: the stored run, made first if "
+              "there is none or it is older than CHENGXIN_FLAG_CACHE_SECONDS.")
+def flags(kinds: tuple[str, ...], fmt: str, list_: bool, run_: bool) -> None:
     """Red flags: every hit of each detector with its evidence."""
     if list_:
         for line in text_table(None, [[d.kind, d.number, _tr(d.name)] for d in red.DETECTORS.values()]):
@@ -310,7 +313,18 @@ def flags(kinds: tuple[str, ...], fmt: str, list_: bool) -> None:
     for k in kinds:
         red.detector(k)
     with _connect() as graph:
-        found = {k: red.detect(graph, k, graph.settings) for k in (kinds or red.DETECTORS)}
+        runs = red.FlagRuns(graph.settings)
+
+        def progress(info, hits: list) -> None:
+            click.echo(f"{info.kind:<28} {info.seconds:8.1f} s  {info.ranges:3d} key ranges  {len(hits):7d} hits", err=True)
+
+        stored = None if run_ else runs.latest()
+        if stored is None or runs.stale(stored):
+            stored = runs.run_all(graph, progress=progress)
+            click.echo(f"{'total':<28} {stored.total_seconds:8.1f} s  (stored in {runs.store})", err=True)
+        else:
+            click.echo(f"stored run of {stored.computed_at} ({stored.total_seconds:.1f} s; --run runs again)", err=True)
+        found = {k: stored.hits[k] for k in (kinds or red.DETECTORS)}
     if fmt == "json":
         _echo_json(found)
         return
@@ -377,9 +391,9 @@ def eligibility(uscc: str, on, fmt: str) -> None:
 def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fmt: str) -> None:
     """The risk ranking, or one firm's score explained."""
     with _connect() as graph:
-        opts = {"settings": graph.settings, "runs": red.FlagRuns(graph.settings)}
+        opts = {"settings": graph.settings, "runs": red.FlagRuns(graph.settings)}  # the stored run, made if none
         found = (scoring.firm_score(graph, uscc, **opts) if uscc
-                 else scoring.ranking(graph, region, type_, limit, **opts))
+                 else scoring.ranking(graph, region, type_, limit, wait=True, **opts))
     if fmt == "json":
         _echo_json(found)
     elif uscc:

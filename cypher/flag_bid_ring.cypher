@@ -1,32 +1,34 @@
 // purpose: Bid rings: bidders on one tender share a legal representative, shareholder, registered person, phone or address
 // mode: read
+// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
+// param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: tender_no, open_date, a_uscc, a_name, b_uscc, b_name, what, value, via
-MATCH (e:Enterprise)
-WHERE e.legal_rep_id IS NOT NULL
-WITH e.legal_rep_id AS rep, collect(e) AS firms
-WHERE size(firms) > 1
-UNWIND firms AS a
-UNWIND firms AS b
-WITH a, b, rep
-WHERE a.uscc < b.uscc
-MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
+MATCH (a:Enterprise)
+WHERE a.uscc >= $lo AND a.uscc < $hi
+  AND (a.legal_rep_id IS NOT NULL OR a.phone <> '' OR a.address <> '')
+MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b:Enterprise)
+WHERE a.uscc < b.uscc AND (b.legal_rep_id = a.legal_rep_id OR (a.phone <> '' AND b.phone = a.phone)
+                           OR (a.address <> '' AND b.address = a.address))
+UNWIND [x IN [['legal_rep', b.legal_rep_id = a.legal_rep_id], ['phone', a.phone <> '' AND b.phone = a.phone],
+              ['address', a.address <> '' AND b.address = a.address]] WHERE x[1] | x[0]] AS what
 RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,
-       b.name AS b_name, 'legal_rep' AS what, coalesce([(a)<-[:LEGAL_REP_OF]-(p:Person) | p.name][0], a.legal_rep_name, rep) AS value,
-       'person:' + rep AS via
+       b.name AS b_name, what,
+       CASE what WHEN 'legal_rep' THEN coalesce([(a)<-[:LEGAL_REP_OF]-(p:Person) | p.name][0], a.legal_rep_name, a.legal_rep_id)
+                 WHEN 'phone' THEN a.phone ELSE a.address END AS value,
+       CASE what WHEN 'legal_rep' THEN 'person:' + a.legal_rep_id END AS via
 UNION ALL
-MATCH (a:Enterprise)<-[:SHAREHOLDER_OF]-(h)-[:SHAREHOLDER_OF]->(b:Enterprise)
+MATCH (a:Enterprise)
+WHERE a.uscc >= $lo AND a.uscc < $hi
+MATCH (a)<-[:SHAREHOLDER_OF]-(h)-[:SHAREHOLDER_OF]->(b:Enterprise)
 WHERE a.uscc < b.uscc
 MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
 RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,
        b.name AS b_name, 'shareholder' AS what, h.name AS value,
        CASE WHEN h.person_id IS NOT NULL THEN 'person:' + h.person_id ELSE 'enterprise:' + h.uscc END AS via
 UNION ALL
-MATCH (p:Person)-[r:REGISTERED_AT]->(e:Enterprise)
-WITH p, collect({e: e, r: r}) AS regs
-WHERE size(regs) > 1
-UNWIND regs AS x
-UNWIND regs AS y
-WITH p, x.e AS a, x.r AS r1, y.e AS b, y.r AS r2
+MATCH (a:Enterprise)
+WHERE a.uscc >= $lo AND a.uscc < $hi
+MATCH (a)<-[r1:REGISTERED_AT]-(p:Person)-[r2:REGISTERED_AT]->(b:Enterprise)
 WHERE a.uscc < b.uscc
 MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
 WHERE t.open_date IS NULL
@@ -34,27 +36,3 @@ WHERE t.open_date IS NULL
        AND (r2.valid_from IS NULL OR r2.valid_from <= t.open_date) AND (r2.valid_until IS NULL OR r2.valid_until >= t.open_date))
 RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,
        b.name AS b_name, 'registered_person' AS what, p.name AS value, 'person:' + p.person_id AS via
-UNION ALL
-MATCH (e:Enterprise)
-WHERE e.phone IS NOT NULL AND e.phone <> ''
-WITH e.phone AS value, collect(e) AS firms
-WHERE size(firms) > 1
-UNWIND firms AS a
-UNWIND firms AS b
-WITH a, b, value
-WHERE a.uscc < b.uscc
-MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
-RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,
-       b.name AS b_name, 'phone' AS what, value, null AS via
-UNION ALL
-MATCH (e:Enterprise)
-WHERE e.address IS NOT NULL AND e.address <> ''
-WITH e.address AS value, collect(e) AS firms
-WHERE size(firms) > 1
-UNWIND firms AS a
-UNWIND firms AS b
-WITH a, b, value
-WHERE a.uscc < b.uscc
-MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
-RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,
-       b.name AS b_name, 'address' AS what, value, null AS via

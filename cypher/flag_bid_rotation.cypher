@@ -1,9 +1,12 @@
 // purpose: Rotating winners: two firms bid together repeatedly and each wins some of those tenders
 // mode: read
 // param min_together: integer = 3 -- least tenders bid together
+// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
+// param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: a_uscc, a_name, b_uscc, b_name, together, tenders, a_wins, b_wins
-MATCH (t:Tender)<-[:BID_ON]-(a:Enterprise)
-MATCH (t)<-[:BID_ON]-(b:Enterprise)
+MATCH (a:Enterprise)
+WHERE a.uscc >= $lo AND a.uscc < $hi
+MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b:Enterprise)
 WHERE a.uscc < b.uscc
 WITH a, b, collect(t) AS tenders
 WHERE size(tenders) >= $min_together

@@ -1,7 +1,11 @@
 // purpose: Certificate lending: a registered person acts on a project for a firm other than the one they are registered at, or is registered at two firms at once
 // mode: read
+// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
+// param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: pattern, person_id, person_name, project_code, project_name, role, acting_uscc, acting_name, start, end, registrations
-MATCH (p:Person)-[w:WORKS_ON]->(pr:Project)
+MATCH (p:Person)
+WHERE p.person_id >= $lo AND p.person_id < $hi
+MATCH (p)-[w:WORKS_ON]->(pr:Project)
 WHERE w.uscc IS NOT NULL
 WITH p, w, pr, coalesce(w.start, pr.start_date) AS s, coalesce(w.end, pr.completion_date) AS e
 WITH p, w, pr, s, e,
@@ -14,7 +18,9 @@ RETURN 'acting' AS pattern, p.person_id AS person_id, p.name AS person_name, pr.
        [(pr)<-[:PARTICIPATES_IN]-(a:Enterprise) WHERE a.uscc = w.uscc | a.name][0] AS acting_name,
        s AS start, e AS end, regs AS registrations
 UNION ALL
-MATCH (p:Person)-[r1:REGISTERED_AT]->(f1:Enterprise)
+MATCH (p:Person)
+WHERE p.person_id >= $lo AND p.person_id < $hi
+MATCH (p)-[r1:REGISTERED_AT]->(f1:Enterprise)
 MATCH (p)-[r2:REGISTERED_AT]->(f2:Enterprise)
 WHERE f1.uscc < f2.uscc
   AND (r1.valid_from IS NULL OR r2.valid_until IS NULL OR r1.valid_from <= r2.valid_until)

@@ -2,9 +2,12 @@
 // mode: read
 // param needs: list -- qualification categories per role
 // param default_role: string -- the role of a subcontractor whose participation names none
+// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
+// param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: project_code, project_name, from_uscc, from_name, uscc, name, role, start_on, scope, held
-MATCH (a:Enterprise)-[s:SUBCONTRACTED_TO]->(b:Enterprise)
-WHERE coalesce(b.stub, false) = false
+MATCH (b:Enterprise)
+WHERE b.uscc >= $lo AND b.uscc < $hi AND coalesce(b.stub, false) = false
+MATCH (a:Enterprise)-[s:SUBCONTRACTED_TO]->(b)
 WITH a, s, b, [(b)-[x:PARTICIPATES_IN]->(p:Project) WHERE p.project_code = s.project_code
                | {role: x.role, start_on: coalesce(x.start, p.start_date), name: p.name}][0] AS part
 WITH a, s, b, part, coalesce(part.role, $default_role) AS role

@@ -4,6 +4,13 @@ use), a one-line title and the facts (messages: an English msgid and its paramet
 language by the edge, see :mod:`graph.messages`), the facts that make it a hit, links to every
 entity involved (``evidence``) and the firms it implicates (used by the risk score).
 
+Each detector runs as a batch job, not as a console query: its query takes a key range
+(``$lo``/``$hi`` on the indexed key of its driving firm or person, see :data:`BATCHING`), the
+runner walks the ranges within ``flag_budget_seconds`` and halves a range the database stops at
+its time limit or refuses as too big. Every row falls in exactly one range, so the hits are the
+same as one query's. A complete run of every detector is stored under ``CHENGXIN_HOME``
+(:class:`FlagRuns`), and the pages and the risk ranking read it.
+
 The terms the detectors share (which measures ban bidding, which qualification a role needs, the
 project manager's role) live in :mod:`graph.vocabulary`; thresholds are settings.
 """
@@ -11,14 +18,18 @@ project manager's role) live in :mod:`graph.vocabulary`; thresholds are settings
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
+import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from .db import Graph
-from .errors import NotFound
-from .messages import COMMAS, N_, Message, listing, msg
+from .errors import ChengxinError, NotFound, QueryTimeout
+from .messages import COMMAS, N_, Listing, Message, listing, msg
 from .vocabulary import (BID_BANS, LOSS_OF_STANDING, PROJECT_MANAGER, ROLE_QUALIFICATIONS, SUBCONTRACT_DEFAULT_ROLE,
                          needs_param)
 
@@ -304,10 +315,136 @@ def _sort_key(hit: dict):
     return (hit["date"] or dt.date.min, hit["key"])
 
 
-def detect(graph: Graph, kind: str, settings) -> list[dict]:
-    """Run one detector over the whole graph with the thresholds in ``settings``; newest hits first."""
+# --- batches: one detector's query split into key ranges ----------------------------------------
+
+log = logging.getLogger("chengxin.flags")
+
+#: Per detector: the key space its ``$lo``/``$hi`` range is on (``cypher/flag_keys_KEY.cypher``:
+#: the label's unique key, whose index serves a range) and how many of those keys one batch
+#: covers by default. Detectors on one key space share one size, so one walk of its index cuts
+#: the ranges for all of them. Measured at scale 700: each batch well under the database's 5 s
+#: limit and its query heap; a batch over either is halved.
+BATCHING: dict[str, tuple[str, int]] = {
+    "cert_lending": ("person", 25_000),
+    "pm_conflict": ("person", 50_000),
+    "sanctioned_bidding": ("enterprise", 40_000),
+    "bid_ring": ("enterprise", 1_000),
+    "bid_rotation": ("enterprise", 5_000),
+    "subcontract_chain": ("enterprise", 40_000),
+    "unqualified_subcontractor": ("enterprise", 2_500),
+    "phoenix": ("enterprise", 40_000),
+    "unqualified_participation": ("enterprise", 2_500),
+}
+#: The walk of each key's index cuts ranges of this many keys; a detector's batch joins as many
+#: neighbouring ranges as its size holds (one walk per key space and run serves every detector).
+GRAIN = {"person": 12_500, "enterprise": 1_000}
+#: Above every key (keys are printable text): the upper bound of the last range.
+TOP = "\uffff\uffff"
+
+Range = tuple[str, str, int]  # lo (inclusive), hi (exclusive), about how many keys
+
+
+def key_ranges(graph: Graph, key: str, size: int) -> list[Range]:
+    """Ranges of ``size`` keys each (the last one what is left) covering every key exactly once,
+    cut by walking the key's index: the key ``size`` places after the last cut, again and again."""
+    ranges: list[Range] = []
+    lo = ""
+    while True:
+        found = graph.query(f"flag_keys_{key}", lo=lo, hi=TOP, skip=size)
+        if not found or not found[0]["key"] or found[0]["key"] <= lo:
+            ranges.append((lo, TOP, size))
+            return ranges
+        ranges.append((lo, found[0]["key"], size))
+        lo = found[0]["key"]
+
+
+def join(ranges: list[Range], size: int) -> list[Range]:
+    """Neighbouring ranges joined into batches of about ``size`` keys (still every key once)."""
+    out: list[Range] = []
+    for r in ranges:
+        if out and out[-1][2] + r[2] <= size:
+            lo, _, n = out[-1]
+            out[-1] = (lo, r[1], n + r[2])
+        else:
+            out.append(r)
+    return out
+
+
+def _halve(graph: Graph, key: str, r: Range) -> list[Range] | None:
+    """Two ranges splitting ``r`` at about its middle key (the last range of a walk holds fewer keys
+    than its size says: a smaller step is tried until one lands inside); None when it has one key."""
+    lo, hi, n = r
+    skip = n // 2
+    while skip >= 1:
+        found = graph.query(f"flag_keys_{key}", lo=lo, hi=hi, skip=skip)
+        if found and found[0]["key"] and lo < found[0]["key"] < hi:
+            return [(lo, found[0]["key"], skip), (found[0]["key"], hi, max(n - skip, skip))]
+        skip //= 2
+    return None
+
+
+def _too_big(e: ChengxinError) -> bool:
+    """The database stopped the query at its time limit, or refused it as over its query heap."""
+    return isinstance(e, QueryTimeout) or "heap budget" in str(e.detail).lower()
+
+
+def _canonical(row: dict) -> str:
+    return json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@dataclass
+class Batches:
+    """How one detector's batch job went."""
+
+    kind: str
+    seconds: float = 0.0
+    ranges: int = 0  # ranges run
+    halved: int = 0  # ranges the database refused, run again as two
+    rows: int = 0
+
+
+def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
+               ranges: list[Range] | None = None) -> tuple[list[dict], Batches]:
+    """Every row of one detector's query, walking its key ranges (``ranges``, or cut here in batches
+    of ``size`` keys) within ``flag_budget_seconds``; rows in a canonical order, so the hits do not
+    depend on how the work was split."""
     d = detector(kind)
-    return build_hits(kind, graph.query(d.query, **d.params(settings)))
+    key, default = BATCHING[kind]
+    budget = settings.flag_budget_seconds
+    t0 = time.monotonic()
+    info = Batches(kind)
+    if ranges is None:
+        ranges = key_ranges(graph, key, size or settings.flag_batch_keys or default)
+    todo = list(reversed(ranges))
+    rows: list[dict] = []
+    params = d.params(settings)
+    while todo:
+        r = todo.pop()
+        spent = time.monotonic() - t0
+        if spent > budget:
+            raise QueryTimeout(f"red flag {kind}: over its budget of {budget:g} s (CHENGXIN_FLAG_BUDGET_SECONDS) "
+                               f"after {info.ranges} key ranges, {len(todo) + 1} left")
+        try:
+            part = graph.query(d.query, lo=r[0], hi=r[1], **params)
+        except ChengxinError as e:
+            halves = _halve(graph, key, r) if _too_big(e) else None
+            if halves is None:
+                raise
+            log.info("red flag %s: key range [%s, %s) halved: %s", kind, r[0], r[1], e.detail)
+            info.halved += 1
+            todo += reversed(halves)
+            continue
+        rows += part
+        info.ranges += 1
+    rows.sort(key=_canonical)
+    info.rows, info.seconds = len(rows), round(time.monotonic() - t0, 3)
+    return rows, info
+
+
+def detect(graph: Graph, kind: str, settings, size: int | None = None) -> list[dict]:
+    """Run one detector over the whole graph with the thresholds in ``settings``, in key-range
+    batches (``size`` keys each; default the detector's own); newest hits first."""
+    return build_hits(kind, fetch_rows(graph, kind, settings, size)[0])
 
 
 def build_hits(kind: str, rows: list[dict]) -> list[dict]:
@@ -315,49 +452,171 @@ def build_hits(kind: str, rows: list[dict]) -> list[dict]:
     return sorted(detector(kind).build(rows), key=_sort_key, reverse=True)
 
 
-class FlagRuns:
-    """Every detector's hits, the latest run kept for ``flag_cache_seconds``: one per app
-    (``app.extensions["chengxin"]["flag_runs"]``) or command, not hung on the graph.
+# --- the stored run ----------------------------------------------------------------------------
 
-    At scale 100 one run of every detector takes seconds, too long for a page. With
-    ``wait=False`` (the enterprise page) the latest run is returned even when stale, and a
-    stale or missing one is refreshed in a background thread; None means no run has finished
-    yet. With ``wait=True`` (the ranking, /flags) a stale or missing run is made first.
+RUN_FILE = "flag-run.json"
+
+
+@dataclass
+class FlagRun:
+    """One complete run of every detector, as stored under ``CHENGXIN_HOME``."""
+
+    hits: dict[str, list[dict]]
+    computed_at: dt.datetime
+    seconds: dict[str, float] = field(default_factory=dict)  # per detector
+    ranges: dict[str, int] = field(default_factory=dict)  # key ranges run, per detector
+    total_seconds: float = 0.0
+
+
+def _encode(value):
+    if isinstance(value, Message):
+        return {"$msg": value.msgid, "params": value.params, "context": value.context}
+    if isinstance(value, Listing):
+        return {"$listing": list(value.items), "separator": value.separator}
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    return str(value)
+
+
+def _decode(obj: dict):
+    if "$msg" in obj:
+        return Message(obj["$msg"], obj.get("params") or {}, obj.get("context"))
+    if "$listing" in obj:
+        return Listing(tuple(obj["$listing"]), obj["separator"])
+    if len(obj) == 1:
+        if "$date" in obj:
+            return dt.date.fromisoformat(obj["$date"])
+        if "$datetime" in obj:
+            return dt.datetime.fromisoformat(obj["$datetime"])
+    return obj
+
+
+def save_run(path: Path, run: FlagRun) -> None:
+    """Write the run atomically to a private file (owner only: hits name people)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    data = {"version": 1, "computed_at": run.computed_at, "total_seconds": run.total_seconds,
+            "seconds": run.seconds, "ranges": run.ranges, "hits": run.hits}
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, default=_encode)
+    os.replace(tmp, path)
+
+
+def load_run(path: Path) -> FlagRun:
+    data = json.loads(path.read_text("utf-8"), object_hook=_decode)
+    return FlagRun(hits=data["hits"], computed_at=data["computed_at"], seconds=data.get("seconds", {}),
+                   ranges=data.get("ranges", {}), total_seconds=data.get("total_seconds", 0.0))
+
+
+class FlagRuns:
+    """The latest complete run of every detector: one per app (``app.extensions["chengxin"]["flag_runs"]``)
+    or command, not hung on the graph, stored in ``CHENGXIN_HOME/flag-run.json`` so that a restart
+    (or another process: ``chengxin flags --run``) finds it.
+
+    At scale 700 a run takes up to a minute, far too long for a page. With ``wait=False`` (every
+    page) the stored run is returned even when older than ``flag_cache_seconds``, and an old or
+    missing one is refreshed in a background thread; None means no run has finished yet. With
+    ``wait=True`` (the commands) a missing or old run is made first.
     """
 
-    def __init__(self, settings):
+    def __init__(self, settings, store: Path | None = None):
         self.settings = settings
-        self.result: dict[str, list[dict]] | None = None
-        self.at = 0.0  # time.monotonic() of the run held
-        self.computed_at: dt.datetime | None = None  # when the run held was made (shown on the pages)
+        self.store = Path(store) if store is not None else Path(settings.home_path) / RUN_FILE
+        self.run: FlagRun | None = None
+        self._stamp: int | None = None  # the stored file's mtime when it was read
         self.thread: threading.Thread | None = None  # a background run under way
+        self.error: str | None = None  # why the last run failed (the stored one stays)
+        self.ranked = None  # the risk ranking scored from the run held (graph.risk.ranking)
         self._lock = threading.Lock()
 
-    def detect_all(self, graph: Graph, wait: bool = True, fresh: bool = False) -> dict[str, list[dict]] | None:
-        ttl = self.settings.flag_cache_seconds
-        with self._lock:
-            current = self.result is not None and not fresh and time.monotonic() - self.at < ttl
-            if current or (not wait and self.result is not None and self.thread is not None):
-                return self.result
-            if not wait:
-                if self.thread is None:
-                    self.thread = threading.Thread(target=self._refresh, args=(graph,), daemon=True,
-                                                   name="chengxin-flags")
-                    self.thread.start()
-                return self.result
-        return self._refresh(graph)
+    @property
+    def computed_at(self) -> dt.datetime | None:
+        """When the run shown was made (None: no complete run yet)."""
+        run = self.latest()
+        return run.computed_at if run else None
 
-    def _refresh(self, graph: Graph) -> dict[str, list[dict]]:
+    def latest(self) -> FlagRun | None:
+        """The latest complete run: this object's, or the stored one when the file changed."""
         try:
-            result = {kind: detect(graph, kind, self.settings) for kind in DETECTORS}
+            stamp = self.store.stat().st_mtime_ns
+        except OSError:
+            return self.run
+        if stamp != self._stamp:
+            try:
+                run = load_run(self.store)
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                log.warning("red flags: cannot read the stored run %s: %s", self.store, e)
+                return self.run
             with self._lock:
-                self.result, self.at = result, time.monotonic()
-                self.computed_at = dt.datetime.now().replace(microsecond=0)
-            return result
+                self.run, self._stamp = run, stamp
+        return self.run
+
+    def stale(self, run: FlagRun) -> bool:
+        """Older than ``flag_cache_seconds``: the next page starts a new run in the background."""
+        return (dt.datetime.now() - run.computed_at).total_seconds() >= self.settings.flag_cache_seconds
+
+    def detect_all(self, graph: Graph, wait: bool = False, fresh: bool = False) -> dict[str, list[dict]] | None:
+        run = self.latest()
+        if run is not None and not fresh and not self.stale(run):
+            return run.hits
+        if wait:
+            return self.run_all(graph).hits
+        self.start(graph)
+        return run.hits if run else None
+
+    def start(self, graph: Graph) -> bool:
+        """Start a run in the background unless one is under way; whether one was started."""
+        with self._lock:
+            if self.thread is not None:
+                return False
+            self.thread = threading.Thread(target=self._background, args=(graph,), daemon=True, name="chengxin-flags")
+            self.thread.start()
+            return True
+
+    def _background(self, graph: Graph) -> None:
+        try:
+            self.run_all(graph)
+        except Exception as e:  # noqa: BLE001 -- kept in self.error; the stored run stays
+            log.warning("red flags: the background run failed: %s", e)
         finally:
             with self._lock:
                 if self.thread is threading.current_thread():
                     self.thread = None
+
+    def run_all(self, graph: Graph, progress: Callable[[Batches, list[dict]], None] | None = None) -> FlagRun:
+        """Run every detector as a batch job, one after another, and store the run once all finished."""
+        t0 = time.monotonic()
+        hits: dict[str, list[dict]] = {}
+        seconds: dict[str, float] = {}
+        ranges: dict[str, int] = {}
+        cut: dict[str, list[Range]] = {}  # one walk of each key's index per run
+        for kind in DETECTORS:
+            key, default = BATCHING[kind]
+            size = self.settings.flag_batch_keys or default
+            try:
+                if key not in cut:
+                    cut[key] = key_ranges(graph, key, min(GRAIN[key], size))
+                rows, info = fetch_rows(graph, kind, self.settings, ranges=join(cut[key], size))
+            except ChengxinError as e:
+                self.error = f"{kind}: {e.detail}"
+                raise
+            hits[kind] = build_hits(kind, rows)
+            seconds[kind], ranges[kind] = info.seconds, info.ranges
+            if progress:
+                progress(info, hits[kind])
+        run = FlagRun(hits, dt.datetime.now().replace(microsecond=0), seconds, ranges,
+                      round(time.monotonic() - t0, 3))
+        save_run(self.store, run)
+        with self._lock:
+            self.run, self.error = run, None
+            try:
+                self._stamp = self.store.stat().st_mtime_ns
+            except OSError:
+                pass
+        return run
 
     def for_firm(self, graph: Graph, uscc: str, wait: bool = True) -> list[dict] | None:
         """Every hit that implicates the firm (None: no run has finished yet, see :meth:`detect_all`)."""

@@ -14,6 +14,7 @@ The weights are settings (``CHENGXIN_RISK_*``), documented in the README.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from .db import Graph
 from .errors import NotFound
@@ -99,38 +100,56 @@ def firm_score(graph: Graph, uscc: str, today: dt.date | None = None, wait: bool
     hits = runs.for_firm(graph, uscc, wait=wait)
     parts = contributions(facts, hits or [], settings, today)
     return {**brief[0], "score": _score(parts), "raw": round(sum(c["points"] for c in parts), 1),
-            "contributions": parts, "today": today, "flags_pending": hits is None}
+            "contributions": parts, "today": today, "flags_pending": hits is None, "computed_at": runs.computed_at}
 
 
-def ranking(graph: Graph, region: str | None = None, type_: str | None = None, limit: int = 100,
-            today: dt.date | None = None, *, settings, runs: FlagRuns) -> dict:
-    """Every firm with a score above zero, highest first, optionally within a region-code prefix and a type."""
-    today = today or dt.date.today()
+#: Firms whose brief one query asks for (a ranking at scale 700 names tens of thousands).
+BRIEF_CHUNK = 5_000
+
+
+def _scored(graph: Graph, found: dict | None, today: dt.date, settings) -> list[dict]:
+    """Every firm with a penalty, an award or a red-flag hit, scored (zero included), highest first."""
     facts: dict[str, list[dict]] = {}
     for f in graph.query("risk_facts"):
         facts.setdefault(f["uscc"], []).append(f)
     hits: dict[str, list[dict]] = {}
-    for hs in runs.detect_all(graph).values():
+    for hs in (found or {}).values():
         for h in hs:
             for u in h["firms"]:
                 hits.setdefault(u, []).append(h)
     usccs = sorted(set(facts) | set(hits))
-    briefs = {b["uscc"]: b for b in graph.query("enterprise_brief", usccs=usccs)}
+    briefs = {b["uscc"]: b for i in range(0, len(usccs), BRIEF_CHUNK)
+              for b in graph.query("enterprise_brief", usccs=usccs[i:i + BRIEF_CHUNK])}
     rows = []
     for u in usccs:
         b = briefs.get(u) or {"uscc": u, "name": None, "type": None, "region_code": None}
-        if region and not (b.get("region_code") or "").startswith(region):
-            continue
-        if type_ and b.get("type") != type_:
-            continue
         parts = contributions(facts.get(u, []), hits.get(u, []), settings, today)
-        score = _score(parts)
-        if score <= 0:
-            continue
-        rows.append({**b, "score": score, "raw": round(sum(c["points"] for c in parts), 1),
+        rows.append({**b, "score": _score(parts), "raw": round(sum(c["points"] for c in parts), 1),
                      "penalties": sum(1 for c in parts if c["kind"] == "penalty"),
                      "flags": sum(1 for c in parts if c["kind"] == "flag"),
                      "awards": sum(1 for c in parts if c["kind"] == "award")})
     rows.sort(key=lambda r: (-r["score"], -r["raw"], r["uscc"]))
+    return rows
+
+
+def ranking(graph: Graph, region: str | None = None, type_: str | None = None, limit: int = 100,
+            today: dt.date | None = None, wait: bool = False, *, settings, runs: FlagRuns) -> dict:
+    """Every firm with a score above zero, highest first, optionally within a region-code prefix and a type.
+    The red flags come from the stored run (``runs``); ``wait=False`` (the page) never waits for
+    one: until the first run finishes the ranking leaves flags out and says so (``flags_pending``).
+    The scored list is kept with the run it was made from (``runs.ranked``) for
+    ``flag_cache_seconds`` at most: at scale 700 scoring every firm takes seconds, a page does not."""
+    today = today or dt.date.today()
+    found = runs.detect_all(graph, wait=wait)
+    key = (runs.computed_at, today, id(settings))
+    held = getattr(runs, "ranked", None)
+    if held and held[0] == key and time.monotonic() - held[1] < settings.flag_cache_seconds:
+        scored = held[2]
+    else:
+        scored = _scored(graph, found, today, settings)
+        runs.ranked = (key, time.monotonic(), scored)
+    rows = [r for r in scored if r["score"] > 0
+            and (not region or (r.get("region_code") or "").startswith(region))
+            and (not type_ or r.get("type") == type_)]
     return {"today": today, "region": region, "type": type_, "total": len(rows), "rows": rows[:limit],
-            "limit": limit}
+            "limit": limit, "flags_pending": found is None, "computed_at": runs.computed_at}

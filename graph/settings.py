@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     flag_cache_seconds: float = Field(
         300.0, ge=0, description="How long one run of every red-flag detector is reused by /flags, the risk "
         "ranking and the enterprise pages (`?fresh=1` runs them again).")
+    flag_budget_seconds: float = Field(
+        600.0, gt=0, description="Red-flag detectors: the time budget of one detector's batch job (all its key-range "
+        "batches together); a detector over it fails and the stored run is kept.")
+    flag_batch_keys: int | None = Field(
+        None, ge=1, description="Red-flag detectors: driving keys (firms or people, in key order) per batch of a "
+        "detector's query (unset: each detector's own size; a batch the database refuses as too slow or too big is "
+        "halved).")
     path_max_hops: int = Field(6, ge=1, le=10, description="Relationship finder: most hops between two entities.")
     path_hub_degree: int = Field(
         150, ge=2, description="Relationship finder: a node with more relationships than this is a hub and is "

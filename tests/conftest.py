@@ -134,11 +134,12 @@ def read_console(settings):
 
 
 @pytest.fixture()
-def flag_runs(settings):
-    """A fresh red-flag run cache (graph.flags.FlagRuns), as the app or a command owns one."""
+def flag_runs(settings, tmp_path):
+    """A fresh red-flag run cache (graph.flags.FlagRuns), as the app or a command owns one, storing
+    its run in a file of its own (not the session home's, which the app's run uses)."""
     from chengxin.graph.flags import FlagRuns
 
-    return FlagRuns(settings)
+    return FlagRuns(settings, store=tmp_path / "flag-run.json")
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +148,8 @@ def app(settings, graph):
 
     application = create_app(settings, graph=graph)
     application.testing = True
+    # Pages read the stored red-flag run and never wait for one: make it once, as `chengxin flags --run` does.
+    application.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True)
     return application
 
 

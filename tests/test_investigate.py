@@ -274,7 +274,7 @@ def test_enterprise_page_does_not_wait_for_the_detectors(graph, flag_runs):
 
 
 def test_person_project_and_tender_pages_show_their_red_flags(plant_manifest, client, graph):
-    client.application.extensions["chengxin"]["flag_runs"].detect_all(graph, fresh=True)
+    client.application.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True, fresh=True)
     lender = plant_manifest["flags"]["cert_lending"]["planted"][0]
     page = client.get(f"/person/{lender}").get_data(as_text=True)
     assert 'id="flag-panel"' in page and f'data-key="{lender}"' in page

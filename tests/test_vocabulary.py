@@ -126,9 +126,11 @@ def test_subcontractors_without_a_role_are_checked_as_the_default_role(graph):
     with another default (one no role needs a qualification for) the hits without a role go."""
     hits = flags.detect(graph, "unqualified_subcontractor", graph.settings)
     assert hits
+    every = {"lo": "", "hi": flags.TOP}  # one key range holding every firm
     rows_default = graph.query("flag_unqualified_subcontractor", needs=V.needs_param(),
-                               default_role=V.SUBCONTRACT_DEFAULT_ROLE)
-    rows_owner = graph.query("flag_unqualified_subcontractor", needs=V.needs_param(), default_role=V.ROLE["owner"])
+                               default_role=V.SUBCONTRACT_DEFAULT_ROLE, **every)
+    rows_owner = graph.query("flag_unqualified_subcontractor", needs=V.needs_param(), default_role=V.ROLE["owner"],
+                             **every)
     assert {r["role"] for r in rows_default} <= set(V.ROLE_QUALIFICATIONS)
     assert len(rows_owner) <= len(rows_default)
     assert not [r for r in rows_owner if r["role"] == V.ROLE["owner"]]

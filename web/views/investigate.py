@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, request
-from flask_babel import get_translations
+from flask_babel import get_translations, gettext
 
 from chengxin.cypher import get_query
 from chengxin.graph import eligibility, flags, paths, risk, search
@@ -37,6 +37,14 @@ def _detector_info(d: flags.Detector) -> dict:
     return {"kind": d.kind, "number": d.number, "name": msg(d.name), "purpose": msg(get_query(d.query).purpose)}
 
 
+def _run_shown(runs: flags.FlagRuns) -> str:
+    """When the stored run shown was made, or that none has finished yet (one is then under way)."""
+    at = runs.computed_at
+    if at is not None:
+        return at.isoformat(sep=" ")
+    return gettext("being computed; reload shortly")
+
+
 def _fresh() -> bool:
     """``?fresh=1`` runs every detector again: not for a link followed from another site."""
     return request.args.get("fresh") == "1" and security.may_run()
@@ -49,15 +57,15 @@ def flags_index():
     uscc = (request.args.get("uscc") or "").strip() or None
     graph = get_graph()
     runs = get_flag_runs()
-    found = runs.detect_all(graph, fresh=_fresh())
+    found = runs.detect_all(graph, fresh=_fresh())  # the stored run: never waits for one
     kinds = []
     for d in flags.DETECTORS.values():
-        hits = found[d.kind]
+        hits = found[d.kind] if found is not None else []
         if uscc:
             hits = [h for h in hits if uscc in h["firms"]]
         kinds.append({**_detector_info(d), "count": len(hits), "hits": hits if uscc else None})
     return respond("investigate/flags.html", {"uscc": uscc, "kinds": kinds, "total": sum(k["count"] for k in kinds),
-                                              "computed_at": runs.computed_at})
+                                              "computed_at": _run_shown(runs), "pending": found is None})
 
 
 @bp.get("/flags/<kind>")
@@ -67,12 +75,13 @@ def flags_show(kind: str):
     d = flags.detector(kind)
     graph = get_graph()
     runs = get_flag_runs()
-    hits = runs.detect_all(graph, fresh=_fresh())[kind]
+    found = runs.detect_all(graph, fresh=_fresh())  # the stored run: never waits for one
+    hits = found[kind] if found is not None else []
     uscc = (request.args.get("uscc") or "").strip() or None
     if uscc:
         hits = [h for h in hits if uscc in h["firms"]]
     return respond("investigate/flag.html", {**_detector_info(d), "uscc": uscc, "count": len(hits), "hits": hits,
-                                             "computed_at": runs.computed_at})
+                                             "computed_at": _run_shown(runs), "pending": found is None})
 
 
 @bp.get("/path")
@@ -136,5 +145,5 @@ def risk_ranking():
 @bp.get("/risk/<path:uscc>")
 @bp.get("/api/risk/<path:uscc>", endpoint="risk_firm_json")
 def risk_firm(uscc: str):
-    data = risk.firm_score(get_graph(), uscc, settings=app_settings(), runs=get_flag_runs())
+    data = risk.firm_score(get_graph(), uscc, wait=False, settings=app_settings(), runs=get_flag_runs())
     return respond("investigate/risk_firm.html", data)

@@ -1,0 +1,136 @@
+"""Red flags as batch jobs (issue 14): key-range batches give the same hits as one query, a range
+the database refuses is halved, a detector over its budget fails, and the latest complete run is
+stored under HOME, survives an app restart and is what the pages read (they never wait for one)."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from chengxin.graph import flags
+from chengxin.graph.db import Graph
+from chengxin.graph.errors import QueryTimeout
+
+
+@pytest.mark.parametrize("kind", list(flags.DETECTORS))
+def test_many_tiny_batches_give_the_same_hits_as_one_query(plant_manifest, graph, kind):
+    one_rows, one = flags.fetch_rows(graph, kind, graph.settings, size=10**9)
+    many_rows, many = flags.fetch_rows(graph, kind, graph.settings, size=25)
+    assert one.ranges == 1 and many.ranges >= 10  # really split (the sample graph has hundreds of keys)
+    assert many_rows == one_rows and one_rows
+    whole = flags.build_hits(kind, one_rows)
+    assert flags.build_hits(kind, many_rows) == whole
+    keys = {h["key"] for h in whole}
+    expect = plant_manifest["flags"][kind]
+    assert set(expect["planted"]) <= keys and not set(expect["controls"]) & keys
+
+
+def test_key_ranges_cover_every_key_once(graph):
+    ranges = flags.key_ranges(graph, "enterprise", 40)
+    assert len(ranges) >= 5 and ranges[0][0] == "" and ranges[-1][1] == flags.TOP
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))  # contiguous, in key order
+    keys = [r["u"] for r in graph.run("MATCH (e:Enterprise) RETURN e.uscc AS u")]
+    for k in keys:
+        assert sum(lo <= k < hi for lo, hi, _ in ranges) == 1, k
+    inside = [sum(lo <= k < hi for k in keys) for lo, hi, _ in ranges]
+    assert all(n == 40 for n in inside[:-1]) and 0 < inside[-1] <= 40  # cut in key order, 40 keys each
+
+
+class RefusesWideRanges:
+    """The session graph, except that a detector's query over more than an eighth of the firms
+    is stopped as if at the database's time limit (as cert_lending was at scale 700)."""
+
+    def __init__(self, base: Graph):
+        self.base, self.refused = base, 0
+        self.keys = [r["u"] for r in base.run("MATCH (e:Enterprise) RETURN e.uscc AS u")]
+
+    def query(self, name, /, labels=None, **params):
+        if name.startswith("flag_") and not name.startswith("flag_keys_"):
+            inside = sum(params["lo"] <= k < params["hi"] for k in self.keys)
+            if inside > len(self.keys) // 8:
+                self.refused += 1
+                raise QueryTimeout(f"{name}: stopped at the database's time limit")
+        return self.base.query(name, labels=labels, **params)
+
+
+def test_a_refused_range_is_halved_until_it_fits(graph):
+    refusing = RefusesWideRanges(graph)
+    rows, info = flags.fetch_rows(refusing, "bid_ring", graph.settings, size=10**9)
+    assert refusing.refused >= 3 and info.halved == refusing.refused and info.ranges >= 8
+    assert rows == flags.fetch_rows(graph, "bid_ring", graph.settings, size=10**9)[0]
+
+
+def test_a_detector_over_its_budget_fails_and_the_stored_run_stays(graph, tmp_path):
+    runs = flags.FlagRuns(graph.settings, store=tmp_path / "flag-run.json")
+    first = runs.run_all(graph)
+    tight = graph.settings.model_copy(update={"flag_budget_seconds": 1e-9, "flag_batch_keys": 50})
+    with pytest.raises(QueryTimeout, match="CHENGXIN_FLAG_BUDGET_SECONDS"):
+        flags.fetch_rows(graph, "cert_lending", tight)
+    over = flags.FlagRuns(tight, store=runs.store)
+    with pytest.raises(QueryTimeout):
+        over.run_all(graph)
+    assert over.error and over.error.startswith("cert_lending")
+    assert over.latest().computed_at == first.computed_at and over.latest().hits == first.hits
+
+
+def test_the_stored_run_round_trips_and_is_private(graph, tmp_path):
+    runs = flags.FlagRuns(graph.settings, store=tmp_path / "flag-run.json")
+    run = runs.run_all(graph)
+    assert stat.S_IMODE(runs.store.stat().st_mode) == 0o600
+    again = flags.load_run(runs.store)
+    assert again.hits == run.hits  # dates come back as dates
+    assert again.computed_at == run.computed_at and set(again.seconds) == set(flags.DETECTORS)
+    assert again.total_seconds >= max(again.seconds.values())
+
+
+def _flag_queries(monkeypatch) -> list[str]:
+    asked: list[str] = []
+    real = Graph.query
+
+    def spy(self, name, /, labels=None, **params):
+        if name.startswith("flag_"):
+            asked.append(name)
+        return real(self, name, labels=labels, **params)
+
+    monkeypatch.setattr(Graph, "query", spy)
+    return asked
+
+
+def test_the_stored_run_survives_an_app_restart_and_pages_read_it(app, settings, graph, monkeypatch):
+    from chengxin.web import create_app
+
+    before = app.extensions["chengxin"]["flag_runs"].latest()
+    assert before is not None
+    asked = _flag_queries(monkeypatch)
+    restarted = create_app(settings, graph=graph)  # a new app: nothing in memory
+    runs = restarted.extensions["chengxin"]["flag_runs"]
+    client = restarted.test_client()
+    index = client.get("/api/flags").get_json()
+    assert index["computed_at"] == before.computed_at.isoformat(sep=" ") and not index["pending"]
+    assert {k["kind"]: k["count"] for k in index["kinds"]} == {k: len(v) for k, v in before.hits.items()}
+    for kind in flags.DETECTORS:
+        assert client.get(f"/flags/{kind}").status_code == 200
+    ranking = client.get("/api/risk").get_json()
+    assert not ranking["flags_pending"] and any(r["flags"] for r in ranking["rows"])
+    assert 'id="flags-run"' in client.get("/risk").get_data(as_text=True)
+    assert asked == [] and runs.thread is None  # read, not run: no detector query, no background run
+
+
+def test_pages_never_wait_for_a_run(app, settings, graph, tmp_path, monkeypatch):
+    from chengxin.web import create_app
+
+    fresh = create_app(settings, graph=graph)
+    runs = fresh.extensions["chengxin"]["flag_runs"] = flags.FlagRuns(settings, store=tmp_path / "none-yet.json")
+    asked = _flag_queries(monkeypatch)
+    client = fresh.test_client()
+    first = client.get("/api/flags").get_json()
+    assert first["pending"] and not any(k["count"] for k in first["kinds"])
+    thread = runs.thread
+    assert thread is not None  # started in the background, not waited for
+    risk = client.get("/api/risk").get_json()
+    assert risk["flags_pending"] and not any(r["flags"] for r in risk["rows"])
+    thread.join(120)
+    assert runs.latest() is not None and runs.store.exists() and asked
+    index = client.get("/api/flags").get_json()
+    assert not index["pending"] and all(k["count"] > 0 for k in index["kinds"])
