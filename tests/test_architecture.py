@@ -49,12 +49,17 @@ def test_generic_names_are_not_importable_outside_the_repository(tmp_path):
         assert r.returncode != 0 and "ModuleNotFoundError" in r.stderr, name
 
 
+def lint_imports(installed: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """``lint-imports`` with the repository's contracts, against the installed copy."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, timeout=300)
+
+
 def test_layers_point_down(installed, tmp_path):
     """`lint-imports` with the contract in pyproject.toml, from outside the repository so that
     ``chengxin`` is the installed copy."""
-    lint = Path(sys.executable).with_name("lint-imports")
-    r = subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=tmp_path,
-                       env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, timeout=300)
+    r = lint_imports(installed, tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "2 kept, 0 broken" in r.stdout
 
@@ -65,9 +70,7 @@ def test_an_upward_import_breaks_the_contract(installed, tmp_path):
     original = rows.read_text("utf-8")
     rows.write_text(original + "\nfrom chengxin.cli import main  # upward, on purpose\n", "utf-8")
     try:
-        lint = Path(sys.executable).with_name("lint-imports")
-        r = subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=tmp_path,
-                           env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, timeout=300)
+        r = lint_imports(installed, tmp_path)
     finally:
         rows.write_text(original, "utf-8")
     assert r.returncode != 0
@@ -81,9 +84,7 @@ def test_the_sample_generator_stays_out_of_the_runtime_import_graph(installed, t
     original = export.read_text("utf-8")
     export.write_text(original + "\nfrom chengxin.loaders.sample import COLUMNS as SAMPLE_COLUMNS  # on purpose\n", "utf-8")
     try:
-        lint = Path(sys.executable).with_name("lint-imports")
-        r = subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=tmp_path,
-                           env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, timeout=300)
+        r = lint_imports(installed, tmp_path)
     finally:
         export.write_text(original, "utf-8")
     assert r.returncode != 0
