@@ -56,6 +56,17 @@ def lint_imports(installed: Path, cwd: Path) -> subprocess.CompletedProcess:
                           env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, timeout=300)
 
 
+
+def lint_with_import(installed: Path, cwd: Path, module: str, line: str) -> subprocess.CompletedProcess:
+    """``lint-imports`` after adding an import, on purpose, to one module of the installed copy."""
+    path = installed / "chengxin" / module
+    original = path.read_text("utf-8")
+    path.write_text(original + f"\n{line}  # on purpose\n", "utf-8")
+    try:
+        return lint_imports(installed, cwd)
+    finally:
+        path.write_text(original, "utf-8")
+
 def test_layers_point_down(installed, tmp_path):
     """`lint-imports` with the contract in pyproject.toml, from outside the repository so that
     ``chengxin`` is the installed copy."""
@@ -66,13 +77,7 @@ def test_layers_point_down(installed, tmp_path):
 
 def test_an_upward_import_breaks_the_contract(installed, tmp_path):
     """The contract can fail: a model module importing the command line is caught."""
-    rows = installed / "chengxin" / "loaders" / "rows.py"
-    original = rows.read_text("utf-8")
-    rows.write_text(original + "\nfrom chengxin.cli import main  # upward, on purpose\n", "utf-8")
-    try:
-        r = lint_imports(installed, tmp_path)
-    finally:
-        rows.write_text(original, "utf-8")
+    r = lint_with_import(installed, tmp_path, "loaders/rows.py", "from chengxin.cli import main")
     assert r.returncode != 0
     assert "chengxin.loaders.rows is not allowed to import chengxin.cli" in r.stdout
 
@@ -80,13 +85,8 @@ def test_an_upward_import_breaks_the_contract(installed, tmp_path):
 def test_the_sample_generator_stays_out_of_the_runtime_import_graph(installed, tmp_path):
     """The second contract can fail too: the export taking the table columns from the sample generator
     again (as it once did) breaks it, though the layers allow a service to import a module of its layer."""
-    export = installed / "chengxin" / "graph" / "export.py"
-    original = export.read_text("utf-8")
-    export.write_text(original + "\nfrom chengxin.loaders.sample import COLUMNS as SAMPLE_COLUMNS  # on purpose\n", "utf-8")
-    try:
-        r = lint_imports(installed, tmp_path)
-    finally:
-        export.write_text(original, "utf-8")
+    r = lint_with_import(installed, tmp_path, "graph/export.py",
+                         "from chengxin.loaders.sample import COLUMNS as SAMPLE_COLUMNS")
     assert r.returncode != 0
     assert "1 kept, 1 broken" in r.stdout
     assert "chengxin.graph is not allowed to import chengxin.loaders.sample" in r.stdout
