@@ -303,7 +303,8 @@ def _echo_json(data) -> None:
 @click.option("--list", "list_", is_flag=True, help="List the detectors.")
 @click.option("--run", "run_", is_flag=True, help="Run every detector now as batch jobs and store the run under "
               "CHENGXIN_HOME (the pages and the risk ranking read it); default: the stored run, made first if "
-              "there is none or it is older than CHENGXIN_FLAG_CACHE_SECONDS.")
+              "there is none or it is out of date (a load changed the data since, or it is older than "
+              "CHENGXIN_FLAG_MAX_AGE_HOURS).")
 def flags(kinds: tuple[str, ...], fmt: str, list_: bool, run_: bool) -> None:
     """Red flags: every hit of each detector with its evidence."""
     if list_:
@@ -319,7 +320,7 @@ def flags(kinds: tuple[str, ...], fmt: str, list_: bool, run_: bool) -> None:
             click.echo(f"{info.kind:<28} {info.seconds:8.1f} s  {info.ranges:3d} key ranges  {len(hits):7d} hits", err=True)
 
         stored = None if run_ else runs.latest()
-        if stored is None or runs.stale(stored):
+        if stored is None or runs.stale(stored, graph):
             stored = runs.run_all(graph, progress=progress)
             click.echo(f"{'total':<28} {stored.total_seconds:8.1f} s  (stored in {runs.store})", err=True)
         else:

@@ -466,6 +466,7 @@ class FlagRun:
     seconds: dict[str, float] = field(default_factory=dict)  # per detector
     ranges: dict[str, int] = field(default_factory=dict)  # key ranges run, per detector
     total_seconds: float = 0.0
+    data_version: str | None = None  # the data's state when the run began (:func:`data_version`)
 
 
 def _encode(value):
@@ -498,7 +499,7 @@ def save_run(path: Path, run: FlagRun) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     data = {"version": 1, "computed_at": run.computed_at, "total_seconds": run.total_seconds,
-            "seconds": run.seconds, "ranges": run.ranges, "hits": run.hits}
+            "seconds": run.seconds, "ranges": run.ranges, "data_version": run.data_version, "hits": run.hits}
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, default=_encode)
@@ -508,7 +509,15 @@ def save_run(path: Path, run: FlagRun) -> None:
 def load_run(path: Path) -> FlagRun:
     data = json.loads(path.read_text("utf-8"), object_hook=_decode)
     return FlagRun(hits=data["hits"], computed_at=data["computed_at"], seconds=data.get("seconds", {}),
-                   ranges=data.get("ranges", {}), total_seconds=data.get("total_seconds", 0.0))
+                   ranges=data.get("ranges", {}), total_seconds=data.get("total_seconds", 0.0),
+                   data_version=data.get("data_version"))
+
+
+def data_version(graph: Graph) -> str:
+    """The data's state in one cheap read (the datasets' latest load time and load count): it changes
+    with every load, so a stored run made under another version is out of date."""
+    row = (graph.query("data_version") or [{}])[0]
+    return f"{row.get('loaded_at')}|{row.get('loads')}|{row.get('datasets')}"
 
 
 class FlagRuns:
@@ -516,10 +525,14 @@ class FlagRuns:
     or command, not hung on the graph, stored in ``CHENGXIN_HOME/flag-run.json`` so that a restart
     (or another process: ``chengxin flags --run``) finds it.
 
-    At scale 700 a run takes up to a minute, far too long for a page. With ``wait=False`` (every
-    page) the stored run is returned even when older than ``flag_cache_seconds``, and an old or
-    missing one is refreshed in a background thread; None means no run has finished yet. With
-    ``wait=True`` (the commands) a missing or old run is made first.
+    At scale 700 a run takes minutes of database work, so a run is made again only when it is out
+    of date (:meth:`stale`): the data changed since it began (a load recorded a dataset; checked
+    with one cheap query at most every ``flag_cache_seconds``), or it is older than
+    ``flag_max_age_hours`` (sanctions and qualifications expire with the calendar), or someone asks
+    (``?fresh=1``, ``chengxin flags --run``). A busy site therefore does not keep the database
+    running detectors. With ``wait=False`` (every page) the stored run is returned even when out of
+    date, and a new one is made in a background thread; None means no run has finished yet. With
+    ``wait=True`` (the commands) a missing or out-of-date run is made first.
     """
 
     def __init__(self, settings, store: Path | None = None):
@@ -530,6 +543,7 @@ class FlagRuns:
         self.thread: threading.Thread | None = None  # a background run under way
         self.error: str | None = None  # why the last run failed (the stored one stays)
         self.ranked = None  # the risk ranking scored from the run held (graph.risk.ranking)
+        self._version: tuple[float, str] | None = None  # (monotonic time read, data version)
         self._lock = threading.Lock()
 
     @property
@@ -554,13 +568,23 @@ class FlagRuns:
                 self.run, self._stamp = run, stamp
         return self.run
 
-    def stale(self, run: FlagRun) -> bool:
-        """Older than ``flag_cache_seconds``: the next page starts a new run in the background."""
-        return (dt.datetime.now() - run.computed_at).total_seconds() >= self.settings.flag_cache_seconds
+    def stale(self, run: FlagRun, graph: Graph | None = None) -> bool:
+        """Out of date: older than ``flag_max_age_hours``, or (given the graph) the data changed since
+        the run began. The data's version is read at most every ``flag_cache_seconds``."""
+        if (dt.datetime.now() - run.computed_at).total_seconds() >= self.settings.flag_max_age_hours * 3600:
+            return True
+        return graph is not None and self.data_version(graph) != run.data_version
+
+    def data_version(self, graph: Graph, fresh: bool = False) -> str:
+        """The data's version (:func:`data_version`), read again when older than ``flag_cache_seconds``."""
+        held = self._version
+        if fresh or held is None or time.monotonic() - held[0] >= self.settings.flag_cache_seconds:
+            held = self._version = (time.monotonic(), data_version(graph))
+        return held[1]
 
     def detect_all(self, graph: Graph, wait: bool = False, fresh: bool = False) -> dict[str, list[dict]] | None:
         run = self.latest()
-        if run is not None and not fresh and not self.stale(run):
+        if run is not None and not fresh and not self.stale(run, graph):
             return run.hits
         if wait:
             return self.run_all(graph).hits
@@ -589,6 +613,7 @@ class FlagRuns:
     def run_all(self, graph: Graph, progress: Callable[[Batches, list[dict]], None] | None = None) -> FlagRun:
         """Run every detector as a batch job, one after another, and store the run once all finished."""
         t0 = time.monotonic()
+        version = self.data_version(graph, fresh=True)  # before the first detector: a load meanwhile makes it stale
         hits: dict[str, list[dict]] = {}
         seconds: dict[str, float] = {}
         ranges: dict[str, int] = {}
@@ -608,7 +633,7 @@ class FlagRuns:
             if progress:
                 progress(info, hits[kind])
         run = FlagRun(hits, dt.datetime.now().replace(microsecond=0), seconds, ranges,
-                      round(time.monotonic() - t0, 3))
+                      round(time.monotonic() - t0, 3), version)
         save_run(self.store, run)
         with self._lock:
             self.run, self.error = run, None

@@ -105,8 +105,12 @@ class Settings(BaseSettings):
     flag_min_together: int = Field(
         3, ge=2, description="Red flag `bid_rotation`: least tenders two firms bid on together, each winning one.")
     flag_cache_seconds: float = Field(
-        300.0, ge=0, description="How long one run of every red-flag detector is reused by /flags, the risk "
-        "ranking and the enterprise pages (`?fresh=1` runs them again).")
+        300.0, ge=0, description="Red flags: how often the pages check (one cheap query) whether a load changed "
+        "the data since the stored run of every detector; only then is a new run made, in the background "
+        "(`?fresh=1` and `chengxin flags --run` run them at once).")
+    flag_max_age_hours: float = Field(
+        24.0, gt=0, description="Red flags: a stored run older than this is made again even if no load changed "
+        "the data (sanctions and qualifications expire with the calendar).")
     flag_budget_seconds: float = Field(
         600.0, gt=0, description="Red-flag detectors: the time budget of one detector's batch job (all its key-range "
         "batches together); a detector over it fails and the stored run is kept.")

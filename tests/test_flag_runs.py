@@ -134,3 +134,27 @@ def test_pages_never_wait_for_a_run(app, settings, graph, tmp_path, monkeypatch)
     assert runs.latest() is not None and runs.store.exists() and asked
     index = client.get("/api/flags").get_json()
     assert not index["pending"] and all(k["count"] > 0 for k in index["kinds"])
+
+
+def test_a_stored_run_is_made_again_only_when_a_load_changed_the_data(graph, tmp_path):
+    """At scale 700 a run is minutes of database work: pages must not start one every few minutes
+    on a busy site, only after a load (a new dataset record) or when the run is older than a day."""
+    import datetime as dt
+
+    settings = graph.settings.model_copy(update={"flag_cache_seconds": 0.0})  # read the version every time
+    runs = flags.FlagRuns(settings, store=tmp_path / "run.json")
+    run = flags.FlagRun(hits={}, computed_at=dt.datetime.now(), data_version=runs.data_version(graph))
+    assert not runs.stale(run, graph)  # nothing loaded since: kept, however often pages ask
+    old = flags.FlagRun(hits={}, computed_at=dt.datetime.now() - dt.timedelta(hours=25),
+                        data_version=run.data_version)
+    assert runs.stale(old, graph)  # over flag_max_age_hours
+    graph.query("record_dataset", name="test-data-version",
+                props={"loaded_at": "2999-01-01T00:00:00", "rows": 0})
+    try:
+        assert runs.stale(run, graph)  # a load recorded a dataset since the run began
+        held = flags.FlagRuns(graph.settings, store=tmp_path / "run.json")  # the default: read every 300 s
+        held._version = (__import__("time").monotonic(), run.data_version)
+        assert not held.stale(run, graph)  # the version read a moment ago is trusted until then
+    finally:
+        graph.run("MATCH (d:Dataset {name: 'test-data-version'}) DELETE d", write=True)
+    assert not runs.stale(run, graph)
