@@ -18,7 +18,7 @@ A record is a dict: ``key`` (USCC or ``SCHEME:ID``), ``name``, and what else its
   that differ (in one country), mean two firms (never linked).
 - **adjustments** (:data:`ADJUSTMENTS`): same country +0.02, different countries −0.30; same
   address +0.03; legal forms of different families (S.A. against Ltd, S.C. against A.C.) −0.08;
-  different numbers in the names (No.1 and No.2, 第一 and 第二, Third and Fourth) −0.20.
+  both names carry numbers and they differ (No.1 and No.2, 第一 and 第二, Third and Fourth) −0.20.
 - **vetoes**: a person and a firm; two records of one list that share no identifier and not
   their full legal name ("shared notes" — a case-note marker, an alias — are never evidence), or
   that do but are listed in different countries or at different addresses (two branches given one
@@ -247,7 +247,7 @@ def compare(a: dict, b: dict, kind: str = "same") -> dict | None:
     elif same_list and a["_address"] and b["_address"]:
         return None  # one list, one name, two addresses: kept apart (two branches given one English name)
     if kind == "same" and name["code"] not in ("same_full_name", "same_name", "chinese_name") \
-            and a["_latin_only"] == b["_latin_only"] and a["_numbers"] != b["_numbers"]:
+            and a["_latin_only"] == b["_latin_only"] and a["_numbers"] and b["_numbers"] and a["_numbers"] != b["_numbers"]:
         features.append(_feature("number_conflict", ADJUSTMENTS["number_conflict"],
                                  a=" ".join(sorted(a["_numbers"])), b=" ".join(sorted(b["_numbers"]))))
     fa, fb = a["_form"], b["_form"]

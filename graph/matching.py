@@ -35,6 +35,8 @@ from .names import branch_parents, chinese_name, normalise
 __all__ = ["branch_parents", "chinese_name", "decide", "decide_many", "decision_log", "normalise", "pair_id",
            "parse_pair", "propose", "review_list", "run", "undo"]
 
+#: The feature codes a link may carry (filters on /review and ``chengxin review --reason``).
+FEATURES = tuple(mf.LABELS)
 #: Link statuses: made by matching, made by a person, waiting, refused by a person.
 STATUSES = ("pending", "rejected", "auto", "accepted")
 #: The most records one exact-name bucket pairs up (a name that hundreds of records share says little).
@@ -187,6 +189,19 @@ def features(row: dict) -> list[dict]:
     except ValueError:
         return []
     return [{**f, "label": msg(mf.LABELS.get(f.get("code"), f.get("code") or ""))} for f in found]
+
+
+def linked_penalties(matched: list[dict]) -> list[dict]:
+    """The penalties of the records linked to a firm by a made link (``SAME_AS``, ``BRANCH_OF``:
+    by matching or an accepted review), rows of ``matched_records``, each with the record it came through."""
+    return [{**p, "via": m["uscc"], "via_name": m.get("name"), "via_source": m.get("source"), "link": m["link"]}
+            for m in matched if m.get("link") in ("SAME_AS", "BRANCH_OF") for p in m.get("penalties") or []]
+
+
+def matched(rows: list[dict]) -> list[dict]:
+    """Rows of ``matched_records`` as the pages show them: the reason and the features said in words, the pair's id."""
+    return [{**m, "reason": reason(m), "features": features(m)}
+            for m in rows]
 
 
 # --- review -----------------------------------------------------------------------------------
