@@ -299,8 +299,8 @@ def decide_many(graph: Graph, accept: bool, ids: list[str] | None = None, *, who
     else:
         rows = _selected([{**r, "features": features({"features": r["features_json"]})} for r in rows],
                          band, source, reason_code)
-    decision = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
-    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    decision = _decision_id()
+    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     changes = []
     for r in rows:
         type_, new = _target(r, accept)
@@ -311,6 +311,11 @@ def decide_many(graph: Graph, accept: bool, ids: list[str] | None = None, *, who
         _apply(graph, changes, who)
     return {"decision": decision if changes else None, "accepted": accept, "changed": len(changes),
             "ids": [r["id"] for r in rows]}
+
+
+def _decision_id() -> str:
+    """A decision's id: its time to the microsecond (so ids sort as decisions were made) and a random tail."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S%f") + "-" + secrets.token_hex(2)
 
 
 def decision_log(graph: Graph) -> list[dict]:
@@ -343,8 +348,8 @@ def undo(graph: Graph, decision: str | None = None, who: str | None = None) -> d
     elif any(d["decision"] == decision and d["undone"] for d in log):
         raise InvalidInput(msg(N_("decision {id} was undone already"), id=decision))
     rows = _raw(graph, list(STATUSES))
-    new = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
-    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    new = _decision_id()
+    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     changes = []
     for r in rows:
         history = json.loads(r.get("history") or "[]")

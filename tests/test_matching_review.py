@@ -16,7 +16,7 @@ from chengxin.graph import eligibility, matching
 from .conftest import write_csv
 
 RECORDS = [  # (key, name, list): three pairs of near names on two lists, for review
-    ("XX-LIST:RV-A:1", "Kappa Roadworks Constructora SA", "rv-a"), ("XX-LIST:RV-B:1", "Kappa Roadwork Constructora SA", "rv-b"),
+    ("XX-LIST:RV-A:1", "Kappa Roadworks Constructora SA", "rv-a"), ("XX-LIST:RV-B:1", "Kappa Roadwork Construction SA", "rv-b"),
     ("XX-LIST:RV-A:2", "O'Brien Civil Works Ltd", "rv-a"), ("XX-LIST:RV-B:2", "OBrien Civil Work Ltd", "rv-b"),
     ("XX-LIST:RV-A:3", "Lambda Tunnelling Ltd", "rv-a"), ("XX-LIST:RV-B:3", "Lamda Tunneling Ltd", "rv-b"),
 ]
@@ -120,4 +120,4 @@ def test_cli_review_names_pairs_by_id(cli, graph, pending):
     assert cli("review", "--undo").exit_code == 0
     assert {p["id"] for p in matching.review_list(graph, "pending", source="rv-")} == {p["id"] for p in pending.values()}
     bad = cli("review", "--band", "high")
-    assert bad.exit_code != 0 and "LOW-HIGH" in bad.output
+    assert bad.exit_code != 0 and "0.75-0.9" in bad.output and "high" in bad.output
