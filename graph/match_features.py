@@ -16,7 +16,8 @@ A record is a dict: ``key`` (USCC or ``SCHEME:ID``), ``name``, and what else its
 - **identifiers**: a USCC or registration number found in one record equal to the other's (1.0,
   whatever the names); two identifiers of one register that differ, or two registration numbers
   that differ (in one country), mean two firms (never linked).
-- **adjustments** (:data:`ADJUSTMENTS`): same country +0.02, different countries −0.30; same
+- **adjustments** (:data:`ADJUSTMENTS`): same country +0.02, different countries −0.15 (one name in
+  two countries waits for a person, never linked on its own); same
   address +0.03; legal forms of different families (S.A. against Ltd, S.C. against A.C.) −0.08;
   both names carry numbers and they differ (No.1 and No.2, 第一 and 第二, Third and Fourth) −0.20.
 - **vetoes**: a person and a firm; two records of one list that share no identifier and not
@@ -57,7 +58,7 @@ BRANCH_WEIGHT = 0.93
 #: Added to the name evidence.
 ADJUSTMENTS: dict[str, float] = {
     "same_country": 0.02,
-    "country_conflict": -0.30,
+    "country_conflict": -0.15,
     "same_address": 0.03,
     "legal_form_conflict": -0.08,
     "number_conflict": -0.20,
@@ -200,9 +201,9 @@ def _address_similar(a: dict, b: dict) -> bool:
     return bool(a["_address"] and b["_address"]) and fuzz.token_set_ratio(a["_address"], b["_address"]) >= 90
 
 
-def compare(a: dict, b: dict, kind: str = "same") -> dict | None:
+def compare(a: dict, b: dict, kind: str = "same", parent: str | None = None) -> dict | None:
     """The score and the features of a pair (``kind`` ``same``, or ``branch``: ``a`` a branch of
-    ``b``), or None when the pair must not be linked."""
+    ``b``, whose name ``a`` gives as ``parent``), or None when the pair must not be linked."""
     prepare(a)
     prepare(b)
     if a["key"] == b["key"]:
@@ -232,10 +233,13 @@ def compare(a: dict, b: dict, kind: str = "same") -> dict | None:
     same_list = bool(a["_list"]) and a["_list"] == b["_list"]
     if same_list:
         features.append(_feature("same_list", 0.0))
-        if kind != "same" or name["code"] != "same_full_name":
+        if kind == "branch":
+            if not parent or normalise(parent, keep_form=True) not in b["_full"]:
+                return None  # one list: a branch only of the entry its name gives in full
+        elif name["code"] != "same_full_name":
             return None
     ca, cb = a["_country"], b["_country"]
-    if ca and cb:
+    if ca and cb and kind == "same":  # a branch abroad is a branch
         if ca == cb:
             features.append(_feature("same_country", ADJUSTMENTS["same_country"]))
         else:
@@ -244,7 +248,7 @@ def compare(a: dict, b: dict, kind: str = "same") -> dict | None:
             features.append(_feature("country_conflict", ADJUSTMENTS["country_conflict"], a=ca, b=cb))
     if _address_similar(a, b):
         features.append(_feature("same_address", ADJUSTMENTS["same_address"]))
-    elif same_list and a["_address"] and b["_address"]:
+    elif same_list and kind == "same" and a["_address"] and b["_address"]:
         return None  # one list, one name, two addresses: kept apart (two branches given one English name)
     if kind == "same" and name["code"] not in ("same_full_name", "same_name", "chinese_name") \
             and a["_latin_only"] == b["_latin_only"] and a["_numbers"] and b["_numbers"] and a["_numbers"] != b["_numbers"]:
@@ -254,7 +258,7 @@ def compare(a: dict, b: dict, kind: str = "same") -> dict | None:
     if kind == "same" and fa and fb and fa != fb:
         features.append(_feature("legal_form_conflict", ADJUSTMENTS["legal_form_conflict"], a=fa, b=fb))
     score = max(0.0, min(1.0, sum(f["weight"] for f in features)))
-    if same_list and not (a["_address"] and b["_address"]):
+    if same_list and kind == "same" and not (a["_address"] and b["_address"]):
         score = min(score, SAME_LIST_CAP)
     return {"score": round(score, 3), "features": features}
 

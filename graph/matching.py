@@ -79,10 +79,10 @@ def propose(records: list[dict], review_floor: float) -> list[dict]:
                 index[f"{tag}:{k}"].append(r)
     links: dict[tuple[str, str, str], dict] = {}
 
-    def offer(a, b, kind, parent=None):
+    def offer(a, b, kind, parent=None, given=None):
         if a is b or a["key"] == b["key"]:
             return
-        found = mf.compare(a, b, kind)
+        found = mf.compare(a, b, kind, parent=given)
         if found is None or found["score"] < review_floor:
             return
         pair = (a["key"], b["key"], kind) if kind == "branch" else (*sorted((a["key"], b["key"])), kind)
@@ -107,7 +107,7 @@ def propose(records: list[dict], review_floor: float) -> list[dict]:
             key = normalise(parent)
             found = [o for o in index.get(f"c:{key}", []) if o is not r and not o["_branch_parents"]]
             for o in found:
-                offer(r, o, "branch", parent=o["name"])
+                offer(r, o, "branch", parent=o["name"], given=parent)
             if found:
                 break
     # Near names: within blocks of the same first three characters of the name without its legal form.
