@@ -3,6 +3,7 @@
     python bench/run.py [--scale 100] [--baseline-rows 1000] [--minimal-rows 5000] [--rounds 3] [--requests 200]
                         [--folder DIR] [--only load]
     python bench/run.py --home /work/data/home700 --pages-only [--requests 200] [--paths 100]
+    python bench/run.py --only matching   (entity matching: precision and recall on the labelled set, seconds)
 
 1. Load throughput: the loader (batched UNWIND … MERGE) against a naive baseline, one row per
    transaction, on the same rows of the same sample (each load under fresh keys, on a server of
@@ -401,7 +402,8 @@ def main() -> None:
     ap.add_argument("--pages-only", action="store_true", help="time the pages of --home's graph; no load")
     ap.add_argument("--folder", type=Path, help="load this table folder (only read; e.g. a scale-700 sample made "
                     "before with `chengxin sample --scale 700 --plant`) instead of generating one")
-    ap.add_argument("--only", choices=["load"], help="load: only the side-by-side first load (section 2)")
+    ap.add_argument("--only", choices=["load", "matching"], help="load: only the side-by-side first load (section 2); "
+                    "matching: only entity matching's precision and recall on the labelled set (no database)")
     ap.add_argument("--flags-only", action="store_true", help="only the red-flag detectors and the /flags, /risk pages, "
                     "on --home's graph: no load (the run is stored under the home)")
     ap.add_argument("--no-before", action="store_true", help="with --flags-only: skip the one-query runs")
@@ -409,6 +411,12 @@ def main() -> None:
                     "(no detector run)")
     ap.add_argument("--stats", action="store_true", help="with --flags-only: print the graph's counts first")
     args = ap.parse_args()
+    if args.only == "matching":
+        import matching as match_bench  # bench/matching.py, beside this file
+
+        print("\n== entity matching: the labelled evaluation set ==")
+        match_bench.report(match_bench.evaluate())
+        return
     if args.flags_only:
         if not args.home:
             ap.error("--flags-only needs --home")

@@ -436,26 +436,70 @@ def match(threshold: float | None) -> None:
 
 
 @main.command()
-@click.option("--status", type=click.Choice(["pending", "rejected"]), default="pending", show_default=True)
-@click.option("--accept", "accepts", multiple=True, metavar="A|B", help="Accept a pair (repeat for more).")
-@click.option("--reject", "rejects", multiple=True, metavar="A|B", help="Reject a pair, or undo a made link.")
+@click.option("--status", type=click.Choice(list(matching.STATUSES)), default="pending", show_default=True,
+              help="Which pairs: waiting, rejected, made by matching, accepted.")
+@click.option("--band", metavar="LOW-HIGH", help="Only pairs scoring within this band, e.g. 0.75-0.85.")
+@click.option("--source", help="Only pairs with a record from this source (a part of its name).")
+@click.option("--reason", type=click.Choice(list(matching.FEATURES)), help="Only pairs with this feature.")
+@click.option("--accept", "accepts", multiple=True, metavar="ID", help="Accept a pair by its id (repeat for more).")
+@click.option("--reject", "rejects", multiple=True, metavar="ID", help="Reject a pair by its id, or unlink a made link.")
+@click.option("--accept-all", is_flag=True, help="Accept every pair the filters select.")
+@click.option("--reject-all", is_flag=True, help="Reject every pair the filters select.")
+@click.option("--undo", "undo_", is_flag=False, flag_value="latest", default=None, metavar="[DECISION]",
+              help="Undo a decision (the latest by default).")
+@click.option("--log", "show_log", is_flag=True, help="The decisions made, newest first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def review(status: str, accepts: tuple[str, ...], rejects: tuple[str, ...], fmt: str) -> None:
-    """Entity-matching pairs waiting for a person: list them, accept or reject them."""
+def review(status: str, band: str | None, source: str | None, reason: str | None, accepts: tuple[str, ...],
+           rejects: tuple[str, ...], accept_all: bool, reject_all: bool, undo_: str | None, show_log: bool,
+           fmt: str) -> None:
+    """Entity-matching pairs: list them by status, score band, source and feature; accept or reject
+    them by id or all that a filter selects; undo a decision; show the decision log. Pairs are named
+    by id (no names on the command line); ``A|B`` (two keys) is still understood."""
+    bounds = matching.parse_band(band)
     with _connect() as graph:
-        for pair, ok in [(p, True) for p in accepts] + [(p, False) for p in rejects]:
-            a, b = matching.parse_pair(pair)
-            matching.decide(graph, a, b, ok, who="cli")
-            click.echo(f"{'accepted' if ok else 'rejected'}: {a} | {b}")
-        if accepts or rejects:
+        done = []
+        for ok, given in ((True, accepts), (False, rejects)):
+            keyed = [p for p in given if "|" in p]
+            ids = [p for p in given if "|" not in p] + [matching.pair_id(*matching.parse_pair(p)) for p in keyed]
+            if ids:
+                done.append(matching.decide_many(graph, ok, ids, who="cli"))
+        if accept_all or reject_all:
+            if accept_all and reject_all:
+                raise click.UsageError("--accept-all or --reject-all, not both")
+            done.append(matching.decide_many(graph, accept_all, None, who="cli", band=bounds, source=source,
+                                             reason_code=reason, status=status))
+        if undo_:
+            done.append(matching.undo(graph, None if undo_ == "latest" else undo_, who="cli"))
+        if done:
+            if fmt == "json":
+                _echo_json(done)
+                return
+            for d in done:
+                if "undid" in d:
+                    click.echo(f"undone: {d['undid']} ({d['changed']} pairs), as decision {d['decision']}")
+                else:
+                    click.echo(f"{'accepted' if d['accepted'] else 'rejected'}: {d['changed']} pairs, decision "
+                               f"{d['decision']} (undo: chengxin review --undo {d['decision']})")
             return
-        pairs = matching.review_list(graph, status)
+        if show_log:
+            log = matching.decision_log(graph)
+            if fmt == "json":
+                _echo_json(log)
+                return
+            for d in log:
+                click.echo(f"{d['decision']}  {d['action']:<6} {d['at']}  {d['pairs']} pairs"
+                           f"{'  (undone)' if d['undone'] else ''}{'  undoes ' + d['undoes'] if d.get('undoes') else ''}")
+            click.echo(f"{len(log)} decisions")
+            return
+        pairs = matching.review_list(graph, status, band=bounds, source=source, reason_code=reason)
     if fmt == "json":
         _echo_json(pairs)
         return
     for p in pairs:
-        click.echo(f"{p['score']:.3f}  {p['a_name']}  ⟷  {p['b_name']}\n       {_say(p['reason'])}\n"
-                   f"       chengxin review --accept '{p['a']}|{p['b']}'")
+        feats = ", ".join(f"{_say(f['label'])} {f['weight']:+.2f}" for f in p["features"])
+        click.echo(f"{p['id']}  {p['score']:.3f}  {p['a_name']}  ⟷  {p['b_name']}\n"
+                   f"       {_say(p['reason'])}{' · ' + feats if feats else ''}\n"
+                   f"       chengxin review --{'reject' if status in ('auto', 'accepted') else 'accept'} {p['id']}")
     click.echo(f"{len(pairs)} {status}")
 
 

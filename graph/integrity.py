@@ -10,8 +10,38 @@ bidding and which qualification a role needs are written on the terms of :mod:`g
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from .vocabulary import RESTRICTIVE
+from .vocabulary import AUTHORITY_LEVELS, RESTRICTIVE
+
+MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+_INTERNATIONAL = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(re.escape(w) for w in AUTHORITY_LEVELS.get("international", ())) + r")(?![A-Za-z])",
+    re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def authority_level(name: str | None) -> str:
+    """international (development banks and other bodies of graph/vocabulary.toml's
+    ``[authority_levels]``, or a name with no Chinese character), national (部委), provincial
+    (省厅, 直辖市委员会) or local; a name-based rule."""
+    name = name or ""
+    if name.strip() and (_INTERNATIONAL.search(name) or not _CJK.search(name)):
+        return "international"
+    if "部" in name and ("中华人民共和国" in name or name.endswith("部") or "国家" in name):
+        return "national"
+    if "厅" in name or "自治区" in name or (name.startswith(MUNICIPALITIES) and "委员会" in name):
+        return "provincial"
+    return "local"
+
+
+def other_institution(penalty: dict) -> str | None:
+    """The institution behind a sanction that is not a Chinese authority's (a development bank's
+    debarment, a cross-debarment's originating bank), or None."""
+    for name in (penalty.get("authority"), penalty.get("originating_institution")):
+        if name and authority_level(name) == "international":
+            return name
+    return None
 
 
 def is_restrictive(measure: str | None) -> bool:
@@ -39,6 +69,9 @@ def sanction_status(penalties: list[dict], on: dt.date) -> dict:
         "in_force": [p["penalty_id"] for p in current],
         "restrictive": [p["penalty_id"] for p in restrictive],
         "restricted_until": max(ends) if ends and len(ends) == len(restrictive) else None,
+        # in force through a matched record (SAME_AS, BRANCH_OF, an accepted review): whose, and how linked
+        "linked": [{k: p.get(k) for k in ("penalty_id", "measure", "authority", "via", "via_name", "via_source", "link")}
+                   for p in current if p.get("via")],
     }
 
 

@@ -77,7 +77,7 @@ def branch_parents(name: str) -> list[str]:
         base = folded[:-3]
         ends = [m.end() for m in re.finditer(r"公司|集团", base) if m.end() < len(base)]
         return [base[:e] for e in sorted(ends, reverse=True)]
-    m = re.match(r"^branch\s+of\s+(?:the\s+)?(.+)$", folded, re.IGNORECASE)
+    m = re.match(r"^(?:.+?\s+)?branch\s+of\s+(?:the\s+)?(.+)$", folded, re.IGNORECASE)
     if m:
         return [m.group(1)]
     m = re.match(r"^(.+?)\s+branch(?:\s+office)?$", folded, re.IGNORECASE)
@@ -85,3 +85,74 @@ def branch_parents(name: str) -> list[str]:
         words = m.group(1).replace(",", " ").split()
         return [" ".join(words[:n]) for n in range(len(words) - 1, 1, -1)]
     return []
+
+
+# --- what entity matching compares beyond the key (graph/match_features.py) -------------------
+
+#: Honorifics and titles written before a person's name (English, Spanish and Chinese-English lists):
+#: MR., MRS., MS., DR., PROF., ING., LIC., ARQ., M. C. (maestro en ciencias), C.P. (contador público).
+_HONORIFIC = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|sir|sr|sra|srta|ing|lic|arq|m\s?\.?\s?c|c\s?\.?\s?p)\.?\s+)+", re.IGNORECASE)
+#: A short name in quotes inside brackets: ``Computer Technologies Ltd ("Computech")``.
+_SHORT_NAME = re.compile(r"\(\s*[\"“”'‘’«]([^\"“”'‘’«»()]{2,80})[\"“”'‘’»]\s*\)")
+
+
+def honorific(name: str | None) -> str | None:
+    """The honorific a name opens with (``MR.``, ``Dr``, ``M. C.``), if any."""
+    m = _HONORIFIC.match(_fold(name))
+    return m.group(0).strip() if m else None
+
+
+def without_honorific(name: str | None) -> str:
+    """The name without the honorifics it opens with (a person's name, as lists write it)."""
+    folded = _fold(name)
+    rest = _HONORIFIC.sub("", folded)
+    return rest if rest else folded
+
+
+def short_names(name: str | None) -> tuple[str, list[str]]:
+    """A name with its quoted short names in brackets taken out, and those short names:
+    ``Computer Technologies Ltd ("Computech")`` → (``Computer Technologies Ltd``, [``Computech``])."""
+    folded = _fold(name)
+    found = [s.strip() for s in _SHORT_NAME.findall(folded) if s.strip()]
+    return (re.sub(r"\s+", " ", _SHORT_NAME.sub(" ", folded)).strip() if found else folded), found
+
+
+def latin_key(name: str | None) -> str:
+    """:func:`normalise` written in Latin letters without accents (pinyin for Chinese, via
+    normality's transliteration): ``Société Générale`` and ``SOCIETE GENERALE`` compare equal,
+    and so do ``Çelik İnşaat`` and ``Celik Insaat``."""
+    from normality import ascii_text
+
+    return re.sub(r"[^a-z0-9]", "", normalise(ascii_text(without_honorific(name)) or ""))
+
+
+def legal_form(name: str | None) -> str | None:
+    """The legal form a firm name ends with, in one comparable spelling (``sacv``, ``coltd``,
+    ``gmbh``, ``有限公司`` …), or None. Latin forms by rigour's organisation types (the
+    OpenSanctions list of legal forms); Chinese ones by :data:`LEGAL_FORMS_ZH`."""
+    from rigour.names import extract_org_types
+
+    folded = _fold(name)
+    for form in LEGAL_FORMS_ZH:
+        if folded.endswith(form):
+            return "有限公司" if form in ("有限公司", "有限责任公司", "股份有限公司") else form
+    found = extract_org_types(folded)
+    return found[-1][1] if found else None
+
+
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+             "eighth": "8", "ninth": "9", "tenth": "10", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+             "六": "6", "七": "7", "八": "8", "九": "9", "十": "10"}
+_NUMBER = re.compile(r"\d+|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|第([一二三四五六七八九十])",
+                     re.IGNORECASE)
+
+
+def numbers(name: str | None) -> frozenset[str]:
+    """The numbers a name carries (No.1, 2nd, Third, 第三 …), as digits: firms that differ only in
+    them are different firms (China Gezhouba Group No.1 and No.2 Engineering)."""
+    found = set()
+    for m in _NUMBER.finditer(_fold(name)):
+        word = (m.group(1) or m.group(0)).lower()
+        found.add(_ORDINALS.get(word, word.lstrip("0") or "0"))
+    return frozenset(found)

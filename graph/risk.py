@@ -19,20 +19,10 @@ import time
 from .db import Graph
 from .errors import NotFound
 from .flags import DETECTORS, FlagRuns
-from .integrity import in_force
+from .integrity import MUNICIPALITIES, authority_level, in_force
 from .messages import N_, msg
 
-MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-
-
-def authority_level(name: str | None) -> str:
-    """national (部委), provincial (省厅, 直辖市委员会) or local; a name-based rule."""
-    name = name or ""
-    if "部" in name and ("中华人民共和国" in name or name.endswith("部") or "国家" in name):
-        return "national"
-    if "厅" in name or "自治区" in name or (name.startswith(MUNICIPALITIES) and "委员会" in name):
-        return "provincial"
-    return "local"
+__all__ = ["MUNICIPALITIES", "authority_level", "contributions", "firm_score", "ranking"]
 
 
 def _measure_points(measure: str | None, table: dict[str, float]) -> tuple[float, str]:
@@ -55,10 +45,20 @@ def contributions(facts: list[dict], hits: list[dict], settings, today: dt.date)
         if f["fact"] == "penalty":
             base, word = _measure_points(f["what"], settings.risk_measure_points)
             level = authority_level(f["authority"])
+            if f.get("origin") and authority_level(f["origin"]) == "international":
+                level = "international"  # a cross-debarment: the originating bank's sanction
             factor = settings.risk_authority_factor.get(level, 1.0)
             current = in_force({"decision_date": f["date"], "valid_until": f["until"], "measure": f["what"]}, today)
             recency = 1.0 if current else _recency(f["until"] or f["date"], today, settings.risk_half_life_years)
             points = base * factor * recency
+            if f.get("via"):
+                out.append({"kind": "penalty", "route": "penalty", "key": f["id"], "points": round(points, 1),
+                            "via": f["via"], "reason": msg(
+                                N_("penalty {id} ({measure}) of the matched record {via} ({link}): {base:g} × authority "
+                                   "level {factor:g} ({level}) × recency {recency:.2f}"),
+                                id=f["id"], measure=f["what"] or None, via=f.get("via_name") or f["via"],
+                                link=f.get("link") or "", base=base, factor=factor, level=level, recency=recency)})
+                continue
             out.append({"kind": "penalty", "route": "penalty", "key": f["id"], "points": round(points, 1),
                         "reason": msg(
                             N_("penalty {id} ({measure}): {base:g} × authority level {factor:g} ({level}) × recency "

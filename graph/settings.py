@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     eligibility_rule: Literal["any", "restrictive"] = Field(
         "any", description="Bidding eligibility: `any` bad-behaviour record in force blocks bidding (as provincial "
         "platforms do); `restrictive` only measures that ban bidding or work do, the rest block award ratings.")
+    eligibility_other_institutions: Literal["restriction", "ban"] = Field(
+        "restriction", description="Bidding eligibility: a sanction in force by another institution (a development "
+        "bank's debarment, on the firm or on a record matched to it) is shown as a `restriction` with its source, "
+        "or, with `ban`, also blocks bidding and award ratings. The default: such a debarment binds the projects "
+        "that institution finances, not a Chinese tender (README, \"How matching decides\").")
     match_threshold: float = Field(
         0.9, ge=0, le=1, description="Entity matching: links scoring at least this are made; lower ones wait for review.")
     match_review_floor: float = Field(
@@ -136,7 +141,7 @@ class Settings(BaseSettings):
         "any other measure; the default comes from the measures of graph/vocabulary.toml). JSON object; "
         "replaces the default.")
     risk_authority_factor: dict[str, float] = Field(
-        {"national": 1.5, "provincial": 1.2, "local": 1.0},
+        {"international": 1.5, "national": 1.5, "provincial": 1.2, "local": 1.0},
         description="Risk score: penalty points multiplied by the issuing authority's level. JSON object.")
     risk_half_life_years: float = Field(
         2.0, gt=0, description="Risk score: a penalty or award counts half after this many years (full while in force).")

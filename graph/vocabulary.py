@@ -63,6 +63,15 @@ def _load() -> tuple[dict[str, tuple[Term, ...]], dict]:
 
 _GROUPS, _MEASURE_DEFAULTS = _load()
 
+
+def _authority_levels() -> dict[str, tuple[str, ...]]:
+    raw = tomllib.loads(resources.files(__package__).joinpath("vocabulary.toml").read_text("utf-8"))
+    return {level: tuple(words) for level, words in raw.get("authority_levels", {}).items()}
+
+
+#: Words naming authorities of a level beyond the name-based rule (``international``: development banks …).
+AUTHORITY_LEVELS: dict[str, tuple[str, ...]] = _authority_levels()
+
 ENTERPRISE_TYPES: tuple[Term, ...] = _GROUPS["enterprise_types"]
 QUALIFICATION_CATEGORIES: tuple[Term, ...] = _GROUPS["qualification_categories"]
 PARTICIPATION_ROLES: tuple[Term, ...] = _GROUPS["participation_roles"]

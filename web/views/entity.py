@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Blueprint
 
 from chengxin.graph import eligibility, matching, queries, risk
+from chengxin.graph.integrity import sanction_status
 from chengxin.graph.model import get_model
 
 from ..core import app_settings, get_flag_runs, get_graph, respond
@@ -38,7 +39,10 @@ def _view(route: str):
             data["flags"] = get_flag_runs().for_entity(graph, route, key)
         if route == "enterprise":
             data.update(panels.result())
-            data["matched"] = [{**m, "reason": matching.reason(m)} for m in matched.result()]
+            rows = matched.result()
+            data["matched"] = matching.matched(rows)
+            # a sanction follows the entity: records linked to the firm count in its badge
+            data["sanction"] = sanction_status(data["penalties"] + matching.linked_penalties(rows), today)
         return respond(f"entity/{route}.html", data)
 
     return profile

@@ -25,14 +25,29 @@ def sources():
     return respond("sources/index.html", {"datasets": datasets.all_datasets(get_graph())})
 
 
+def _filters(args) -> dict:
+    """The review filters of a request: status, score band, source, feature code."""
+    status = args.get("status") or "pending"
+    if status not in matching.STATUSES:
+        status = "pending"
+    return {"status": status, "band": (args.get("band") or "").strip(), "source": (args.get("source") or "").strip(),
+            "reason": (args.get("reason") or "").strip()}
+
+
+def _select(graph, f: dict) -> list[dict]:
+    return matching.review_list(graph, f["status"], band=matching.parse_band(f["band"]), source=f["source"] or None,
+                                reason_code=f["reason"] or None)
+
+
 @bp.get("/review")
 @bp.get("/api/review", endpoint="review_json")
 def review():
-    status = request.args.get("status", "pending")
-    if status not in ("pending", "rejected"):
-        status = "pending"
-    pairs = matching.review_list(get_graph(), status)
-    return respond("sources/review.html", {"status": status, "pairs": pairs, "count": len(pairs),
+    graph = get_graph()
+    f = _filters(request.args)
+    pairs = _select(graph, f)
+    return respond("sources/review.html", {"status": f["status"], "filters": f, "pairs": pairs, "count": len(pairs),
+                                           "statuses": list(matching.STATUSES), "reasons": list(matching.FEATURES),
+                                           "log": matching.decision_log(graph)[:20],
                                            "can_decide": security.console_allowed()})
 
 
@@ -40,11 +55,39 @@ def review():
 @bp.post("/api/review/decide", endpoint="decide_json")
 @requires("console", "same_site")  # same_site: every POST is also refused before the view; said again where it matters
 def decide():
-    form = (request.get_json(silent=True) or {}) if request.is_json else request.form
-    a, b, decision = (str(form.get("a") or "")).strip(), (str(form.get("b") or "")).strip(), form.get("decision")
-    if decision not in ("accept", "reject") or not a or not b:
+    """One pair by its keys (``a``, ``b``), pairs by their ids (``pair``, repeated or a list), or
+    (``scope=filter``) every pair the filters (status, band, source, reason) select."""
+    is_json = request.is_json
+    form = (request.get_json(silent=True) or {}) if is_json else request.form
+    decision, _, one = str(form.get("decision") or "").partition(":")  # a row's button: accept:<pair id>
+    if decision not in ("accept", "reject"):
         raise InvalidInput(msg(N_("decision must be accept or reject, with a and b")))
-    result = matching.decide(get_graph(), a, b, decision == "accept", who=request.remote_addr)
+    graph, who = get_graph(), request.remote_addr
+    ids = (form.get("pair") or []) if is_json else form.getlist("pair")
+    ids = [one] if one else [ids] if isinstance(ids, str) else [str(i) for i in ids]
+    a, b = (str(form.get("a") or "")).strip(), (str(form.get("b") or "")).strip()
+    if form.get("scope") == "filter":
+        f = _filters(form)
+        result = matching.decide_many(graph, decision == "accept", None, who=who, band=matching.parse_band(f["band"]),
+                                      source=f["source"] or None, reason_code=f["reason"] or None, status=f["status"])
+    elif ids:
+        result = matching.decide_many(graph, decision == "accept", ids, who=who)
+    elif a and b:
+        result = matching.decide(graph, a, b, decision == "accept", who=who)
+    else:
+        raise InvalidInput(msg(N_("decision must be accept or reject, with a and b")))
     if request.path.startswith("/api/"):
         return jsonify(result)
-    return redirect(url_for("sources.review", status=request.args.get("status", "pending")), code=303)
+    return redirect(url_for("sources.review", **{k: v for k, v in _filters(request.args).items() if v}), code=303)
+
+
+@bp.post("/review/undo")
+@bp.post("/api/review/undo", endpoint="undo_json")
+@requires("console", "same_site")
+def undo():
+    """Undo a decision (``decision``: its id; the latest one by default)."""
+    form = (request.get_json(silent=True) or {}) if request.is_json else request.form
+    result = matching.undo(get_graph(), (str(form.get("decision") or "")).strip() or None, who=request.remote_addr)
+    if request.path.startswith("/api/"):
+        return jsonify(result)
+    return redirect(url_for("sources.review", **{k: v for k, v in _filters(request.args).items() if v}), code=303)
