@@ -233,7 +233,7 @@ def ftm_entities(nodes: dict, rels: list) -> Iterator[EntityProxy]:
                             phone=p.get("phone"), incorporationDate=p.get("established"),
                             country=_country(p.get("country"), uscc),
                             registrationNumber=uscc if ":" not in uscc else None,
-                            idNumber=uscc if ":" in uscc and not uscc.startswith("XX-NAME:") else None,
+                            idNumber=uscc if ":" in uscc and not uscc.startswith(("XX-NAME:", "XX-LIST:")) else None,
                             sector=p.get("type"), alias=p.get("alt_name"))
             elif label == "Person":
                 e = _entity("Person", eid, **common, name=p.get("name") or p.get("person_id"),

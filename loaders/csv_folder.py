@@ -59,7 +59,10 @@ class Context:
 
 
 def _text(value):
-    """Text as stored: any ID-number shape in it masked (graph.privacy), so no full number is kept."""
+    """Text as stored: any ID-number shape in it masked (graph.privacy), so no full number is kept; a list
+    of texts (a list entry's aliases) as a tuple of them, which the driver sends as a list."""
+    if isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value):
+        return tuple(mask_text(x) for x in value)
     return mask_text(value) if isinstance(value, str) else value
 
 
@@ -70,6 +73,8 @@ def _extra(value):
         return value if -(1 << 63) <= value < (1 << 63) else str(value)  # the database's integers are 64-bit
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value):
+        return _text(value)
     return mask_text(str(value))
 
 

@@ -64,6 +64,8 @@ def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | 
     report = None
     try:
         try:
+            if hasattr(src, "prepare"):  # a list's newer edition: only what changed is written
+                src.prepare(graph)
             report = loader.load(src, rejects, source=name)
         except LoadIncomplete as e:  # the tables that could be read are in the graph: record them as loaded
             report = e.report

@@ -1,221 +1,456 @@
-"""``chengxin load --format list --mapping FILE PATH``: sanctions and debarment lists, read through a
-declarative mapping (TOML or YAML) from the list's columns to penalty fields.
+"""``chengxin load --format list --mapping FILE PATH``: sanctions and debarment lists as published (an
+``.xlsx`` with a title row, a two-row merged header and a wrong stored size; a CSV export), read
+through a declarative mapping (TOML or YAML; ``loaders/list_mapping.py`` validates it, docs/lists.md
+is its reference) into enterprises or persons and their penalties.
 
-A mapping has four parts (``loaders/mappings/ebrd-ineligible.toml`` is a complete one):
-
-- ``[list]``: ``id`` (stable across editions), ``name``, ``sanctioning_institution`` and ``measure``
-  (used when no column gives them), ``url``, ``subject_type`` (enterprise or person);
-- ``[read]``: ``sheet`` (xlsx), ``skip_rows`` before the header, ``header_rows`` (a header that spans
-  several rows is joined cell by cell, merged cells carried right), ``encoding`` (default: detected);
-- ``[columns]``: for each field the header of its column: ``name`` (required), ``alt_name`` (another
-  or local-script name), ``address``, ``country``, ``start``, ``end``, ``notice`` (a start to use
-  when ``start`` is empty), ``grounds``, ``sanctioning``, ``originating``, ``id`` (the list's own
-  entry id, if it has one);
-- ``[values]``: ``no_end``, the words that mean a debarment has no end date.
-
-The list is a source for the one loader (:func:`source`): nothing is staged on disk, and a refused
-row (no name, no start date) goes to the load's rejects file with the list's file and line.
-Each entry becomes a Penalty on an Enterprise (or Person) known by its name (``XX-NAME:…``),
-later linked to the firms already in the graph by entity matching. Entries keep stable ids, so
-loading a newer edition is an update: entries no longer listed are marked ended on the day that
-was noticed (``delisted_noticed``, and ``valid_until`` brought forward to it), never deleted.
+- Every entry is its own record: its subject is keyed ``XX-LIST:<LIST_ID>:<ENTRY_KEY>`` (``uscc`` of an
+  enterprise, ``person_id`` of a person, ``id_scheme = "XX-LIST"``) and its penalty
+  ``<list_id>:<ENTRY_KEY>``; the entry key is the list's own key column when the mapping names one,
+  else a hash of the entry's content (``loaders/list_cells.entry_key``: name, address, country,
+  registration, dates), never its line and never its name alone. Records of two sources never share
+  a node because their names are equal: sameness across records is a matching link (graph/matching.py).
+- An entry's subject and its penalty load together or are refused together: each is checked here with
+  its row model before the loader sees either, and a refused entry goes to the rejects file once for
+  the subject's table and once for the penalties, with the same reason, the list's file and line.
+- Footers and notes under the table are recognised, skipped and counted (``notes``); a repeated header
+  row is skipped and counted.
+- A newer edition changes only what changed (:meth:`ListSource.prepare`): entries whose stored
+  fingerprint is the same are not written again; entries the edition no longer has are marked ended
+  on the day that was noticed (``delisted_noticed``, ``valid_until`` brought forward), never deleted.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from chengxin.graph.errors import InvalidInput
-from chengxin.graph.names import fold, identity_key
+from chengxin.graph.names import chinese_name, fold
 from chengxin.graph.vocabulary import LIST_DEFAULT_MEASURE
 
-from .readers import check_workbook, detect_encoding
+from . import rows as R
+from .checks import control_problem
+from .list_cells import clean_key, entry_key, extract, fingerprint, honorific, parse_date, parse_end, \
+    strip_markers, valid_uscc
+from .list_mapping import GROUPS, Mapping, read_mapping, stored_measure
+from .readers import detect_encoding, read_sheet_grid
 from .sources import RowsSource
 
-FIELDS = ("name", "alt_name", "address", "country", "start", "end", "notice", "grounds", "sanctioning",
-          "originating", "id")
+__all__ = ["ListSource", "entries", "mark_ended", "read_mapping", "source"]
+
+SCHEME = "XX-LIST"
+#: Rows looked at for the header when the mapping does not say how many rows come before it.
+HEADER_SEARCH = 60
 
 
-def read_mapping(path: Path) -> dict:
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        if Path(path).suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            mapping = yaml.safe_load(text)
-        else:
-            mapping = tomllib.loads(text)
-    except Exception as e:  # both parsers' errors, said the same way
-        raise InvalidInput(f"mapping {Path(path).name} cannot be read: {e}") from None
-    if not isinstance(mapping, dict):
-        raise InvalidInput(f"mapping {Path(path).name}: expected sections [list], [read], [columns]")
-    lst, cols = mapping.get("list") or {}, mapping.get("columns") or {}
-    if not lst.get("id"):
-        raise InvalidInput(f"mapping {Path(path).name}: [list] needs an id (stable across editions)")
-    if not cols.get("name"):
-        raise InvalidInput(f"mapping {Path(path).name}: [columns] needs name (the column of the subject's name)")
-    unknown = set(cols) - set(FIELDS)
-    if unknown:
-        raise InvalidInput(f"mapping {Path(path).name}: unknown fields in [columns]: {', '.join(sorted(unknown))} "
-                           f"(known: {', '.join(FIELDS)})")
-    if (lst.get("subject_type") or "enterprise") not in ("enterprise", "person"):
-        raise InvalidInput(f"mapping {Path(path).name}: subject_type must be enterprise or person")
-    return mapping
-
-
-def _key(header: str) -> str:
+def _key(header) -> str:
     return fold(str(header or "")).lower()
 
 
-def _grid(path: Path, read: dict) -> list[list]:
+def _text(value) -> str:
+    """A cell as text: dates as ISO, whole floats without ``.0``, spaces folded."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _grid(path: Path, m: Mapping) -> tuple[list[list], bool]:
+    """The list's rows (a row's index + 1 is its line), and whether merged cells are known (xlsx)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        with open(path, "rb") as f:
-            check_workbook(f, path.name)  # a zip bomb is refused before openpyxl reads it
-            try:
-                wb = load_workbook(f, read_only=True, data_only=True)
-                ws = wb[read["sheet"]] if read.get("sheet") else wb.worksheets[0]
-                ws.reset_dimensions()
-                rows = [list(r) for r in ws.iter_rows(values_only=True)]
-                wb.close()
-            except KeyError:
-                raise InvalidInput(f"{path.name}: no sheet {read.get('sheet')!r}") from None
-            except Exception as e:  # zip, XML and key errors of a damaged workbook
-                raise InvalidInput(f"{path.name}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
-        return rows
+        return read_sheet_grid(path, m.read.sheet), True
+    if m.read.sheet:
+        raise InvalidInput(f"{path.name}: [read] sheet = {m.read.sheet!r} but this is not an .xlsx workbook")
     if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
-        raise InvalidInput(f"{path.name}: a list is read from .csv or .xlsx")
-    encoding = read.get("encoding") or detect_encoding(path)
+        raise InvalidInput(f"{path.name}: a list is read from .csv, .tsv or .xlsx")
+    encoding = m.read.encoding or detect_encoding(path)
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as e:
-        line = path.read_bytes()[:e.start].count(b"\n") + 1
+        line = data[:e.start].count(b"\n") + 1
         raise InvalidInput(f"{path.name}: not valid {encoding} at byte {e.start:,} (line {line}): the file's "
                            "encoding changes there; save it in one encoding") from None
     except LookupError:
         raise InvalidInput(f"{path.name}: unknown encoding {encoding!r} in the mapping") from None
     dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
     try:
-        return [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)]
+        return [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)], False
     except csv.Error as e:
         raise InvalidInput(f"{path.name}: cannot be read as CSV ({e})") from None
 
 
-def _header(rows: list[list], n: int) -> list[str]:
+def _header(rows: list[list], n: int, carry: bool) -> tuple[list[str], list[str]]:
+    """The header's columns (the header rows joined cell by cell, a word once) and the last row's own
+    cells. Merged cells are already filled in an xlsx; in a CSV a group cell of an upper header row
+    stands over the empty cells to its right (``carry``)."""
     parts: list[list[str]] = []
     for depth, row in enumerate(rows[:n]):
         filled, last = [], ""
         for cell in row:
-            cell = "" if cell is None else str(cell).strip()
-            # A group cell above the last header row spans the cells to its right (merged cells).
-            last = cell or (last if depth < n - 1 else "")
+            cell = _text(cell)
+            last = cell or (last if carry and depth < n - 1 else "")
             filled.append(last)
         parts.append(filled)
-    width = max(len(p) for p in parts)
-    return [" ".join(dict.fromkeys(p[i] for p in parts if i < len(p) and p[i])) for i in range(width)]
+    width = max((len(p) for p in parts), default=0)
+    joined = [" ".join(dict.fromkeys(p[i] for p in parts if i < len(p) and p[i])) for i in range(width)]
+    own = [parts[-1][i] if parts and i < len(parts[-1]) else "" for i in range(width)]
+    return joined, own
 
 
-def entries(path: Path, mapping: dict) -> tuple[list[dict], list[tuple[int, str, dict]]]:
-    """The list's entries as penalty fields, and the rows refused (line, reason, cells)."""
-    read = mapping.get("read") or {}
-    cols = mapping["columns"]
-    rows = _grid(path, read)
-    skip, n = int(read.get("skip_rows") or 0), int(read.get("header_rows") or 1)
-    if len(rows) < skip + n:
-        raise InvalidInput(f"{Path(path).name}: fewer lines than the mapping's header")
-    header = _header(rows[skip:], n)
-    index = {_key(h): i for i, h in enumerate(header) if h}
-    where = {}
-    for field, column in cols.items():
-        if not column:
+@dataclass
+class Read:
+    """What :func:`entries` found in the list."""
+
+    entries: list[dict] = field(default_factory=list)
+    refused: list[tuple[int, str, dict, str]] = field(default_factory=list)  # line, reason, cells, subject table
+    notes: list[tuple[int, str]] = field(default_factory=list)  # footer and note rows: line, text
+    repeated_headers: int = 0
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, line of the same entry before)
+    header_line: int = 0
+
+
+def _locate(rows: list[list], m: Mapping, carry: bool, file: str) -> tuple[int, list[str], list[str]]:
+    """Where the header starts, its columns and its last row's cells."""
+    n = m.read.header_rows
+    if m.read.skip_rows is not None:
+        if len(rows) < m.read.skip_rows + n:
+            raise InvalidInput(f"{file}: fewer lines than the mapping's header ([read] skip_rows + header_rows)")
+        return (m.read.skip_rows, *_header(rows[m.read.skip_rows:], n, carry))
+    want = _key(m.columns.name)
+    for start in range(min(len(rows), HEADER_SEARCH)):
+        joined, own = _header(rows[start:], n, carry)
+        if want in {_key(h) for h in joined} or want in {_key(h) for h in own}:
+            return start, joined, own
+    first = next(([_text(c) for c in r] for r in rows if any(_text(c) for c in r)), [])
+    raise InvalidInput(f"{file}: no column {m.columns.name!r} (for name) in a header of its first {HEADER_SEARCH} "
+                       f"rows; the first filled row has: {', '.join(c for c in first if c)[:500]} (or give "
+                       "[read] skip_rows, the rows above the header, and header_rows)")
+
+
+def _columns(header: list[str], own: list[str], m: Mapping, file: str) -> dict[str, list[int]]:
+    """For each field of [columns], the index of its column (a field may name several: ``info``). A
+    column is found by the header's joined text, or by its last header row's own text when only one
+    column has it ("To Date" under "Ineligibility Period")."""
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h:
+            index.setdefault(_key(h), i)
+    by_own: dict[str, list[int]] = {}
+    for i, h in enumerate(own):
+        if h:
+            by_own.setdefault(_key(h), []).append(i)
+    where: dict[str, list[int]] = {}
+    for fld, spec in m.columns.model_dump().items():
+        if not spec:
             continue
-        if _key(column) not in index:
-            raise InvalidInput(f"{Path(path).name}: no column {column!r} (for {field}); the header has: "
-                               f"{', '.join(h for h in header if h)}")
-        where[field] = index[_key(column)]
-    no_end = {_key(v) for v in (mapping.get("values") or {}).get("no_end", [])}
-    out, refused = [], []
-    first = skip + n + 1
-    for line, row in enumerate(rows[skip + n:], start=first):
-        cells = {header[i] or f"column {i + 1}": ("" if v is None else str(v).strip()) for i, v in enumerate(row)}
-        if not any(cells.values()):
-            continue
-        value = {f: (str(row[i]).strip() if i < len(row) and row[i] is not None else "") for f, i in where.items()}
-        name = " ".join(value.get("name", "").split())
-        if not name:
-            refused.append((line, "no name in the name column", cells))
-            continue
-        end = value.get("end") or ""
-        entry = {f: v or None for f, v in value.items()}
-        entry["name"] = name
-        entry["end"] = None if _key(end) in no_end or not end else end
-        entry["start"] = value.get("start") or value.get("notice") or None
-        if not entry["start"]:
-            refused.append((line, "no start date (neither the start nor the notice column has one)", cells))
-            continue
-        entry["line"] = line
-        out.append(entry)
-    return out, refused
+        for column in [spec] if isinstance(spec, str) else spec:
+            k = _key(column)
+            if k in index:
+                where.setdefault(fld, []).append(index[k])
+            elif len(by_own.get(k, [])) == 1:
+                where.setdefault(fld, []).append(by_own[k][0])
+            else:
+                raise InvalidInput(f"{file}: no column {column!r} (for {fld}); the header has: "
+                                   f"{', '.join(h for h in header if h)}")
+    return where
 
 
-def entry_id(list_id: str, e: dict) -> str:
-    if e.get("id"):
-        return f"{list_id}:{e['id']}"
-    basis = "|".join([identity_key(e["name"]), (e.get("start") or "")[:10], identity_key(e.get("originating") or "")])
-    return f"{list_id}:{hashlib.sha1(basis.encode('utf-8')).hexdigest()[:12]}"
-
-
-def source(path: Path, mapping_path: Path, name: str) -> RowsSource:
-    """One edition of a list as a source for the loader: its subjects and penalties, and the rows it
-    refuses (no name, no start) as rows the loader counts and writes to the rejects file with their
-    line. Once loaded, the entries the edition no longer has are marked ended (:func:`mark_ended`)."""
-    mapping = read_mapping(mapping_path)
-    lst = mapping["list"]
-    items, refused = entries(path, mapping)
-    subject_type = lst.get("subject_type") or "enterprise"
+def entries(path: Path, mapping: Mapping | dict) -> Read:
+    """The list's entries as fields, the rows refused with their reason, and the rows skipped."""
+    m = mapping if isinstance(mapping, Mapping) else Mapping.model_validate(mapping)
     file = Path(path).name
-    seen, subjects, penalties = [], {}, {}
-    for e in items:
-        pid = entry_id(lst["id"], e)
-        seen.append(pid)
-        key = f"XX-NAME:{identity_key(e['name'])}"
-        if subject_type == "enterprise":
-            subjects.setdefault(key, (file, e["line"], {
-                "uscc": key, "name": e["name"], "address": e.get("address"), "country": e.get("country"),
-                "alt_name": e.get("alt_name"), "id_scheme": "XX-NAME", "source": name, "source_url": lst.get("url")}))
+    rows, merged = _grid(path, m)
+    start, header, own = _locate(rows, m, carry=not merged, file=file)
+    where = _columns(header, own, m, file)
+    header_keys = [_key(h) for h in own]
+    notes = m.note_patterns()
+    marker = m.marker()
+    out = Read(header_line=start + 1)
+    names = [f"{h or f'column {i + 1}'}" for i, h in enumerate(header)]
+    in_footer = False
+    for idx in range(start + m.read.header_rows, len(rows)):
+        row, line = rows[idx], idx + 1
+        texts = [_text(v) for v in row]
+        filled = [t for t in texts if t]
+        if not filled:
+            continue
+        cells = {names[i] if i < len(names) else f"column {i + 1}": t for i, t in enumerate(texts) if t}
+        if [_key(t) for t in texts[:len(header_keys)]] == header_keys:
+            out.repeated_headers += 1
+            continue
+        name_cells = [texts[i] for i in where["name"] if i < len(texts)]
+        if any(p.search(filled[0]) for p in notes) or (
+                len(filled) == 1 and (in_footer or not any(name_cells))):
+            out.notes.append((line, filled[0][:200]))
+            in_footer = True
+            continue
+        e, reason = _entry(row, where, m, marker)
+        if reason:
+            kind = e.get("entity_kind") if e else None
+            out.refused.append((line, reason, cells, "persons" if kind == "individual" else "enterprises"))
+            continue
+        e["line"], e["cells"] = line, cells
+        out.entries.append(e)
+    return out
+
+
+def _value(row: list, where: dict[str, list[int]], fld: str) -> object:
+    """The cell of ``fld`` (the raw value, a date cell kept as a date), or the cells joined (``info``)."""
+    idx = [i for i in where.get(fld, []) if i < len(row) and row[i] not in (None, "")]
+    if not idx:
+        return None
+    if len(idx) == 1:
+        v = row[idx[0]]
+        return v.strip() if isinstance(v, str) else v
+    return " ; ".join(_text(row[i]) for i in idx)
+
+
+def _entry(row: list, where: dict[str, list[int]], m: Mapping, marker) -> tuple[dict, str | None]:
+    """One row as an entry's fields, or the reason it is refused."""
+    e: dict = {}
+    cols = m.columns
+    name = strip_markers(_text(_value(row, where, "name")), marker)
+    if not name:
+        return e, "no name in the name column"
+    e["name"] = name
+    # who: a firm or a person
+    kind_cell = _text(_value(row, where, "entity_kind"))
+    if cols.entity_kind and kind_cell:
+        k = kind_cell.lower()
+        if k in {w.lower() for w in m.values.firm}:
+            e["entity_kind"] = "firm"
+        elif k in {w.lower() for w in m.values.individual}:
+            e["entity_kind"] = "individual"
         else:
-            subjects.setdefault(key, (file, e["line"], {"person_id": key, "name": e["name"], "source": name}))
-        # Entries with one id (same name, start and originating institution) are one penalty: the
-        # list's last line of it is kept, as the loader would refuse a second row with other values.
-        penalties.pop(pid, None)
-        penalties[pid] = (file, e["line"], {
-            "penalty_id": pid, "subject_type": subject_type, "subject_id": key,
-            "measure": lst.get("measure") or LIST_DEFAULT_MEASURE,
-            "authority": e.get("sanctioning") or lst.get("sanctioning_institution") or lst.get("name"),
-            "decision_date": e["start"], "valid_until": e.get("end"), "description": e.get("grounds"),
-            "originating_institution": e.get("originating"), "list_id": lst["id"], "list_name": lst.get("name"),
-            "listed_name": e["name"], "alt_name": e.get("alt_name"), "country": e.get("country"),
-            "source": name, "source_url": lst.get("url"), "list_line": e["line"],
-        })
-    table = "enterprises" if subject_type == "enterprise" else "persons"
-    refusals = [(file, line, {"_error": reason, "_raw": cells}) for line, reason, cells in refused]
-    rows = {
-        table: [(f, n, _present(r)) for f, n, r in subjects.values()],
-        "penalties": sorted([(f, n, _present(r)) for f, n, r in penalties.values()] + refusals, key=lambda x: x[1]),
-    }
-    summary = {"entries": len(items), "refused": len(refused), "subjects": len(subjects), "list_id": lst["id"]}
-    return RowsSource(name, "list", file, rows, summary, after=lambda graph: mark_ended(graph, lst["id"], seen))
+            return e, (f"entity_kind: {kind_cell!r} (column {cols.entity_kind!r}) is neither a firm "
+                       f"({', '.join(m.values.firm)}) nor an individual ({', '.join(m.values.individual)}): "
+                       "add it to the mapping's [values]")
+    elif m.list.subject_type == "person":
+        e["entity_kind"] = "individual"
+    elif m.list.subject_type == "enterprise":
+        e["entity_kind"] = "firm"
+    else:
+        title = honorific(name, m.honorifics())
+        e["entity_kind"] = "individual" if title else "firm"
+        if title:
+            e["honorific"] = title
+    # when: the dates, each in its declared order
+    try:
+        raw_start = _value(row, where, "start")
+        raw_notice = _value(row, where, "notice")
+        if raw_start not in (None, ""):
+            e["start"] = _date(raw_start, m.order("start"), "start", cols.start)
+        elif raw_notice not in (None, ""):
+            e["start"] = _date(raw_notice, m.order("notice"), "notice", cols.notice)
+        else:
+            return e, "decision_date: no start date (neither the start nor the notice column has one)"
+        raw_end = _value(row, where, "end")
+        try:
+            e["end"] = parse_end(raw_end, m.order("end"), m.no_end_words())
+        except ValueError as err:
+            raise ValueError(f"valid_until (end, column {cols.end!r}): {err}") from None
+    except ValueError as err:
+        return e, str(err)
+    # what: the measure
+    measure_cell = _text(_value(row, where, "measure"))
+    if cols.measure and measure_cell:
+        measure = m.measure_for(measure_cell)
+        if measure is None:
+            return e, (f"measure: {measure_cell!r} (column {cols.measure!r}) is not in the mapping's [measures] "
+                       f"(known: {', '.join(m.measures) or 'none'})")
+        e["measure"] = measure
+    else:
+        e["measure"] = stored_measure(m.list.measure) if m.list.measure else LIST_DEFAULT_MEASURE
+    # the plain columns
+    for fld in ("alt_name", "address", "country", "grounds", "sanctioning", "originating", "registration_no",
+                "name_zh", "id"):
+        v = strip_markers(_text(_value(row, where, fld)), marker) if fld != "grounds" else _text(_value(row, where, fld))
+        if v:
+            e[fld] = v
+    aliases = [strip_markers(a, marker) for a in _text(_value(row, where, "aliases")).replace("|", ";").split(";")]
+    uscc_cells = [_text(_value(row, where, "uscc"))]
+    info = _text(_value(row, where, "info"))
+    if info:
+        e["info"] = info
+    # named parts of mixed cells
+    for fld in {r.from_ for r in m.extract}:
+        text = _text(_value(row, where, fld))
+        for group, values in extract(text, m.patterns(fld), marker).items():
+            target = GROUPS[group]
+            if target == "aliases":
+                aliases += values
+            elif target == "uscc":
+                uscc_cells += values
+            elif not e.get(target):
+                e[target] = values[0]
+    if not e.get("name_zh"):
+        zh = chinese_name(name) or (chinese_name(e["alt_name"]) if e.get("alt_name") else None)
+        if zh:
+            e["name_zh"] = zh
+    e["aliases"] = [a for a in dict.fromkeys(aliases) if a and a != name]
+    found = [u for u in uscc_cells if u]
+    registered = next((valid_uscc(u) for u in found if valid_uscc(u)), None)
+    if registered:
+        e["registered_uscc"] = registered
+    elif found:
+        e["uscc_not_valid"] = found[0]  # kept as written, never as an identifier
+    if e.get("entity_kind") == "individual" and e.get("registered_uscc"):
+        return e, f"uscc: {registered} is a firm's code on an individual's entry ({name!r})"
+    return e, None
+
+
+def _date(value, order: str | None, fld: str, column: str | None) -> dt.date:
+    try:
+        return parse_date(value, order)
+    except ValueError as err:
+        raise ValueError(f"decision_date ({fld}, column {column!r}): {err}") from None
+
+
+# --- the source -----------------------------------------------------------------------------------
+
+def subject_key(list_id: str, key: str) -> str:
+    """The subject's node key: ``XX-LIST:<LIST_ID>:<ENTRY_KEY>`` (upper case, as every scheme's key is stored)."""
+    return f"{SCHEME}:{list_id.upper()}:{key}"
 
 
 def _present(row: dict) -> dict:
-    return {k: v for k, v in row.items() if v not in (None, "")}
+    return {k: v for k, v in row.items() if v not in (None, "", [])}
+
+
+def _rows(e: dict, m: Mapping, name: str) -> tuple[str, dict, dict]:
+    """The subject's table and row and the penalty row of an accepted entry."""
+    lst = m.list
+    key = clean_key(e["id"]) if e.get("id") else entry_key(e)
+    node = subject_key(lst.id, key)
+    person = e["entity_kind"] == "individual"
+    others = [e.get("name_zh"), *e["aliases"]]
+    subject = _present({
+        ("person_id" if person else "uscc"): node, "name": e["name"], "name_zh": e.get("name_zh"),
+        # alt_name: what matching compares beside the name (the mapping's column, else a Chinese name
+        # found outside the name cell; one inside it matching finds by itself)
+        "alt_name": e.get("alt_name") or (e.get("name_zh") if e.get("name_zh") not in fold(e["name"]) else None),
+        "aliases": e["aliases"],
+        "other_names": " ; ".join(dict.fromkeys(o for o in others if o)) or None,
+        "registration_no": e.get("registration_no"), "registered_uscc": e.get("registered_uscc"),
+        "uscc_as_listed": e.get("uscc_not_valid"), "country": e.get("country"), "address": e.get("address"),
+        "list_id": lst.id, "entity_kind": e["entity_kind"], "honorific": e.get("honorific"), "id_scheme": SCHEME,
+        "source": name, "source_url": lst.url,
+    })
+    penalty = _present({
+        "penalty_id": f"{lst.id}:{key}", "subject_type": "person" if person else "enterprise", "subject_id": node,
+        "measure": e["measure"],
+        "authority": e.get("sanctioning") or lst.sanctioning_institution or lst.name or lst.id,
+        "decision_date": e["start"].isoformat(), "valid_until": e["end"].isoformat() if e.get("end") else None,
+        "description": e.get("grounds"), "originating_institution": e.get("originating"), "list_id": lst.id,
+        "list_name": lst.name, "listed_name": e["name"], "alt_name": e.get("alt_name"), "country": e.get("country"),
+        "listed_info": e.get("info"), "entry_key": key, "source": name, "source_url": lst.url,
+    })
+    penalty["entry_hash"] = fingerprint({"s": fingerprint(subject), "p": fingerprint(penalty)})
+    penalty["list_line"] = e["line"]
+    return ("persons" if person else "enterprises"), subject, penalty
+
+
+def _check(table: str, subject: dict, penalty: dict) -> str | None:
+    """Why the entry's subject or penalty would be refused by the loader (so both are refused here), or None."""
+    for t, row in ((table, subject), ("penalties", penalty)):
+        texts = {k: v for k, v in row.items() if isinstance(v, str)}
+        texts.update({f"{k}[{i}]": x for k, v in row.items() if isinstance(v, list) for i, x in enumerate(v)})
+        problem = control_problem(texts)
+        if problem:
+            return problem
+        try:
+            R.MODELS[t].model_validate(row)
+        except ValidationError as err:
+            return R.describe(err)
+    return None
+
+
+class ListSource(RowsSource):
+    """One edition of a list as a source for the loader; :meth:`prepare` leaves out what the graph has
+    already (the same entry with the same fingerprint), and :meth:`finish` marks the entries gone."""
+
+    entry_hashes: dict[str, str]
+    list_id: str
+
+    def prepare(self, graph) -> None:
+        """Before loading: drop the rows of entries the graph holds unchanged (listed, same fingerprint)."""
+        stored = {r["id"]: r["hash"] for r in graph.query("list_entries", list_id=self.list_id) if r["listed"]}
+        same = {pid for pid, h in self.entry_hashes.items() if stored.get(pid) == h}
+        if not same:
+            self.summary.update({"unchanged": 0, "new": len(self.entry_hashes), "changed": 0})
+            return
+        nodes = {r["subject_id"] for _, _, r in self.rows.get("penalties", []) if r.get("penalty_id") in same}
+        for table, rows in list(self.rows.items()):
+            self.rows[table] = [
+                (f, n, r) for f, n, r in rows
+                if r.get("penalty_id") not in same and (r.get("uscc") or r.get("person_id")) not in nodes]
+        known = set(stored)
+        self.summary.update({
+            "unchanged": len(same),
+            "new": sum(1 for pid in self.entry_hashes if pid not in known),
+            "changed": sum(1 for pid in self.entry_hashes if pid in known and pid not in same),
+        })
+
+
+def source(path: Path, mapping_path: Path, name: str) -> ListSource:
+    """One edition of a list as a source for the loader: its subjects and penalties, and the entries
+    it refuses (each twice, for the subject's table and the penalties, with one reason)."""
+    m = read_mapping(mapping_path)
+    found = entries(path, m)
+    file = Path(path).name
+    tables: dict[str, list] = {"enterprises": [], "persons": [], "penalties": []}
+    hashes: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    refused = list(found.refused)
+    duplicates = []
+    for e in found.entries:
+        table, subject, penalty = _rows(e, m, name)
+        pid = penalty["penalty_id"]
+        if pid in hashes:
+            if hashes[pid] == penalty["entry_hash"]:
+                duplicates.append((e["line"], first_line[pid]))  # the same entry twice: counted, loaded once
+            else:
+                refused.append((e["line"], f"the same entry key {penalty['entry_key']!r} as line {first_line[pid]} "
+                                f"with other values (column {m.columns.id!r}): the first is kept", e["cells"], table))
+            continue
+        problem = _check(table, subject, penalty)
+        if problem:
+            refused.append((e["line"], problem, e["cells"], table))
+            continue
+        hashes[pid], first_line[pid] = penalty["entry_hash"], e["line"]
+        tables[table].append((file, e["line"], subject))
+        tables["penalties"].append((file, e["line"], penalty))
+    for line, reason, cells, table in refused:
+        for t in (table, "penalties"):
+            tables[t].append((file, line, {"_error": reason, "_raw": cells}))
+    rows = {t: sorted(r, key=lambda x: x[1]) for t, r in tables.items() if r}
+    summary = {
+        "list_id": m.list.id, "entries": len(hashes), "refused": len(refused),
+        "enterprises": len([1 for *_, r in tables["enterprises"] if "_error" not in r]),
+        "persons": len([1 for *_, r in tables["persons"] if "_error" not in r]),
+        "notes": len(found.notes), "repeated_headers": found.repeated_headers, "duplicates": len(duplicates),
+        "header_line": found.header_line,
+    }
+    if found.notes:
+        summary["note_lines"] = ", ".join(f"{line}: {text[:60]}" for line, text in found.notes[:5])
+    if duplicates:
+        summary["duplicate_lines"] = ", ".join(f"{a} (= {b})" for a, b in duplicates[:10])
+    src = ListSource(name, "list", file, rows, summary,
+                     after=lambda graph: mark_ended(graph, m.list.id, list(hashes)))
+    src.entry_hashes, src.list_id = hashes, m.list.id
+    return src
 
 
 def mark_ended(graph, list_id: str, seen: list[str]) -> dict:

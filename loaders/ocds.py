@@ -6,12 +6,14 @@ Each is turned into rows of the CSV-folder tables, handed straight to the one lo
 (:func:`source`; validation, rejects with reasons, idempotent upserts), so nothing here writes to the
 database or to a staging file. A refused row names its JSON file and the record it came from: its
 line in a ``.jsonl`` file, else its position (1, 2 …) in the package's ``releases``, ``records`` or
-``projects``.
+``projects``. A record that cannot be converted (no ocid, not a JSON object …) is refused the same
+way, its path in the file (``releases[3]``) in the reason: never dropped.
 
 Mapping (OCDS):
 - parties, and the 1.0-era ``buyer`` and award ``suppliers`` → Enterprise. The identifier keeps its
   scheme: ``CN-USCC`` becomes the ``uscc`` itself; any other is ``SCHEME:ID`` (a missing scheme
-  takes ``--id-scheme``, else ``XX-ID``); a party without one is ``XX-NAME:<name>``.
+  takes ``--id-scheme``, else ``XX-ID``); a party without one is ``XX-NAME:<SOURCE>:<NAME>``, keyed
+  within its source (two sources naming a firm alike are linked by matching, never one node).
 - the contracting process (ocid) → Tender (``tender_no`` is the ocid; a bare number becomes
   ``OCDS-<ocid>``), with title, method and opening date; the procuring entity, when not the
   buyer, is its agent.
@@ -52,6 +54,9 @@ class Converted:
     rows: dict[str, list[SourceRow]] = field(default_factory=lambda: defaultdict(list))
     summary: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: what could not be converted, as rows the loader refuses: (file, record number, reason with the
+    #: record's path in the file, the record cut short)
+    refused: list[SourceRow] = field(default_factory=list)
 
 
 class _Builder:
@@ -62,11 +67,21 @@ class _Builder:
         self.firms: dict[str, dict] = {}
         self.projects: dict[str, dict] = {}
         self.origin: tuple[str, int | None] = ("", None)  # the file and record being converted
+        self.path = ""  # the record's path in its file (``releases[3]``), for the rejects file
         self.origins: dict[tuple[str, str], tuple[str, int | None]] = {}  # where a firm or project was first met
         self.suppliers: set[str] = set()
         self.ocids: set[str] = set()
         self.releases = 0
         self.awards = 0
+
+    def problem(self, reason: str, raw: object) -> None:
+        """A record that cannot be converted: said in the problems and refused, with its path, into the
+        rejects file (never dropped)."""
+        where = f"{self.origin[0]}" + (f" {self.path}" if self.path else "")
+        self.out.problems.append(f"{where}: {reason}")
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
+        self.out.refused.append((self.origin[0], self.origin[1], {
+            "_error": f"{reason} (at {self.path or 'the document'})", "_raw": text[:2000]}))
 
     def add(self, table: str, **row) -> None:
         row.setdefault("source", self.source)
@@ -85,7 +100,9 @@ class _Builder:
             scheme = scheme if scheme and re.fullmatch(r"[A-Z]{2}-[A-Z0-9_]+", scheme) else (self.id_scheme or "XX-ID")
             return f"{scheme}:{value.upper()}"
         name = org.get("name") or ident.get("legalName")
-        return f"XX-NAME:{identity_key(name)}" if name else None
+        # Named only: keyed within this source, so two sources naming one firm alike never share a
+        # node (sameness across sources is a matching link).
+        return f"XX-NAME:{identity_key(self.source)}:{identity_key(name)}" if name else None
 
     def firm(self, org: dict | None, url: str | None = None) -> str | None:
         if not org:
@@ -122,7 +139,7 @@ class _Builder:
     # --- OCDS ---------------------------------------------------------------------------
     def release(self, r: dict, url: str | None) -> None:
         if not isinstance(r, dict) or not r.get("ocid"):
-            self.out.problems.append(f"not a release (no ocid): {str(r)[:80]}")
+            self.problem("not a release (no ocid)", r)
             return
         self.releases += 1
         ocid = str(r["ocid"])
@@ -213,7 +230,7 @@ class _Builder:
     # --- OC4IDS -------------------------------------------------------------------------
     def oc4ids_project(self, p: dict, url: str | None) -> None:
         if not isinstance(p, dict) or not p.get("id"):
-            self.out.problems.append(f"not an OC4IDS project (no id): {str(p)[:80]}")
+            self.problem("not an OC4IDS project (no id)", p)
             return
         parties = {x.get("id"): x for x in p.get("parties") or [] if isinstance(x, dict)}
         by_role = self.roles(parties, url)
@@ -356,34 +373,34 @@ def convert(path: Path, kind: str, source: str, id_scheme: str | None = None) ->
     b = _Builder(source, id_scheme.upper() if id_scheme else None)
     root = Path(path)
     for f, line, doc in _documents(path):
-        where = f"{f.name}" + (f" line {line}" if line else "")
         name = f.relative_to(root).as_posix() if root.is_dir() else f.name  # the file as the rejects name it
-        b.origin = (name, line)
+        b.origin, b.path = (name, line), ""
         if not isinstance(doc, dict):
-            b.out.problems.append(f"{where}: not a JSON object")
+            b.problem("not a JSON object", doc)
             continue
         url = doc.get("uri") or (doc.get("packageInfo") or {}).get("uri")
         url = url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
 
-        def at(n: int) -> None:  # the record's origin: its line in a .jsonl file, else its place in the package
+        def at(n: int, array: str) -> None:  # the record's origin: its line in a .jsonl file, else its place in the package
             b.origin = (name, line or n)
+            b.path = f"{array}[{n - 1}]"
 
         if kind == "oc4ids":
             projects = doc.get("projects") if "projects" in doc else ([doc] if "contractingProcesses" in doc or "id" in doc else None)
             if projects is None:
-                b.out.problems.append(f"{where}: not an OC4IDS project package")
+                b.problem("not an OC4IDS project package", doc)
                 continue
             for n, p in enumerate(projects, 1):
-                at(n)
+                at(n, "projects")
                 b.oc4ids_project(p, url)
             continue
         if "releases" in doc:
             for n, r in enumerate(doc["releases"] or [], 1):
-                at(n)
+                at(n, "releases")
                 b.release(r, url)
         elif "records" in doc:
             for n, rec in enumerate(doc["records"] or [], 1):
-                at(n)
+                at(n, "records")
                 compiled = rec.get("compiledRelease")
                 if compiled:
                     b.release(compiled, url)
@@ -392,12 +409,12 @@ def convert(path: Path, kind: str, source: str, id_scheme: str | None = None) ->
                     if rels:
                         b.release(max(rels, key=lambda r: r.get("date") or ""), url)
                     else:
-                        b.out.problems.append(f"{where}: record {rec.get('ocid')} has neither a compiled release "
-                                              "nor embedded releases")
+                        b.problem(f"record {rec.get('ocid')} has neither a compiled release nor embedded releases",
+                                  rec)
         elif "ocid" in doc:
             b.release(doc, url)
         else:
-            b.out.problems.append(f"{where}: neither a release, a release package nor a record package")
+            b.problem("neither a release, a release package nor a record package", doc)
     if not b.releases and not b.projects:
         raise InvalidInput(f"{path}: no OCDS releases or OC4IDS projects found"
                            + (f" ({b.out.problems[0]})" if b.out.problems else ""))
@@ -408,4 +425,9 @@ def source(path: Path, kind: str, name: str, id_scheme: str | None = None) -> Ro
     """An OCDS or OC4IDS file or folder as a source for the loader; its summary (releases, awards …)
     goes into the load's report."""
     conv = convert(path, kind, name, id_scheme)
-    return RowsSource(name, kind, Path(path).name, dict(conv.rows), dict(conv.summary))
+    rows = dict(conv.rows)
+    if conv.refused:  # records that could not be converted: refused, with their path, as the records they are
+        table = "projects" if kind == "oc4ids" else "tenders"
+        rows[table] = list(rows.get(table) or []) + conv.refused
+        conv.summary["records_not_converted"] = len(conv.refused)
+    return RowsSource(name, kind, Path(path).name, rows, dict(conv.summary))

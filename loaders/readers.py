@@ -309,3 +309,36 @@ def _read_xlsx(table: TableFile, f) -> Iterator[tuple[int, dict]]:
                 yield line_no, {h: v for h, v in _row(table.header, values).items() if h}
         finally:
             wb.close()
+
+
+def read_sheet_grid(path: Path, sheet: str | None = None) -> list[list]:
+    """Every row of one sheet of a workbook as a list of cell values, from row 1 (so a row's index + 1 is
+    its line in the sheet), read to the sheet's real extent: the size the sheet declares
+    (``<dimension ref="A1:A1288">`` where six columns are filled) is not trusted. A merged range's value
+    is given to every cell it covers (a header cell merged across or down names each column under it).
+    ``sheet``: its name (default: the first); a name the workbook lacks is refused with the ones it has."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    with open(path, "rb") as f:
+        check_workbook(f, path.name)  # a zip bomb is refused before openpyxl reads it
+        try:
+            wb = load_workbook(f, data_only=True)  # not read-only: it needs the merged ranges
+        except Exception as e:  # zip, XML and key errors of a damaged workbook
+            raise InvalidInput(f"{path.name}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise InvalidInput(f"{path.name}: no sheet {sheet!r}; its sheets are: "
+                               + ", ".join(repr(s) for s in wb.sheetnames))
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        for rng in ws.merged_cells.ranges:
+            value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
+            for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+                row = rows[r - 1]
+                row.extend([None] * (rng.max_col - len(row)))
+                for c in range(rng.min_col, rng.max_col + 1):
+                    row[c - 1] = value
+        return rows
+    finally:
+        wb.close()
