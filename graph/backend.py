@@ -171,10 +171,10 @@ class Neo4jBackend:
 
     def fulltext_statements(self) -> list[str]:
         return [
-            f"CREATE FULLTEXT INDEX `{spec.fulltext_index}` IF NOT EXISTS "
-            f"FOR (n:{label(spec.name)}) ON EACH [n.`{spec.name_prop}`] "
+            f"CREATE FULLTEXT INDEX `{index}` IF NOT EXISTS "
+            f"FOR (n:{label(spec.name)}) ON EACH [n.`{prop}`] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
-            for spec in get_model().search_labels()
+            for spec in get_model().search_labels() for index, prop in spec.fulltext_props
         ]
 
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]:

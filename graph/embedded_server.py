@@ -88,15 +88,16 @@ def ensure_fulltext(db) -> list[str]:
     """Create the CJK full-text index of every searchable label (ArcadeDB SQL). Idempotent."""
     made = []
     for spec in get_model().search_labels():
-        t, prop = spec.name, spec.name_prop
+        t = spec.name
         db.command("sql", f"CREATE VERTEX TYPE `{t}` IF NOT EXISTS")
-        db.command("sql", f"CREATE PROPERTY `{t}`.`{prop}` IF NOT EXISTS STRING")
-        db.command(
-            "sql",
-            f"CREATE INDEX IF NOT EXISTS ON `{t}` (`{prop}`) FULL_TEXT "
-            f'METADATA {{"analyzer": "{CJK_ANALYZER}"}}',
-        )
-        made.append(spec.fulltext_index)
+        for index, prop in spec.fulltext_props:
+            db.command("sql", f"CREATE PROPERTY `{t}`.`{prop}` IF NOT EXISTS STRING")
+            db.command(
+                "sql",
+                f"CREATE INDEX IF NOT EXISTS ON `{t}` (`{prop}`) FULL_TEXT "
+                f'METADATA {{"analyzer": "{CJK_ANALYZER}"}}',
+            )
+            made.append(index)
     return made
 
 

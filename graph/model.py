@@ -28,6 +28,7 @@ class LabelSpec(BaseModel):
     color: str
     shape: str
     fulltext: bool = False
+    fulltext_also: list[str] = []  # more properties searched, each with its own full-text index
     indexes: list[str] = []
     hub: bool = False  # nodes with many relationships each (firms, authorities)
     path_hub: bool = False  # never passed through by the relationship finder unless asked (authorities)
@@ -36,6 +37,11 @@ class LabelSpec(BaseModel):
     def fulltext_index(self) -> str:
         """One index name serves both backends: ArcadeDB names its index ``Label[prop]``."""
         return f"{self.name}[{self.name_prop}]"
+
+    @property
+    def fulltext_props(self) -> list[tuple[str, str]]:
+        """(index name, property) of every full-text index of the label: the name's, then ``fulltext_also``'s."""
+        return [(f"{self.name}[{p}]", p) for p in [self.name_prop, *self.fulltext_also]] if self.fulltext else []
 
 
 class RelSpec(BaseModel):
@@ -62,8 +68,9 @@ class Model(BaseModel):
         for spec in self.labels.values():
             # ArcadeDB keeps one index per property: a range index beside the full-text one
             # is refused, so a searchable name is not also range-indexed.
-            if spec.fulltext and spec.name_prop in spec.indexes:
-                raise ValueError(f"{spec.name}.{spec.name_prop} has a full-text index; do not range-index it too")
+            for _, prop in spec.fulltext_props:
+                if prop in spec.indexes:
+                    raise ValueError(f"{spec.name}.{prop} has a full-text index; do not range-index it too")
         routes = [spec.route for spec in self.labels.values()]
         if len(set(routes)) != len(routes):
             raise ValueError("label routes must be unique")

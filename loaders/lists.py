@@ -122,24 +122,32 @@ class Read:
 
 
 def _locate(rows: list[list], m: Mapping, carry: bool, file: str) -> tuple[int, list[str], list[str]]:
-    """Where the header starts, its columns and its last row's cells."""
+    """Where the header starts, its columns and its last row's cells: at ``[read] skip_rows``, else the
+    first of the rows holding the name column's header whose header finds most of the mapping's columns
+    (a title row above it, "Downloaded on: …", is not the header)."""
     n = m.read.header_rows
     if m.read.skip_rows is not None:
         if len(rows) < m.read.skip_rows + n:
             raise InvalidInput(f"{file}: fewer lines than the mapping's header ([read] skip_rows + header_rows)")
         return (m.read.skip_rows, *_header(rows[m.read.skip_rows:], n, carry))
     want = _key(m.columns.name)
+    best: tuple[int, int, list[str], list[str]] | None = None
     for start in range(min(len(rows), HEADER_SEARCH)):
         joined, own = _header(rows[start:], n, carry)
-        if want in {_key(h) for h in joined} or want in {_key(h) for h in own}:
-            return start, joined, own
+        if want not in {_key(h) for h in joined} | {_key(h) for h in own}:
+            continue
+        score = len(_columns(joined, own, m, file, strict=False))
+        if best is None or score > best[0]:
+            best = (score, start, joined, own)
+    if best is not None:
+        return best[1], best[2], best[3]
     first = next(([_text(c) for c in r] for r in rows if any(_text(c) for c in r)), [])
     raise InvalidInput(f"{file}: no column {m.columns.name!r} (for name) in a header of its first {HEADER_SEARCH} "
                        f"rows; the first filled row has: {', '.join(c for c in first if c)[:500]} (or give "
                        "[read] skip_rows, the rows above the header, and header_rows)")
 
 
-def _columns(header: list[str], own: list[str], m: Mapping, file: str) -> dict[str, list[int]]:
+def _columns(header: list[str], own: list[str], m: Mapping, file: str, strict: bool = True) -> dict[str, list[int]]:
     """For each field of [columns], the index of its column (a field may name several: ``info``). A
     column is found by the header's joined text, or by its last header row's own text when only one
     column has it ("To Date" under "Ineligibility Period")."""
@@ -161,7 +169,7 @@ def _columns(header: list[str], own: list[str], m: Mapping, file: str) -> dict[s
                 where.setdefault(fld, []).append(index[k])
             elif len(by_own.get(k, [])) == 1:
                 where.setdefault(fld, []).append(by_own[k][0])
-            else:
+            elif strict:
                 raise InvalidInput(f"{file}: no column {column!r} (for {fld}); the header has: "
                                    f"{', '.join(h for h in header if h)}")
     return where
@@ -340,7 +348,7 @@ def _rows(e: dict, m: Mapping, name: str) -> tuple[str, dict, dict]:
         ("person_id" if person else "uscc"): node, "name": e["name"], "name_zh": e.get("name_zh"),
         # alt_name: what matching compares beside the name (the mapping's column, else a Chinese name
         # found outside the name cell; one inside it matching finds by itself)
-        "alt_name": e.get("alt_name") or (e.get("name_zh") if e.get("name_zh") not in fold(e["name"]) else None),
+        "alt_name": e.get("alt_name") or (e.get("name_zh") if e.get("name_zh") and e["name_zh"] not in fold(e["name"]) else None),
         "aliases": e["aliases"],
         "other_names": " ; ".join(dict.fromkeys(o for o in others if o)) or None,
         "registration_no": e.get("registration_no"), "registered_uscc": e.get("registered_uscc"),
