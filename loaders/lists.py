@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from .list_cells import clean_key, entry_key, extract, fingerprint, honorific, p
     strip_markers, valid_uscc
 from .list_mapping import GROUPS, Mapping, read_mapping, stored_measure
 from .readers import detect_encoding, read_sheet_grid
+from .rejects import reason_kind
 from .sources import RowsSource
 
 __all__ = ["ListSource", "entries", "mark_ended", "read_mapping", "source"]
@@ -440,6 +442,11 @@ def source(path: Path, mapping_path: Path, name: str) -> ListSource:
         hashes[pid], first_line[pid] = penalty["entry_hash"], e["line"]
         tables[table].append((file, e["line"], subject))
         tables["penalties"].append((file, e["line"], penalty))
+    held = _held_back(refused, len(hashes))
+    if held:  # most of the edition refused: nothing of it is loaded, nothing marked ended
+        refused += [(line, held, cells, table) for table, rows in tables.items() if table != "penalties"
+                    for _, line, cells in [(f, n, _cells(found, n)) for f, n, _ in rows]]
+        tables = {"enterprises": [], "persons": [], "penalties": []}
     for line, reason, cells, table in refused:
         for t in (table, "penalties"):
             tables[t].append((file, line, {"_error": reason, "_raw": cells}))
@@ -455,10 +462,30 @@ def source(path: Path, mapping_path: Path, name: str) -> ListSource:
         summary["note_lines"] = ", ".join(f"{line}: {text[:60]}" for line, text in found.notes[:5])
     if duplicates:
         summary["duplicate_lines"] = ", ".join(f"{a} (= {b})" for a, b in duplicates[:10])
+    if held:
+        summary.update({"entries": 0, "held_back": len(hashes), "not_loaded": held})
     src = ListSource(name, "list", file, rows, summary,
-                     after=lambda graph: mark_ended(graph, m.list.id, list(hashes)))
+                     after=(lambda graph: {}) if held else (lambda graph: mark_ended(graph, m.list.id, list(hashes))))
     src.entry_hashes, src.list_id = hashes, m.list.id
     return src
+
+
+def _cells(found: Read, line: int) -> dict:
+    return next((e["cells"] for e in found.entries if e["line"] == line), {})
+
+
+def _held_back(refused: list, accepted: int) -> str | None:
+    """When most of an edition's entries are refused (most often for one reason: a date format the
+    mapping does not declare, a column mapped wrongly), the reason its other entries are held back
+    too: loading the few would mark every entry the graph holds and this edition lacks as ended."""
+    if not refused or len(refused) * 2 <= len(refused) + accepted:
+        return None
+    kinds = Counter(reason_kind(reason) for _, reason, _, _ in refused)
+    kind, n = kinds.most_common(1)[0]
+    line, example = next((line, reason) for line, reason, _, _ in refused if reason_kind(reason) == kind)
+    return (f"not loaded: {len(refused):,} of {len(refused) + accepted:,} entries of this edition were refused, "
+            f"{n:,} for: {kind} (e.g. line {line}: {example[:300]}); so none of it is loaded and no entry is "
+            "marked ended: fix the mapping or the file and load it again")
 
 
 def mark_ended(graph, list_id: str, seen: list[str]) -> dict:

@@ -282,17 +282,24 @@ def test_a_refused_entry_refuses_its_subject_and_its_sanction_together(graph, id
     assert idb.read == idb.loaded + idb.rejected
 
 
-def test_most_rows_failing_for_one_reason_stops_with_the_reason_an_example_and_the_rejects_file(cli, tmp_path):
-    bad = tmp_path / "bad-dates.csv"
+def test_most_rows_failing_for_one_reason_stops_with_the_reason_an_example_and_the_rejects_file(graph, cli, tmp_path):
     rows = [r for r in IDB if not r["expect"]["refused"]]
-    with open(bad, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(fixtures.IDB_COLUMNS)
-        for i, r in enumerate(rows):
-            w.writerow([r["Name"], r["Nationality"], r["Sanction Type"], f"2024.07.{i % 28 + 1:02d}" if i % 10 else "2024-07-01",
-                        "Ongoing", r["Prohibited Practice"], ""])
+
+    def edition(path: Path, bad: bool) -> Path:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(fixtures.IDB_COLUMNS)
+            for i, r in enumerate(rows):
+                day = f"2024.07.{i % 28 + 1:02d}" if bad and i % 10 else f"2024-07-{i % 28 + 1:02d}"
+                w.writerow([r["Name"], r["Nationality"], r["Sanction Type"], day, "Ongoing", r["Prohibited Practice"], ""])
+        return path
+
     mapping = _mapping(tmp_path, IDB_MAP.read_text("utf-8").replace('id = "idb-sanctions"', 'id = "idb-bad-dates"'))
-    result = cli("load", str(bad), "--format", "list", "--mapping", str(mapping), "--source", "idb-bad-dates")
+    good = cli("load", str(edition(tmp_path / "good.csv", False)), "--format", "list", "--mapping", str(mapping),
+               "--source", "idb-bad-dates")
+    assert good.exit_code == 0, good.output
+    result = cli("load", str(edition(tmp_path / "bad-dates.csv", True)), "--format", "list", "--mapping", str(mapping),
+                 "--source", "idb-bad-dates")
     assert result.exit_code != 0
     out = result.output
     assert "not loaded in full" in out and "not a date: '2024.07.02'" in out  # the reason and an example
@@ -300,7 +307,14 @@ def test_most_rows_failing_for_one_reason_stops_with_the_reason_an_example_and_t
     assert path.exists() and path.name.endswith("-idb-bad-dates-rejects.csv")
     with open(path, encoding="utf-8-sig") as f:
         refused = list(csv.DictReader(f))
-    assert sum(1 for r in refused if "not a date" in r["reason"]) == 2 * sum(1 for i in range(len(rows)) if i % 10)
+    bad = sum(1 for i in range(len(rows)) if i % 10)
+    assert sum(1 for r in refused if "not a date" in r["reason"] and "not loaded" not in r["reason"]) == 2 * bad
+    # the few good entries are held back, not loaded alone: nothing of the edition is written and the
+    # entries of the last good edition are not marked ended
+    assert sum(1 for r in refused if r["reason"].startswith("not loaded:")) == 2 * (len(rows) - bad)
+    assert len(refused) == 2 * len(rows)  # every entry is in the file, nothing lost
+    state = graph.run("MATCH (p:Penalty {list_id: 'idb-bad-dates'}) RETURN p.listed AS listed, count(p) AS n")
+    assert state == [{"listed": True, "n": len(rows)}]
 
 
 def test_records_from_two_sources_never_share_a_node_by_name(graph, tmp_path):
