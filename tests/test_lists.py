@@ -415,3 +415,22 @@ def test_ocds_records_that_cannot_be_converted_are_refused_with_their_path(graph
     assert report.summary["records_not_converted"] == 2
     nodes = graph.run("MATCH (e:Enterprise {name: 'Nameonly Supplier SA'}) RETURN e.uscc AS k")
     assert sorted(r["k"] for r in nodes) == ["XX-NAME:OCDS-A:NAMEONLY SUPPLIER SA", "XX-NAME:OCDS-B:NAMEONLY SUPPLIER SA"]
+
+
+# --- the reference ----------------------------------------------------------------------------------
+
+def test_the_mapping_reference_documents_every_key_and_the_world_bank_mapping_in_full():
+    from chengxin.loaders.list_mapping import GROUPS, Mapping
+
+    doc = (HERE.parent / "docs" / "lists.md").read_text("utf-8")
+    readme = (HERE.parent / "README.md").read_text("utf-8")
+    assert "(docs/lists.md)" in readme
+    for section in ("list", "read", "columns", "dates", "values"):
+        assert f"### `[{section}]`" in doc
+        model = Mapping.model_fields[section].annotation
+        for name, f in model.model_fields.items():
+            assert f"`{f.alias or name}`" in doc, f"[{section}] {name} is not in docs/lists.md"
+    for group in GROUPS:
+        assert f"`{group}`" in doc
+    assert "### `[measures]`" in doc and "### `[[extract]]`" in doc
+    assert WB_MAP.read_text("utf-8") in doc  # the World Bank-style mapping, written out in full and current
