@@ -29,7 +29,9 @@ graph.settings asks which database it is (tests/test_schema_and_backend.py greps
   Neo4j's ``dbms.security.allow_csv_import_from_file_urls`` is the operator's (README).
 - Full-text indexes (:meth:`Backend.fulltext_statements`) are created with Cypher on Neo4j and
   with ArcadeDB SQL by the embedded server when it starts (graph.embedded_server.ensure_fulltext),
-  named ``Label[prop]`` on both and queried with ``db.index.fulltext.queryNodes`` on both.
+  named ``Label[prop]`` on both and queried with ``db.index.fulltext.queryNodes`` on both. A label's
+  other searched properties (``fulltext_also``: a list entry's ``other_names``) are in the same index
+  on Neo4j and in one index each on ArcadeDB (one property an index): :meth:`Backend.fulltext_indexes`.
 - ArcadeDB names no columns for an empty result (:meth:`Backend.result_columns`: the query's
   declared columns stand in).
 - Headline counts (:meth:`Backend.type_counts`): ArcadeDB keeps a count per type, nodes and edges
@@ -109,6 +111,7 @@ class Backend(Protocol):
     def console_auth(self) -> tuple[str, str] | None: ...
     def bolt_uri(self) -> str: ...
     def fulltext_statements(self) -> list[str]: ...
+    def fulltext_indexes(self, spec) -> list[str]: ...
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]: ...
     def type_counts(self, graph) -> tuple[dict[str, int], dict[str, int]]: ...
 
@@ -171,11 +174,14 @@ class Neo4jBackend:
 
     def fulltext_statements(self) -> list[str]:
         return [
-            f"CREATE FULLTEXT INDEX `{index}` IF NOT EXISTS "
-            f"FOR (n:{label(spec.name)}) ON EACH [n.`{prop}`] "
+            f"CREATE FULLTEXT INDEX `{spec.fulltext_index}` IF NOT EXISTS "
+            f"FOR (n:{label(spec.name)}) ON EACH [{', '.join(f'n.`{p}`' for _, p in spec.fulltext_props)}] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
-            for spec in get_model().search_labels() for index, prop in spec.fulltext_props
+            for spec in get_model().search_labels()
         ]
+
+    def fulltext_indexes(self, spec) -> list[str]:
+        return [spec.fulltext_index]  # one index over the name and the other names
 
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]:
         return list(columns)
@@ -271,6 +277,9 @@ class ArcadeDBBackend:
 
     def fulltext_statements(self) -> list[str]:
         return []  # made in ArcadeDB SQL by the server process at start
+
+    def fulltext_indexes(self, spec) -> list[str]:
+        return [index for index, _ in spec.fulltext_props]  # one property an index: the name's first
 
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]:
         return list(columns) or list(declared)  # no columns named for an empty result

@@ -128,11 +128,12 @@ def _label_hits(graph: Graph, spec, query: str, word: str | None, limit: int) ->
         if len(hits) >= limit:
             return _rank_common(word, hits, limit)
     query = without_common(query, common_bigrams(graph, spec))
-    hits = graph.query("search_fulltext", index=spec.fulltext_index, text=query, limit=limit)
-    for index, _ in spec.fulltext_props[1:]:  # other names (a list entry's Chinese name, its aliases)
+    first, *others = graph.backend.fulltext_indexes(spec)
+    hits = graph.query("search_fulltext", index=first, text=query, limit=limit)
+    for index in others:  # other names (a list entry's Chinese name, its aliases) in indexes of their own
         keys = {h["key"] for h in hits}
         hits += [h for h in graph.query("search_fulltext", index=index, text=query, limit=limit) if h["key"] not in keys]
-    return sorted(hits, key=lambda h: -(h.get("score") or 0))[:limit] if len(spec.fulltext_props) > 1 else hits
+    return sorted(hits, key=lambda h: -(h.get("score") or 0))[:limit] if others else hits
 
 
 #: Lookups of all searches at once (each a query on its own connection from the driver's pool).
