@@ -50,9 +50,10 @@ def test_id_card_numbers_are_never_stored(graph):
     person = rows[0]["p"]
     assert person["person_id"].startswith("P") and ID_PERSON not in json.dumps(person, default=str)
     assert person["id_number_masked"] == "3601************37"
-    hits = graph.run("MATCH (n) WHERE any(k IN keys(n) WHERE toString(n[k]) CONTAINS $id) RETURN count(n) AS c",
-                     {"id": ID_PERSON})
-    assert hits[0]["c"] == 0
+    # every property of every node, lists too (a list entry's aliases): toString() refuses a list, so the
+    # properties are searched here rather than in Cypher
+    props = graph.run("MATCH (n) RETURN properties(n) AS p")
+    assert sum(1 for r in props if ID_PERSON in json.dumps(r["p"], default=str, ensure_ascii=False)) == 0
 
 
 BAD_ENTERPRISES = [
