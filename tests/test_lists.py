@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -149,10 +148,15 @@ def test_the_workbook_really_has_a_wrong_stored_size():
     """The fixture is as broken as the real downloads: a read-only reader trusting the size sees one column."""
     from openpyxl import load_workbook
 
-    sheet = zipfile.ZipFile(WB_FILE).read("xl/worksheets/sheet1.xml").decode()
+    with zipfile.ZipFile(WB_FILE) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert f'<dimension ref="A1:A{len(WB) + 6}"' in sheet
-    ws = load_workbook(WB_FILE, read_only=True)["Ineligible Firms"]
-    assert ws.max_column == 1 and {len(r) for r in ws.iter_rows(min_row=5, max_row=5, values_only=True)} == {1}
+    wb = load_workbook(WB_FILE, read_only=True)
+    try:
+        ws = wb["Ineligible Firms"]
+        assert ws.max_column == 1 and {len(r) for r in ws.iter_rows(min_row=5, max_row=5, values_only=True)} == {1}
+    finally:
+        wb.close()
 
 
 def _got(e: dict) -> dict:
@@ -434,3 +438,26 @@ def test_the_mapping_reference_documents_every_key_and_the_world_bank_mapping_in
         assert f"`{group}`" in doc
     assert "### `[measures]`" in doc and "### `[[extract]]`" in doc
     assert WB_MAP.read_text("utf-8") in doc  # the World Bank-style mapping, written out in full and current
+
+
+@pytest.mark.browser
+def test_a_person_finds_a_list_entry_by_its_chinese_name_and_sees_it_on_the_page(wb, base_url, tmp_path_factory):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from .conftest import start_chromium
+
+    browser = start_chromium(tmp_path_factory.mktemp("chromium-lists"))
+    try:
+        browser.get(base_url + "/")
+        browser.find_element(By.CSS_SELECTOR, "form.big input[name=q]").send_keys("中国水电八局", Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: "/search" in d.current_url)
+        assert "Sino Hydro Bureau 8 Co., Ltd." in browser.find_element(By.ID, "results-enterprise").text
+        browser.find_elements(By.LINK_TEXT, "Sino Hydro Bureau 8 Co., Ltd.")[0].click()
+        WebDriverWait(browser, 10).until(lambda d: "/enterprise/" in d.current_url)
+        assert browser.find_element(By.ID, "entity-name").text == "Sino Hydro Bureau 8 Co., Ltd."
+        assert browser.find_element(By.ID, "name-zh").text == "中国水电八局有限公司"
+        assert "制裁名单条目" in browser.page_source and "5308" in browser.page_source
+    finally:
+        browser.quit()

@@ -184,8 +184,9 @@ def test_list_and_ocds_name_keys_are_the_one_identity_key(tmp_path):
     path.write_text(json.dumps({"releases": [release]}), "utf-8")
     conv = ocds.convert(path, "ocds", "test")
     keys = {row[-1]["uscc"] for row in conv.rows["enterprises"]}  # (file, record, row)
-    assert "XX-NAME:" + names.identity_key("ｔｅｓｔ  Builders（Group） Co., Ltd.") in keys
-    assert "XX-NAME:TEST BUILDERS(GROUP) CO., LTD." in keys
+    # keyed within its source (issue 13: two sources naming a firm alike no longer share one node)
+    assert "XX-NAME:TEST:" + names.identity_key("ｔｅｓｔ  Builders（Group） Co., Ltd.") in keys
+    assert "XX-NAME:TEST:TEST BUILDERS(GROUP) CO., LTD." in keys
 
 
 # --- rapidfuzz instead of difflib -------------------------------------------------------------
