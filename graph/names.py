@@ -3,7 +3,8 @@
 - :func:`fold`: full-width and half-width forms made one (NFKC), runs of white space made one
   space, ends trimmed. Every other form starts here.
 - :func:`identity_key`: the folded name in upper case. Records that carry no identifier are keyed
-  by it (``XX-NAME:<key>``, OCDS parties and sanctions-list entries), so it must stay stable:
+  by it within their source (``XX-NAME:<SOURCE>:<key>``, OCDS parties; a sanctions-list entry is keyed by its
+  list and its own entry key, ``XX-LIST:…``, loaders/lists.py), so it must stay stable:
   it keeps brackets, punctuation and legal forms, and changing it changes node keys.
 - :func:`normalise`: the comparison key entity matching uses: brackets made one, case folded,
   legal-form suffixes removed (有限公司, 有限责任公司, 股份有限公司, Co., Ltd., Limited, Corporation,

@@ -88,7 +88,8 @@ def _has_letter(value: str) -> str:
 
 #: A firm known by another register's identifier keeps it as ``SCHEME:ID`` in the enterprise key,
 #: with the scheme in org-id.guide style (``MX-RFC:EAM9803104K0``, ``GB-COH:01234567``), or
-#: ``XX-NAME:…`` for a record that names a firm without any identifier (a sanctions list entry).
+#: ``XX-NAME:<SOURCE>:<NAME>`` for an OCDS party that names a firm without any identifier, or
+#: ``XX-LIST:<LIST_ID>:<ENTRY_KEY>`` for a sanctions-list entry (its own record: loaders/lists.py).
 SCHEMED_ID = re.compile(r"^[A-Z]{2}-[A-Z0-9_]+:\S.*$")
 
 
