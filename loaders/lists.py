@@ -395,18 +395,19 @@ class ListSource(RowsSource):
     list_id: str
 
     def prepare(self, graph) -> None:
-        """Before loading: drop the rows of entries the graph holds unchanged (listed, same fingerprint)."""
+        """Before loading: drop the rows of entries the graph holds unchanged (listed, same fingerprint),
+        and clear what the list gave the changed ones (written again by the load: run it again if it stops)."""
         stored = {r["id"]: r["hash"] for r in graph.query("list_entries", list_id=self.list_id) if r["listed"]}
         same = {pid for pid, h in self.entry_hashes.items() if stored.get(pid) == h}
-        if not same:
-            self.summary.update({"unchanged": 0, "new": len(self.entry_hashes), "changed": 0})
-            return
         nodes = {r["subject_id"] for _, _, r in self.rows.get("penalties", []) if r.get("penalty_id") in same}
         for table, rows in list(self.rows.items()):
             self.rows[table] = [
                 (f, n, r) for f, n, r in rows
                 if r.get("penalty_id") not in same and (r.get("uscc") or r.get("person_id")) not in nodes]
         known = set(stored)
+        changed = [pid for pid in self.entry_hashes if pid in stored and pid not in same]
+        if changed:  # what a list gives them is written anew: a value the edition dropped does not stay
+            graph.query("list_entry_clear", ids=changed)
         self.summary.update({
             "unchanged": len(same),
             "new": sum(1 for pid in self.entry_hashes if pid not in known),

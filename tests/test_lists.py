@@ -347,10 +347,13 @@ def test_a_newer_edition_changes_only_what_changed(graph, tmp_path):
     assert r1.summary["entries"] == 30 and r1.summary["new"] == 30 and r1.summary["ended_now"] == 0
     before = _state(graph, "wb-editions")
     keys = {r["Firm Name"]: pid for pid, (p, _, _) in before.items() for r in first if p["listed_name"] == r["Firm Name"]}
-    removed, changed, moved = first[3], first[5], first[7]
+    removed, changed, moved = first[3], first[0], first[7]
+    assert changed["expect"]["aliases"] and "AKA" in changed["Additional Firm Info"]
     second = [r for r in first if r is not removed and r is not moved]
-    second[5 - 1] = dict(changed, Grounds="Corrupt Practice")  # the grounds change; identity does not
-    second.insert(0, moved)  # another line, the same entry
+    # the grounds change and the alias goes; identity (name, address, registration, dates …) does not
+    second[0] = dict(changed, Grounds="Corrupt Practice",
+                     **{"Additional Firm Info": changed["Additional Firm Info"].split(" AKA ")[0]})
+    second.insert(3, moved)  # another line, the same entry
     added = dict(WB[40])
     second.append(added)
     r2 = load(graph, fixtures.write_wb(tmp_path / "e2.xlsx", second, title="Downloaded on: 2026-12-01"), mapping, "wb-editions")
@@ -371,6 +374,8 @@ def test_a_newer_edition_changes_only_what_changed(graph, tmp_path):
             assert (subj, rel) == before[pid][1:]
         elif pid == keys[changed["Firm Name"]]:
             assert p["description"] == "Corrupt Practice" and p["loaded_at"] != before[pid][0]["loaded_at"]
+            assert before[pid][1]["aliases"] and "aliases" not in subj and "other_names" in subj  # the alias is gone
+            assert subj["registration_no"] == before[pid][1]["registration_no"] and subj["uscc"] == before[pid][1]["uscc"]
         else:  # the same entries, the moved one too: not one property rewritten, provenance included
             assert (p, subj, rel) == before[pid], name
     assert after[keys[moved["Firm Name"]]][0]["list_line"] == before[keys[moved["Firm Name"]]][0]["list_line"]
