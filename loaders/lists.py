@@ -184,7 +184,13 @@ def entries(path: Path, mapping: Mapping | dict) -> Read:
     rows, merged = _grid(path, m)
     start, header, own = _locate(rows, m, carry=not merged, file=file)
     where = _columns(header, own, m, file)
-    header_keys = [_key(h) for h in own]
+    def trimmed(cells: list) -> list[str]:
+        keys = [_key(_text(c)) for c in cells]
+        while keys and not keys[-1]:
+            keys.pop()
+        return keys
+
+    header_keys = [trimmed(r) for r in rows[start:start + m.read.header_rows]]
     notes = m.note_patterns()
     marker = m.marker()
     out = Read(header_line=start + 1)
@@ -197,11 +203,14 @@ def entries(path: Path, mapping: Mapping | dict) -> Read:
         if not filled:
             continue
         cells = {names[i] if i < len(names) else f"column {i + 1}": t for i, t in enumerate(texts) if t}
-        if [_key(t) for t in texts[:len(header_keys)]] == header_keys:
+        if trimmed(row) in header_keys:  # the header again (a page break in the export)
             out.repeated_headers += 1
             continue
         name_cells = [texts[i] for i in where["name"] if i < len(texts)]
-        if any(p.search(filled[0]) for p in notes) or (
+        # A footer or note: a row of one or two filled cells opening as a note does ("Zastosowane filtry: …"),
+        # or of one cell outside the name column, or of one cell after the first note. A full row that
+        # opens so ("Total Engineering Ltd", with its dates) is an entry.
+        if (len(filled) <= 2 and any(p.search(filled[0]) for p in notes)) or (
                 len(filled) == 1 and (in_footer or not any(name_cells))):
             out.notes.append((line, filled[0][:200]))
             in_footer = True

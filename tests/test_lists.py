@@ -466,3 +466,17 @@ def test_a_person_finds_a_list_entry_by_its_chinese_name_and_sees_it_on_the_page
         assert "制裁名单条目" in browser.page_source and "5308" in browser.page_source
     finally:
         browser.quit()
+
+
+def test_footers_and_repeated_headers_are_skipped_and_counted_but_an_entry_that_opens_like_a_note_loads(tmp_path):
+    path = tmp_path / "paged.csv"
+    path.write_text("Firm,From,To\n"
+                    "Total Engineering Ltd,2024-01-01,2026-01-01\n"
+                    "Firm,From,To\n"  # the header again, after a page break
+                    "Note: Engineering Partners,2024-02-01,Ongoing\n"
+                    "Zastosowane filtry: Kraj = Chiny\n"
+                    "Total: 2 entries\n", "utf-8")
+    mapping = _mapping(tmp_path, '[list]\nid = "paged"\n[columns]\nname = "Firm"\nstart = "From"\nend = "To"\n')
+    read = lists.entries(path, read_mapping(mapping))
+    assert [e["name"] for e in read.entries] == ["Total Engineering Ltd", "Note: Engineering Partners"]
+    assert read.repeated_headers == 1 and [line for line, _ in read.notes] == [5, 6] and not read.refused
