@@ -71,12 +71,19 @@ def _sources(*groups) -> list[dict]:
     return [{"source": s, "source_url": u} for s, u in seen]
 
 
+#: Lists a page shows whole, paged by its table (web/tables.py), not cut at ``page_row_cap``; an
+#: authority's penalties up to ``AUTHORITY_PENALTY_LIMIT`` (the page's total says when there are more).
+UNCAPPED = {("authority", "penalties")}
+AUTHORITY_PENALTY_LIMIT = 20000
+
+
 def profile(graph: Graph, route: str, key: str, today: dt.date | None = None) -> dict:
     """The view model of an entity page (and its JSON twin); raises NotFound."""
     spec = get_model().by_route(route)
     params = {spec.key: key}
     if route == "authority":
         params["limit"] = graph.settings.page_row_cap
+        params["penalty_limit"] = AUTHORITY_PENALTY_LIMIT
     rows = graph.query(f"{route}_profile", **params)
     if not rows:
         raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(spec.title), key=key))
@@ -89,6 +96,8 @@ def profile(graph: Graph, route: str, key: str, today: dt.date | None = None) ->
     cap = graph.settings.page_row_cap
     truncated = {}
     for name, value in list(data.items()):
+        if (route, name) in UNCAPPED:
+            continue
         if isinstance(value, list) and len(value) > cap:
             truncated[name] = len(value)
             data[name] = value[:cap]
@@ -111,7 +120,9 @@ def _enterprise(graph: Graph, d: dict, today: dt.date) -> None:
     d["owned"] = _by_date(d["owned"], "start_date")
     d["bids"] = _by_date(d["bids"], "open_date")
     d["awards"] = _by_date(d["awards"], "date")
-    d["registered"].sort(key=lambda r: (r.get("reg_type") or "", r.get("name") or ""))
+    for r in d["registered"]:
+        r["valid"] = r.get("valid_until") is None or r["valid_until"] >= today
+    d["registered"].sort(key=lambda r: (not r["valid"], r.get("reg_type") or "", r.get("name") or ""))
 
 
 def _project(graph: Graph, d: dict, today: dt.date) -> None:

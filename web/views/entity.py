@@ -13,6 +13,8 @@ from chengxin.graph.integrity import sanction_status
 from chengxin.graph.model import get_model
 
 from ..core import app_settings, get_flag_runs, get_graph, respond
+from ..tables import csv_requested
+from . import entity_tables
 
 
 #: The enterprise page's panels are read while its profile is: each is a few independent queries.
@@ -43,7 +45,12 @@ def _view(route: str):
             data["matched"] = matching.matched(rows)
             # a sanction follows the entity: records linked to the firm count in its badge
             data["sanction"] = sanction_status(data["penalties"] + matching.linked_penalties(rows), today)
-        return respond(f"entity/{route}.html", data)
+        tables = entity_tables.build(route, data)
+        as_csv = csv_requested(*tables.values(), filename=f"{route}-{key}")
+        if as_csv is not None:
+            return as_csv
+        data["tables"] = {name: t.as_data() for name, t in tables.items()}
+        return respond(f"entity/{route}.html", data, tables=tables)
 
     return profile
 
