@@ -25,12 +25,14 @@ thousands of postings to score and almost nothing to the ranking, their BM25 wei
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from . import regions
 from .db import Graph
 from .model import get_model
 
@@ -140,7 +142,8 @@ def _label_hits(graph: Graph, spec, query: str, word: str | None, limit: int) ->
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="chengxin-search")
 
 
-def search(graph: Graph, text: str, limit: int = 20) -> dict:
+def search(graph: Graph, text: str, limit: int = 20, labels: list[str] | None = None) -> dict:
+    """Exact identifiers and, per searchable label (or only ``labels``), its best ``limit`` names."""
     text = (text or "").strip()
     result = {"q": text, "exact": [], "groups": []}
     if not text:
@@ -149,7 +152,7 @@ def search(graph: Graph, text: str, limit: int = 20) -> dict:
     query = lucene_query(text)
     word = common_word(text)
     groups = [(spec.name, _POOL.submit(_label_hits, graph, spec, query, word, limit))
-              for spec in (get_model().search_labels() if query else [])]
+              for spec in (get_model().search_labels() if query else []) if labels is None or spec.name in labels]
     if exact is not None:
         result["exact"] = exact.result()
     for name, future in groups:
@@ -157,3 +160,83 @@ def search(graph: Graph, text: str, limit: int = 20) -> dict:
         if hits:
             result["groups"].append({"label": name, "hits": hits})
     return result
+
+
+# --- one ranked list (the search page, its suggestions and the path finder's choices) ------------
+
+#: Hits on one page of the ranked list, and the most a label is asked for (page × size + 1 at most).
+PAGE_SIZE = 20
+MAX_PER_LABEL = 400
+#: Between two hits of equal rank, the kind a person more often means (a firm before a project).
+LABEL_ORDER = {"Enterprise": 0, "Person": 1, "Project": 2}
+_SPACE = re.compile(r"\s+")
+
+
+def _plain(text: str | None) -> str:
+    return _SPACE.sub("", (text or "")).casefold()
+
+
+def rank_hits(text: str, exact: list[dict], groups: list[dict]) -> list[dict]:
+    """One list from the exact identifiers and each label's full-text hits, best first:
+    0 an identifier, 1 the exact name, 2 a name starting with the query, 3 a name holding it whole,
+    then by relevance (each label's score relative to its best hit, or its rank there when the
+    common-word path gave no score), then firms before people before projects, shorter names first."""
+    q = _plain(text)
+    out: dict[tuple, dict] = {}
+    for h in exact:
+        out[(h["label"], h["key"])] = {**h, "tier": 0, "relevance": 1.0, "match": "identifier"}
+    for g in groups:
+        hits = g["hits"]
+        best = max([h.get("score") or 0 for h in hits] + [0]) or None
+        for i, h in enumerate(hits):
+            key = (h["label"], h["key"])
+            if key in out or h.get("key") is None:
+                continue
+            name = _plain(h.get("name"))
+            tier, match = ((1, "name") if name == q else (2, "prefix") if q and name.startswith(q)
+                           else (3, "contains") if q and q in name else (4, "words"))
+            rel = (h["score"] / best) if best and h.get("score") is not None else 1.0 - i / max(1, len(hits))
+            out[key] = {**h, "tier": tier, "relevance": round(rel, 3), "match": match}
+    return sorted(out.values(), key=lambda h: (h["tier"], -h["relevance"], LABEL_ORDER.get(h["label"], 9),
+                                               len(h.get("name") or ""), h.get("name") or "", str(h["key"])))
+
+
+def ranked(graph: Graph, text: str, label: str | None = None, page: int = 1, size: int = PAGE_SIZE,
+           today=None) -> dict:
+    """The search page's answer: one ranked list across labels (:func:`rank_hits`), facets (hits per
+    label, ``label`` keeps one), a page of ``size`` hits and, on each firm or person of the page, its
+    sanctions in force (one query for the page: ``search_marks``). Region codes become names."""
+    text = (text or "").strip()
+    page = max(1, page)
+    labels = {s.name for s in get_model().search_labels()}
+    label = label if label in labels or label in {"Qualification", "Tender", "Penalty", "Award"} else None
+    per_label = min(MAX_PER_LABEL, max(40, page * size + 1))
+    found = search(graph, text, limit=per_label, labels=[label] if label else None)
+    hits = rank_hits(text, found["exact"], found["groups"])
+    facets: dict[str, int] = {}
+    for h in hits:
+        facets[h["label"]] = facets.get(h["label"], 0) + 1
+    if label:
+        hits = [h for h in hits if h["label"] == label]
+    total = len(hits)
+    pages = max(1, -(-total // size))
+    page = min(page, pages)
+    shown = hits[(page - 1) * size: page * size]
+    for h in shown:
+        h["region"] = regions.name(h.get("region_code")) if h.get("region_code") else None
+    marks = {}
+    firms = [h["key"] for h in shown if h["label"] == "Enterprise"]
+    people = [h["key"] for h in shown if h["label"] == "Person"]
+    if firms or people:
+        for m in graph.query("search_marks", usccs=firms, persons=people, date=today or dt.date.today()):
+            marks[(m["label"], m["key"])] = m
+    for h in shown:
+        m = marks.get((h["label"], h["key"])) or {}
+        h["sanctions_in_force"] = m.get("in_force", 0)
+        h["restricted"] = bool(m.get("restrictive"))
+    jump = hits[0] if hits and hits[0]["tier"] <= 1 and (len(hits) == 1 or hits[1]["tier"] > hits[0]["tier"]) else None
+    return {"q": text, "label": label, "hits": shown, "total": total, "page": page, "pages": pages, "size": size,
+            "facets": [{"label": k, "count": facets[k]} for k in sorted(facets, key=lambda k: LABEL_ORDER.get(k, 9))],
+            "more_possible": any(len(g["hits"]) >= per_label for g in found["groups"]),
+            "jump": {"label": jump["label"], "key": jump["key"], "name": jump.get("name")} if jump else None,
+            "exact": found["exact"], "groups": found["groups"]}

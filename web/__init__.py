@@ -25,6 +25,7 @@ from chengxin.graph.errors import ChengxinError, ConsoleOff, NotFound, TokenRequ
 from chengxin.graph.flags import FlagRuns
 from chengxin.graph.messages import N_, msg
 from chengxin.graph.model import get_model
+from chengxin.graph.regions import label as region_label
 from chengxin.graph.settings import Settings, get_settings
 
 from . import accesslog, i18n, security
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     for bp in entity.blueprints():
         app.register_blueprint(bp)
 
-    app.jinja_env.globals.update(model=get_model(), settings=settings, entity_url=entity_url)
+    app.jinja_env.globals.update(model=get_model(), settings=settings, entity_url=entity_url, region_label=region_label)
 
     @app.errorhandler(ChengxinError)
     def _chengxin_error(e: ChengxinError):

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Blueprint
 
-from chengxin.graph import eligibility, matching, queries, risk
+from chengxin.graph import eligibility, matching, queries, risk, verdict
 from chengxin.graph.integrity import sanction_status
 from chengxin.graph.model import get_model
 
@@ -22,29 +22,53 @@ _PANELS = ThreadPoolExecutor(max_workers=6, thread_name_prefix="chengxin-panels"
 
 
 def _firm_panels(graph, key: str, today: dt.date, settings, runs) -> dict:
-    """The investigators' panel: eligibility today and the risk score, each with its page."""
+    """The verdict at the top (graph/verdict.py) and the panels it is made of: eligibility today and
+    the risk score, each with its page."""
     score = risk.firm_score(graph, key, today, wait=False, settings=settings, runs=runs)
-    return {"eligibility": eligibility.check(graph, key, today, settings=settings),
-            "risk": {k: score[k] for k in ("score", "contributions", "flags_pending")}}
+    el = eligibility.check(graph, key, today, settings=settings)
+    return {"eligibility": el, "risk": {k: score[k] for k in ("score", "contributions", "flags_pending")},
+            "_score": score}
+
+
+def _list_names(data: dict) -> dict:
+    """A sanction's name as people know it: the list's name for a list entry, else its decision number."""
+    names = {}
+    for p in data.get("penalties") or []:
+        names[p["penalty_id"]] = p.get("list_name") or p["penalty_id"]
+    for m in data.get("matched") or []:
+        for p in m.get("penalties") or []:
+            names[p["penalty_id"]] = p.get("list_name") or p.get("source") or p["penalty_id"]
+    return names
+
+
+def _data(route: str, graph, key: str, today: dt.date) -> dict:
+    """A page's view model; for a firm with its verdict, matched records and their sanctions."""
+    if route == "enterprise":
+        # The app's objects are read here, in the request; the workers only query.
+        panels = _PANELS.submit(_firm_panels, graph, key, today, app_settings(), get_flag_runs())
+        matched = _PANELS.submit(graph.query, "matched_records", uscc=key)
+    data = queries.profile(graph, route, key, today)
+    if route in ("person", "project", "tender", "penalty"):
+        data["flags"] = get_flag_runs().for_entity(graph, route, key)
+    if route == "enterprise":
+        panel = panels.result()
+        score = panel.pop("_score")
+        data.update(panel)
+        rows = matched.result()
+        data["matched"] = matching.matched(rows)
+        # a sanction follows the entity: records linked to the firm count in its badge
+        data["sanction"] = sanction_status(data["penalties"] + matching.linked_penalties(rows), today)
+        # the verdict at the top, from the same eligibility check, risk score and sanctions the sections show
+        data["verdict"] = verdict.combine(data["eligibility"], score, today, data["sanction"])
+        names = _list_names(data)
+        for s in data["verdict"]["sanction"]["in_force"]:
+            s["name"] = names.get(s["penalty_id"], s["penalty_id"])
+    return data
 
 
 def _view(route: str):
     def profile(key: str):
-        graph = get_graph()
-        today = dt.date.today()
-        if route == "enterprise":
-            # The app's objects are read here, in the request; the workers only query.
-            panels = _PANELS.submit(_firm_panels, graph, key, today, app_settings(), get_flag_runs())
-            matched = _PANELS.submit(graph.query, "matched_records", uscc=key)
-        data = queries.profile(graph, route, key, today)
-        if route in ("person", "project", "tender", "penalty"):
-            data["flags"] = get_flag_runs().for_entity(graph, route, key)
-        if route == "enterprise":
-            data.update(panels.result())
-            rows = matched.result()
-            data["matched"] = matching.matched(rows)
-            # a sanction follows the entity: records linked to the firm count in its badge
-            data["sanction"] = sanction_status(data["penalties"] + matching.linked_penalties(rows), today)
+        data = _data(route, get_graph(), key, dt.date.today())
         tables = entity_tables.build(route, data)
         as_csv = csv_requested(*tables.values(), filename=f"{route}-{key}")
         if as_csv is not None:
@@ -55,6 +79,16 @@ def _view(route: str):
     return profile
 
 
+def report(key: str):
+    """A firm's printable report: the verdict, the facts, sanctions, red flags, the risk computation
+    and the sources, dated (the browser prints it; ``static/report.css`` is its print stylesheet)."""
+    graph = get_graph()
+    data = _data("enterprise", graph, key, dt.date.today())
+    data["flag_hits"] = get_flag_runs().for_firm(graph, key, wait=False)
+    data["made_at"] = dt.datetime.now().astimezone().replace(microsecond=0)
+    return respond("entity/report.html", data)
+
+
 def blueprints() -> list[Blueprint]:
     out = []
     for spec in get_model().labels.values():
@@ -62,5 +96,8 @@ def blueprints() -> list[Blueprint]:
         view = _view(spec.route)
         bp.add_url_rule(f"/{spec.route}/<path:key>", "profile", view)
         bp.add_url_rule(f"/api/{spec.route}/<path:key>", "profile_json", view)
+        if spec.route == "enterprise":
+            bp.add_url_rule("/enterprise/<path:key>/report", "report", report)
+            bp.add_url_rule("/api/enterprise/<path:key>/report", "report_json", report)
         out.append(bp)
     return out

@@ -10,7 +10,7 @@ from flask import Blueprint, request
 from flask_babel import get_translations, gettext
 
 from chengxin.cypher import get_query
-from chengxin.graph import eligibility, flags, paths, risk, search
+from chengxin.graph import eligibility, flags, paths, regions, risk, search
 from chengxin.graph.errors import InvalidInput
 from chengxin.graph.messages import N_, msg
 from chengxin.graph.model import get_model
@@ -19,6 +19,7 @@ from .. import i18n, security
 from ..core import app_settings, get_flag_runs, get_graph, respond
 from ..security import requires
 from ..graphview import build_paths
+from ..tables import Column, Table, csv_requested
 
 bp = Blueprint("investigate", __name__)
 
@@ -120,10 +121,11 @@ def path():
 
 
 def _candidates(graph, text: str) -> list[dict]:
+    """The entities a name may mean, ranked as the search page ranks them (exact names first)."""
     found = search.search(graph, text, limit=8)
     routes = {s.name: s.route for s in get_model().labels.values()}
     return [{"route": routes[r["label"]], "key": r["key"], "name": r.get("name"), "label": r["label"]}
-            for r in found["exact"] + [h for g in found["groups"] for h in g["hits"]] if r.get("key")]
+            for r in search.rank_hits(text, found["exact"], found["groups"]) if r.get("key")]
 
 
 @bp.get("/eligibility/<path:uscc>")
@@ -132,14 +134,41 @@ def eligibility_page(uscc: str):
     return respond("investigate/eligibility.html", eligibility.check(get_graph(), uscc, _date(), settings=app_settings()))
 
 
+RISK_COLUMNS = [
+    Column("rank", msg(N_("Rank")), numeric=True), Column("score", msg(N_("Score")), numeric=True),
+    Column("name", msg(N_("Enterprise"))), Column("type", msg(N_("Type")), sortable=True),
+    Column("region", msg(N_("Region"))), Column("penalties", msg(N_("Penalties")), numeric=True),
+    Column("flags", msg(N_("Flags")), numeric=True), Column("awards", msg(N_("Awards")), numeric=True),
+    Column("uscc", msg(N_("USCC"))),
+]
+
+
 @bp.get("/risk")
 @bp.get("/api/risk", endpoint="risk_json")
 def risk_ranking():
-    region = (request.args.get("region") or "").strip() or None
+    """Every firm that scores, highest first, paged (the table helper: sort, filter, CSV); a region by
+    name or code prefix; the Chinese market by default (``market=all`` adds records of other
+    markets' lists, which otherwise count only through the firm they are matched to)."""
+    region = (request.args.get("region") or "").strip()[:40] or None
     type_ = (request.args.get("type") or "").strip() or None
-    limit = min(request.args.get("limit", 100, type=int), 1000)
-    return respond("investigate/risk.html", risk.ranking(get_graph(), region, type_, limit, settings=app_settings(),
-                                                               runs=get_flag_runs()))
+    market = "all" if request.args.get("market") == "all" else "cn"
+    size = max(1, min(request.args.get("limit", 50, type=int) or 50, 1000))
+    result = risk.ranking(get_graph(), None, type_, 10 ** 9, settings=app_settings(), runs=get_flag_runs())
+    rows = [r for r in result["rows"]]
+    wanted = regions.prefixes(region) if region else []
+    if region:
+        rows = [r for r in rows if regions.matches(r.get("region_code"), wanted)]
+    others = [r for r in rows if ":" in (r.get("uscc") or "")]
+    if market == "cn":
+        rows = [r for r in rows if ":" not in (r.get("uscc") or "")]
+    rows = [{**r, "rank": i, "region": regions.label(r.get("region_code")) or None} for i, r in enumerate(rows, 1)]
+    table = Table.build("risk", RISK_COLUMNS, rows, size=size)
+    as_csv = csv_requested(table, filename="risk")
+    if as_csv is not None:
+        return as_csv
+    data = {**result, "region": region, "region_prefixes": wanted, "market": market, "rows": table.rows,
+            "total": len(rows), "limit": size, "other_markets": len(others), "tables": {"risk": table.as_data()}}
+    return respond("investigate/risk.html", data, tables={"risk": table})
 
 
 @bp.get("/risk/<path:uscc>")
