@@ -84,12 +84,24 @@ def cell_text(v) -> str:
     return str(v)
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection): such text gets
+#: a leading apostrophe; numbers stay numbers.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(v) -> str:
+    text = cell_text(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return text
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(columns: list[str], rows: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(columns)
+    w.writerow([csv_cell(c) for c in columns])
     for r in rows:
-        w.writerow([cell_text(r.get(c)) for c in columns])
+        w.writerow([csv_cell(r.get(c)) for c in columns])
     return buf.getvalue()
 
 

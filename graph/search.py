@@ -202,7 +202,7 @@ def rank_hits(text: str, exact: list[dict], groups: list[dict]) -> list[dict]:
 
 
 def ranked(graph: Graph, text: str, label: str | None = None, page: int = 1, size: int = PAGE_SIZE,
-           today=None) -> dict:
+           today=None, region: str | None = None) -> dict:
     """The search page's answer: one ranked list across labels (:func:`rank_hits`), facets (hits per
     label, ``label`` keeps one), a page of ``size`` hits and, on each firm or person of the page, its
     sanctions in force (one query for the page: ``search_marks``). Region codes become names."""
@@ -218,6 +218,14 @@ def ranked(graph: Graph, text: str, label: str | None = None, page: int = 1, siz
         facets[h["label"]] = facets.get(h["label"], 0) + 1
     if label:
         hits = [h for h in hits if h["label"] == label]
+    provinces: dict[str, int] = {}
+    for h in hits:
+        code = str(h.get("region_code") or "")
+        if len(code) == 6 and code[:2] + "0000" in regions.table():
+            provinces[code[:2]] = provinces.get(code[:2], 0) + 1
+    wanted = regions.prefixes(region) if region else []
+    if region:
+        hits = [h for h in hits if regions.matches(h.get("region_code"), wanted)]
     total = len(hits)
     pages = max(1, -(-total // size))
     page = min(page, pages)
@@ -235,7 +243,10 @@ def ranked(graph: Graph, text: str, label: str | None = None, page: int = 1, siz
         h["sanctions_in_force"] = m.get("in_force", 0)
         h["restricted"] = bool(m.get("restrictive"))
     jump = hits[0] if hits and hits[0]["tier"] <= 1 and (len(hits) == 1 or hits[1]["tier"] > hits[0]["tier"]) else None
-    return {"q": text, "label": label, "hits": shown, "total": total, "page": page, "pages": pages, "size": size,
+    return {"q": text, "label": label, "region": region, "region_prefixes": wanted,
+            "region_facets": [{"prefix": p, "name": regions.name(p + "0000"), "count": n}
+                              for p, n in sorted(provinces.items(), key=lambda x: -x[1])[:12]],
+            "hits": shown, "total": total, "page": page, "pages": pages, "size": size,
             "facets": [{"label": k, "count": facets[k]} for k in sorted(facets, key=lambda k: LABEL_ORDER.get(k, 9))],
             "more_possible": any(len(g["hits"]) >= per_label for g in found["groups"]),
             "jump": {"label": jump["label"], "key": jump["key"], "name": jump.get("name")} if jump else None,

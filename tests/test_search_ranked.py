@@ -99,3 +99,13 @@ def test_suggestions_and_the_path_finder_rank_the_same(client, search_data):
     assert client.get("/api/suggest?q=").get_json()["items"] == []
     found = client.get("/api/path", query_string={"from": f"enterprise:{ZHONGHENG}", "to": "湖北东丰建工有限公司"}).get_json()
     assert found["candidates"]["items"][0]["key"] == DONGFENG
+
+
+def test_search_filters_by_region_name(client, search_data):
+    data = client.get("/api/search?q=" + quote("工程")).get_json()
+    assert any(f["name"] == "广东省" for f in data["region_facets"])
+    gd = client.get("/api/search?q=" + quote("工程") + "&region=" + quote("深圳")).get_json()
+    assert gd["hits"] and all(h["region_code"].startswith("4403") for h in gd["hits"])
+    assert gd["total"] < data["total"]
+    html = client.get("/search?q=" + quote("工程") + "&region=" + quote("广东省")).get_data(as_text=True)
+    assert 'id="region-facets"' in html and html.count('<span class="region" title="44') == len(client.get("/api/search?q=" + quote("工程") + "&region=" + quote("广东省")).get_json()["hits"])

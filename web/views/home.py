@@ -51,7 +51,8 @@ def _page_arg() -> int:
 def search():
     q = request.args.get("q", "")[:200]
     graph = get_graph()
-    data = ranked(graph, q, (request.args.get("label") or "").strip() or None, _page_arg())
+    data = ranked(graph, q, (request.args.get("label") or "").strip() or None, _page_arg(),
+                  region=(request.args.get("region") or "").strip()[:40] or None)
     flagged = flagged_firms(graph) if data["hits"] else frozenset()
     for h in data["hits"]:
         h["flagged"] = h["label"] == "Enterprise" and h["key"] in flagged
