@@ -167,6 +167,9 @@ def search(graph: Graph, text: str, limit: int = 20, labels: list[str] | None = 
 #: Hits on one page of the ranked list, and the most a label is asked for (page × size + 1 at most).
 PAGE_SIZE = 20
 MAX_PER_LABEL = 400
+#: Hits asked of each label for the first pages, whichever page is shown, so that paging through
+#: them never shows a hit twice (a larger pool could rank differently); later pages ask for more.
+POOL = 41
 #: Between two hits of equal rank, the kind a person more often means (a firm before a project).
 LABEL_ORDER = {"Enterprise": 0, "Person": 1, "Project": 2}
 _SPACE = re.compile(r"\s+")
@@ -195,7 +198,7 @@ def rank_hits(text: str, exact: list[dict], groups: list[dict]) -> list[dict]:
             name = _plain(h.get("name"))
             tier, match = ((1, "name") if name == q else (2, "prefix") if q and name.startswith(q)
                            else (3, "contains") if q and q in name else (4, "words"))
-            rel = (h["score"] / best) if best and h.get("score") is not None else 1.0 - i / max(1, len(hits))
+            rel = (h["score"] / best) if best and h.get("score") is not None else 1.0 / (1 + i)
             out[key] = {**h, "tier": tier, "relevance": round(rel, 3), "match": match}
     return sorted(out.values(), key=lambda h: (h["tier"], -h["relevance"], LABEL_ORDER.get(h["label"], 9),
                                                len(h.get("name") or ""), h.get("name") or "", str(h["key"])))
@@ -210,7 +213,7 @@ def ranked(graph: Graph, text: str, label: str | None = None, page: int = 1, siz
     page = max(1, page)
     labels = {s.name for s in get_model().search_labels()}
     label = label if label in labels or label in {"Qualification", "Tender", "Penalty", "Award"} else None
-    per_label = min(MAX_PER_LABEL, max(40, page * size + 1))
+    per_label = min(MAX_PER_LABEL, max(POOL, page * size + 1))
     found = search(graph, text, limit=per_label, labels=[label] if label else None)
     hits = rank_hits(text, found["exact"], found["groups"])
     facets: dict[str, int] = {}

@@ -69,7 +69,7 @@ def test_search_box_finds_firms_in_chinese(browser, base_url, graph):
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(browser, 10).until(lambda d: "/search" in d.current_url)
-    assert firm in browser.find_element(By.ID, "results-enterprise").text
+    assert firm in browser.find_element(By.ID, "search-hits").text  # one ranked list, no longer groups (issue 15)
     browser.find_element(By.LINK_TEXT, firm).click()
     assert browser.find_element(By.ID, "entity-name").text == firm
 

@@ -109,3 +109,39 @@ def test_search_filters_by_region_name(client, search_data):
     assert gd["total"] < data["total"]
     html = client.get("/search?q=" + quote("工程") + "&region=" + quote("广东省")).get_data(as_text=True)
     assert 'id="region-facets"' in html and html.count('<span class="region" title="44') == len(client.get("/api/search?q=" + quote("工程") + "&region=" + quote("广东省")).get_json()["hits"])
+
+
+def test_the_ranked_page_adds_one_query_not_one_per_hit(client, graph, monkeypatch, capsys):
+    """Marks for a page of hits come from one query (search_marks), whatever the number of hits; the
+    page's time stays near the lookups' own (printed: p50/p95 over the terms, old search and new page)."""
+    import statistics
+    import time
+
+    from chengxin.graph import search as s
+
+    asked = []
+    real = type(graph).query
+
+    def counting(self, name, **params):
+        asked.append(name)
+        return real(self, name, **params)
+
+    terms = ["建设", "工程", "湖北东丰建工有限公司", "中恒工程设计院有限公司", "王", "恶意建设", "监理", "苏州"]
+    monkeypatch.setattr(type(graph), "query", counting)
+    for t in terms:
+        asked.clear()
+        data = s.ranked(graph, t)
+        marks = asked.count("search_marks")
+        assert marks == (1 if any(h["label"] in ("Enterprise", "Person") for h in data["hits"]) else 0), (t, asked)
+        assert len(asked) <= 1 + len(s.get_model().search_labels()) + 1 + len(s.get_model().search_labels()), asked
+    monkeypatch.setattr(type(graph), "query", real)
+    old, new = [], []
+    for _ in range(3):
+        for t in terms:
+            a = time.perf_counter(); s.search(graph, t); old.append((time.perf_counter() - a) * 1000)
+            a = time.perf_counter(); client.get("/api/search?q=" + quote(t)); new.append((time.perf_counter() - a) * 1000)
+    p95 = lambda v: sorted(v)[int(round(0.95 * (len(v) - 1)))]  # noqa: E731
+    with capsys.disabled():
+        print(f"\nsearch lookups p50 {statistics.median(old):.1f} ms p95 {p95(old):.1f} ms; "
+              f"ranked page (marks, regions, flags) p50 {statistics.median(new):.1f} ms p95 {p95(new):.1f} ms")
+    assert p95(new) < p95(old) * 3 + 100
