@@ -33,7 +33,7 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def read_data(graph, tmp_path_factory):
+def read_data(graph, app, tmp_path_factory):
     """An authority with 75 penalties; a Chinese firm a list names in Chinese (so the list's record is
     matched to it); the real EBRD list."""
     from chengxin.loaders.ingest import load_any, load_folder
@@ -57,6 +57,7 @@ def read_data(graph, tmp_path_factory):
     load_any(graph, lst, "list", mapping=mapping, source="read-test-list", progress=False)
     if EBRD.exists():
         load_any(graph, EBRD, "list", mapping=MAPPING, progress=False)
+    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True)  # the stored run follows the load (tests after rely on it)
     return True
 
 

@@ -29,7 +29,7 @@ def real_projects() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def search_data(graph, tmp_path_factory):
+def search_data(graph, app, tmp_path_factory):
     from chengxin.loaders.ingest import load_folder
 
     d = tmp_path_factory.mktemp("search")
@@ -44,6 +44,7 @@ def search_data(graph, tmp_path_factory):
     write_csv(d / "participations.csv", [{"project_code": p["project_code"], "uscc": DONGFENG if "东丰" in p["name"] else ZHONGHENG,
                                           "role": "施工总承包"} for p in projects])
     load_folder(graph, d, progress=False)
+    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True)  # the stored run follows the load (tests after rely on it)
     return projects
 
 
