@@ -57,7 +57,7 @@ def read_data(graph, app, tmp_path_factory):
     load_any(graph, lst, "list", mapping=mapping, source="read-test-list", progress=False)
     if EBRD.exists():
         load_any(graph, EBRD, "list", mapping=MAPPING, progress=False)
-    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True)  # the stored run follows the load (tests after rely on it)
+    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True, fresh=True)  # the stored run follows the load (tests after rely on it)
     return True
 
 

@@ -44,7 +44,7 @@ def search_data(graph, app, tmp_path_factory):
     write_csv(d / "participations.csv", [{"project_code": p["project_code"], "uscc": DONGFENG if "东丰" in p["name"] else ZHONGHENG,
                                           "role": "施工总承包"} for p in projects])
     load_folder(graph, d, progress=False)
-    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True)  # the stored run follows the load (tests after rely on it)
+    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True, fresh=True)  # the stored run follows the load (tests after rely on it)
     return projects
 
 

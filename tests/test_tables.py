@@ -28,7 +28,7 @@ def many_penalties(graph, app, tmp_path_factory):
              "description": "=HYPERLINK(\"http://x\")" if i == 7 else f"违法行为{i}"} for i in range(N)]
     write_csv(d / "penalties.csv", rows)
     load_folder(graph, d, progress=False)
-    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True)  # the stored run follows the load (tests after rely on it)
+    app.extensions["chengxin"]["flag_runs"].detect_all(graph, wait=True, fresh=True)  # the stored run follows the load (tests after rely on it)
     return rows
 
 
