@@ -248,3 +248,13 @@ def test_my_pages_fit_a_390px_phone(browser, base_url, read_data, path):
         assert wide == [], wide
     finally:
         browser.set_window_size(1280, 1000)
+
+
+def test_risk_keeps_the_chinese_market_first(client, read_data):
+    cn = client.get("/api/risk?limit=1000").get_json()
+    everyone = client.get("/api/risk?limit=1000&market=all").get_json()
+    assert not [r for r in cn["rows"] if ":" in r["uscc"]]
+    foreign = [r for r in everyone["rows"] if ":" in r["uscc"]]
+    assert foreign and cn["other_markets"] >= len(foreign) and everyone["total"] == cn["total"] + cn["other_markets"]
+    page = client.get("/risk").get_data(as_text=True)
+    assert str(cn["other_markets"]) in page[page.index('id="risk-summary"'):][:400]

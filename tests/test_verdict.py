@@ -105,3 +105,13 @@ def test_printable_report_has_the_strip_facts_sanctions_flags_risk_and_sources(g
     data = client.get(f"/api/enterprise/{quote(HOSTILE_USCC)}/report").get_json()
     assert data["verdict"]["level"] == "red" and data["made_at"] and data["key"] == HOSTILE_USCC
     assert client.get("/enterprise/91320500PLANT9999X/report").status_code == 404
+
+
+def test_the_strip_reads_in_english(client):
+    html = client.get(f"/enterprise/{quote(HOSTILE_USCC)}?lang=en").get_data(as_text=True)
+    head = re.search(r'id="verdict-headline" class="lv lv-(\w+)">([^<]+)<', html)
+    assert head.groups() == ("red", "May not bid today")
+    assert "Sanction in force" in html and "Risk score" in html and "as of" in html
+    report = client.get(f"/enterprise/{quote(HOSTILE_USCC)}/report?lang=en").get_data(as_text=True)
+    assert "Integrity report" in report and "Facts as of" in report
+    client.get("/?lang=zh")
