@@ -34,7 +34,7 @@ def test_every_planted_firm_gets_one_verdict_that_agrees(graph, app, client, set
         assert vd["bidding"]["eligible"] == el["eligible"] == data["eligibility"]["eligible"], u
         assert vd["risk"]["score"] == sc["score"] == data["risk"]["score"], u
         assert vd["flags"]["count"] == len(hits), u
-        in_force = [r["key"] for r in el["reasons"] if r["kind"] == "penalty"]
+        in_force = [r["key"] for r in el["reasons"] if r["kind"] in ("penalty", "other_institution")]
         assert vd["sanction"]["ids"] == in_force == data["sanction"]["in_force"], u
         assert sorted(vd["qualifications"]["expired"]) == sorted(r["key"] for r in el["reasons"] if r["kind"] == "qualification")
         # the level is the worst part: never green above a "may not bid"
@@ -115,3 +115,20 @@ def test_the_strip_reads_in_english(client):
     report = client.get(f"/enterprise/{quote(HOSTILE_USCC)}/report?lang=en").get_data(as_text=True)
     assert "Integrity report" in report and "Facts as of" in report
     client.get("/?lang=zh")
+
+
+def test_a_linked_debarment_makes_the_strip_red_and_names_its_source():
+    """Another institution's debarment through a matched record: eligible with a restriction, the
+    verdict red (never green, 可以投标 and nothing else)."""
+    today = dt.date(2026, 6, 1)
+    el = {"uscc": "X", "name": "甲", "eligible": True, "eligible_for_awards": True, "eligible_again": None,
+          "rule": "restrictive", "valid_qualifications": ["Q"],
+          "restrictions": [{"key": "WB-1", "source": "World Bank"}],
+          "reasons": [{"kind": "other_institution", "key": "WB-1", "what": "Debarment", "from": today, "until": None,
+                       "blocks": [], "source": "World Bank", "via": "XX-LIST:1", "via_name": "Jia Co."}]}
+    sanction = {"restricted": True, "in_publication": True, "in_force": ["WB-1"], "restrictive": ["WB-1"],
+                "restricted_until": None, "linked": [{"penalty_id": "WB-1", "via": "XX-LIST:1", "via_name": "Jia Co."}]}
+    v = verdict.combine(el, {"score": 8, "contributions": []}, today, sanction)
+    assert v["level"] == "red" and v["sanction"]["status"] == "restricted" and v["bidding"]["eligible"]
+    assert v["bidding"]["restrictions"] == [{"penalty_id": "WB-1", "source": "World Bank"}]
+    assert v["sanction"]["in_force"][0]["source"] == "World Bank" and v["sanction"]["linked"]
