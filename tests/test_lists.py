@@ -458,7 +458,7 @@ def test_a_person_finds_a_list_entry_by_its_chinese_name_and_sees_it_on_the_page
         browser.get(base_url + "/")
         browser.find_element(By.CSS_SELECTOR, "form.big input[name=q]").send_keys("中国水电八局", Keys.ENTER)
         WebDriverWait(browser, 10).until(lambda d: "/search" in d.current_url)
-        assert "Sino Hydro Bureau 8 Co., Ltd." in browser.find_element(By.ID, "results-enterprise").text
+        assert "Sino Hydro Bureau 8 Co., Ltd." in browser.find_element(By.ID, "search-hits").text  # one ranked list (issue 15)
         browser.find_elements(By.LINK_TEXT, "Sino Hydro Bureau 8 Co., Ltd.")[0].click()
         WebDriverWait(browser, 10).until(lambda d: "/enterprise/" in d.current_url)
         assert browser.find_element(By.ID, "entity-name").text == "Sino Hydro Bureau 8 Co., Ltd."
