@@ -30,6 +30,7 @@ from typing import Callable
 from .db import Graph
 from .errors import ChengxinError, NotFound, QueryTimeout
 from .messages import COMMAS, N_, Listing, Message, listing, msg
+from .model import get_model
 from .vocabulary import (BID_BANS, LOSS_OF_STANDING, PROJECT_MANAGER, ROLE_QUALIFICATIONS, SUBCONTRACT_DEFAULT_ROLE,
                          needs_param, term)
 
@@ -60,6 +61,12 @@ STAGE_STAFF_ROLES = {"project_manager": _either("staff_roles", "project_manager"
 CHECKED_STAFF = ("project_manager", "chief_supervisor")
 STAGE_STAFF_NAMES = {"project_manager": N_("project manager"), "chief_supervisor": N_("chief supervising engineer")}
 STAGE_NAMES = {"permit": N_("construction permit"), "performance": N_("performance record")}
+
+
+def _route(label: str) -> str:
+    """The page route of a stage record's label (the model's)."""
+    spec = get_model().labels.get(label)
+    return spec.route if spec else label.lower()
 #: ``permit_without_tender``: words of a project's funding that mean state-owned funds (全部或者部分使用国有资金
 #: 投资或者国家融资, 《必须招标的工程项目规定》 art. 2); the works threshold is a setting (docs/flags.md).
 STATE_FUNDING = ("政府", "国有", "财政", "国资", "国家融资")
@@ -310,7 +317,7 @@ def _pm_changed(rows: list[dict]) -> list[dict]:
         facts.append(msg(N_("no change of {role} is recorded in the project's staff records"), role=role))
         evidence = [ref("project", r["project_code"], r["project_name"]), ref("tender", r["tender_no"]),
                     ref("person", r["named_id"], r["named_name"]), ref("person", r["actual_id"], r["actual_name"])] + \
-                   [ref(g["stage"], g["stage_key"]) for g in group]
+                   [ref(_route("Permit" if g["stage"] == "permit" else "Performance"), g["stage_key"]) for g in group]
         name = r["project_name"] or r["project_code"]
         hits.append(_hit("pm_changed", key, ref("project", r["project_code"], name),
                          msg(N_("{project}: the {role} named in the tender is not the one on site"), project=name, role=role),
@@ -325,7 +332,7 @@ def _contract_above_award(rows: list[dict]) -> list[dict]:
         name = r["project_name"] or r["project_code"]
         excess = (r["amount"] / r["price"] - 1.0) * 100.0
         hits.append(_hit(
-            "contract_above_award", r["contract_id"], ref("contract", r["contract_id"], r["contract_no"] or r["contract_id"]),
+            "contract_above_award", r["contract_id"], ref(_route("Contract"), r["contract_id"], r["contract_no"] or r["contract_id"]),
             msg(N_("{project}: contract {pct}% above the winning price"), project=name, pct=f"{excess:.1f}"),
             r["signed_date"] or r["open_date"],
             [msg(N_("{firm} won tender {tender} at {price} 万元 and the contract record says {amount} 万元 ({pct}% more)"),
@@ -350,8 +357,8 @@ def _work_before_permit(rows: list[dict]) -> list[dict]:
             fact = msg(N_("completion record {record}: work started on {start}, permit {permit} issued on {issued}"),
                        record=r["completion_no"], start=r["start_date"], permit=r["permit_no"], issued=r["issued"])
         evidence = [ref("project", r["project_code"], r["project_name"])] + \
-                   ([ref("permit", r["permit_no"])] if r["permit_no"] else []) + _firm_refs(r["firms"])
-        hits.append(_hit("work_before_permit", r["completion_no"], ref("completion", r["completion_no"]), title,
+                   ([ref(_route("Permit"), r["permit_no"])] if r["permit_no"] else []) + _firm_refs(r["firms"])
+        hits.append(_hit("work_before_permit", r["completion_no"], ref(_route("Completion"), r["completion_no"]), title,
                          r["start_date"], [fact], evidence, [f["uscc"] for f in r["firms"]]))
     return hits
 
@@ -373,7 +380,7 @@ def _permit_without_tender(rows: list[dict]) -> list[dict]:
                        winners=listing((f"{w['name'] or w['uscc']} ({w['tender_no']})" for w in r["winners"]), COMMAS))
         evidence = [ref("project", r["project_code"], r["project_name"])] + _firm_refs(r["contractors"]) + \
                    [ref("tender", w["tender_no"]) for w in r["winners"]] + _firm_refs(r["winners"])
-        hits.append(_hit("permit_without_tender", r["permit_no"], ref("permit", r["permit_no"]), title, r["issued"],
+        hits.append(_hit("permit_without_tender", r["permit_no"], ref(_route("Permit"), r["permit_no"]), title, r["issued"],
                          [fact], evidence, [f["uscc"] for f in r["contractors"]]))
     return hits
 
@@ -392,7 +399,7 @@ def _false_performance(rows: list[dict]) -> list[dict]:
                              project=r["project_name"] or r["project_code"], records=listing(sorted(r["used"]), COMMAS)))
         evidence = [ref("penalty", r["penalty_id"])] + \
                    ([ref("project", r["project_code"], r["project_name"])] if r["project_code"] else []) + \
-                   [ref("tender", t["tender_no"]) for t in r["won"]] + [ref("performance", u) for u in r["used"]]
+                   [ref("tender", t["tender_no"]) for t in r["won"]] + [ref(_route("Performance"), u) for u in r["used"]]
         hits.append(_hit("false_performance", f"{r['uscc']}|{r['penalty_id']}", ref("enterprise", r["uscc"], r["name"]),
                          msg(N_("{firm} is on the false-performance list and was used again"), firm=r["name"] or r["uscc"]),
                          r["marked"], facts, evidence, [r["uscc"]]))
@@ -405,13 +412,13 @@ def _pm_overlap_permits(rows: list[dict]) -> list[dict]:
         name = group[0]["person_name"]
         facts, evidence, firms = [], [], []
         for r in group:
-            evidence += [ref("permit", r["a_no"]), ref("permit", r["b_no"])]
+            evidence += [ref(_route("Permit"), r["a_no"]), ref(_route("Permit"), r["b_no"])]
             evidence += [ref("project", c) for c in (r["a_code"], r["b_code"]) if c]
             firms += [r["a_uscc"], r["b_uscc"]]
             facts.append(msg(N_("permit {a} ({a_start} to {a_end}) overlaps permit {b} ({b_start} to {b_end})"),
                              a=r["a_no"], a_start=r["a_start"], a_end=r["a_end"],
                              b=r["b_no"], b_start=r["b_start"], b_end=r["b_end"]))
-        permits = {e["key"] for e in evidence if e["route"] == "permit"}
+        permits = {e["key"] for e in evidence if e["route"] == _route("Permit")}
         hits.append(_hit("pm_overlap_permits", pid, ref("person", pid, name),
                          msg(N_("{person}: project manager on {n} construction permits at once"), person=name, n=len(permits)),
                          min(r["a_start"] for r in group), facts, evidence, firms))

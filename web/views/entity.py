@@ -15,6 +15,10 @@ from chengxin.graph.model import get_model
 from ..core import app_settings, get_flag_runs, get_graph, respond
 
 
+#: The pages of a project's later stages (contract, drawing review, permit, completion, performance).
+STAGE_ROUTES = frozenset(get_model().labels[label].route for _, label, _ in queries.STAGES[1:]
+                         if label in get_model().labels)
+
 #: The enterprise page's panels are read while its profile is: each is a few independent queries.
 _PANELS = ThreadPoolExecutor(max_workers=6, thread_name_prefix="chengxin-panels")
 
@@ -35,8 +39,10 @@ def _view(route: str):
             panels = _PANELS.submit(_firm_panels, graph, key, today, app_settings(), get_flag_runs())
             matched = _PANELS.submit(graph.query, "matched_records", uscc=key)
         data = queries.profile(graph, route, key, today)
-        if route in ("person", "project", "tender", "penalty"):
+        if route in ("person", "project", "tender", "penalty") or route in STAGE_ROUTES:
             data["flags"] = get_flag_runs().for_entity(graph, route, key)
+        if route == "project":
+            queries.mark_timeline(data["timeline"], data["flags"])
         if route == "enterprise":
             data.update(panels.result())
             rows = matched.result()
