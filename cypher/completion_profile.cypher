@@ -1,4 +1,4 @@
-// purpose: Completion record (竣工验收备案): project, firms, people and the permit it was built under
+// purpose: Completion record: project, firms, people and the permit it was built under
 // mode: read
 // param completion_no: string = 3205002024060001JX -- completion record number
 // returns: completion, projects, parties, people, permits

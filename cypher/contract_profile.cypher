@@ -1,4 +1,4 @@
-// purpose: Contract record (合同备案): project, parties and the tender it follows
+// purpose: Contract record: project, parties and the tender it follows
 // mode: read
 // param contract_id: string = 3201002023060001 -- contract record key
 // returns: contract, projects, parties, tenders

@@ -1,4 +1,4 @@
-// purpose: Drawing review (施工图审查): project, firms and the permits resting on it
+// purpose: Drawing review: project, firms and the permits resting on it
 // mode: read
 // param review_no: string = 320500202300001SC -- drawing review number
 // returns: drawing_review, projects, parties, permits

@@ -1,4 +1,4 @@
-// purpose: A firm on the false-performance list (虚假业绩) that later wins a tender, or whose marked project is still used as its performance (业绩) on a record
+// purpose: A firm on the false-performance list that later wins a tender, or whose marked project is still used as its performance on a record
 // mode: read
 // param words: list -- words of the false-performance measure
 // param performer: list -- the stage roles of the performing firm (code and Chinese name)

@@ -1,7 +1,7 @@
 // purpose: A construction permit for a project that must be tendered (state funds, works of at least the threshold) with no tender result, or whose contractor won none of the project's tenders
 // mode: read
 // param state_funding: list -- words of a project's funding that mean state-owned funds
-// param threshold: float = 400 -- works amount (万元) from which a state-funded project must be tendered
+// param threshold: float = 400 -- works amount (10k CNY) from which a state-funded project must be tendered
 // param contractor: list -- the stage roles of the contractor (code and Chinese name)
 // param lo: string = 2019 -- the batch's key range, lower bound (inclusive)
 // param hi: string = 2020 -- the batch's key range, upper bound (exclusive)

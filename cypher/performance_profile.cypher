@@ -1,4 +1,4 @@
-// purpose: Performance record (业绩记录): project, the performing firm and its staff
+// purpose: Performance record: project, the performing firm and its staff
 // mode: read
 // param perf_no: string = YJ00100100001 -- performance record number
 // returns: performance, projects, parties, people

@@ -1,4 +1,4 @@
-// purpose: Construction permit (施工许可): project, firms, people, the drawing review it rests on and the completion records under it
+// purpose: Construction permit: project, firms, people, the drawing review it rests on and the completion records under it
 // mode: read
 // param permit_no: string = 3205002024062001201 -- construction permit number
 // returns: permit, projects, parties, people, reviews, completions
