@@ -453,6 +453,14 @@ class Planter:
         z = self.life_project(18, "2022-05-01", "2023-04-30")
         self.priced_tender(11, z, "2022-03-01", c, 2500)
         self.expect("false_performance", f"{c}|{listed(3, c, x, '2023-07-20')}", control=True)
+        # Look-alike: listed, its performance record is of another, genuine project; and a firm fined (not
+        # listed) that won afterwards.
+        d, e = self.firm("宏泰建设"), self.firm("兴业建工")
+        self.expect("false_performance", f"{d}|{listed(4, d, x, '2023-08-01')}", control=True)
+        self.performance(3, z, d, "2022-05-01", "2023-04-30")
+        fine = self.penalty(21, e, "罚款", "2023-05-10", "2023-11-10")
+        self.priced_tender(12, y, "2024-02-03", e, 3900)
+        self.expect("false_performance", f"{e}|{fine}", control=True)
 
     def pm_overlap_permits(self) -> None:
         a, b = self.firm("新源建设"), self.firm("嘉禾建设")

@@ -453,6 +453,7 @@ class Generator:
         false-performance list (虚假业绩) for a few firms."""
         rng = self.life_rng
         serial: dict[tuple, int] = {}
+        permits: set[str] = set()
 
         def number(region: tuple, year: int) -> int:
             serial[(region[0], year)] = serial.get((region[0], year), 0) + 1
@@ -484,6 +485,9 @@ class Generator:
             late = rng.random() < 0.015
             issued = start + dt.timedelta(days=rng.randrange(5, 40)) if late else start - dt.timedelta(days=rng.randrange(0, 21))
             permit_no = life.permit_no or f"{region[0]}{start:%Y%m%d}{rng.randrange(100, 999)}01"
+            while permit_no in permits:  # the project's number, unless another project drew it too
+                permit_no = f"{region[0]}{start:%Y%m%d}{rng.randrange(100, 999)}01"
+            permits.add(permit_no)
             w.row("permits", permit_no=permit_no, project_code=code, review_no=review_no,
                   provincial_project_no=f"{region[0][:4]}{start:%y}{number(region, start.year):06d}", amount=amount,
                   area=float(rng.randrange(3000, 80000)), issued=issued, planned_start=start, planned_end=end,
@@ -512,7 +516,7 @@ class Generator:
                                                                 (life.supervisor, "supervisor")))
             self.stage_person(w, "completion", completion_no, pm, "project_manager", life.contractor)
             if rng.random() < 0.6:
-                perf_no = f"YJ{code[-6:]}{number(region, end.year):05d}"
+                perf_no = f"YJ{region[0]}{end:%Y}{number(region, end.year):05d}"
                 w.row("performances", perf_no=perf_no, project_code=code, uscc=life.contractor.uscc,
                       qualification_standard=f"{life.category_hint}施工总承包",
                       scale_grade=f"建筑面积{rng.randrange(1, 20)}万平方米" if life.investment < 50_000 else "单项合同额1亿元以上",
