@@ -227,6 +227,7 @@ def _stage(name: str):
 
 
 def _person(graph: Graph, d: dict, today: dt.date) -> None:
+    d["named_on"] = _by_date(_named(d.get("named_on")), "start")
     _firm_names(graph, d["projects"])
     d["projects"] = _by_date(d["projects"], "start")
     d["registrations"] = _by_date(d["registrations"], "valid_from")

@@ -189,3 +189,14 @@ def browser(tmp_path_factory):
     driver = start_chromium(tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()
+
+
+def test_person_page_lists_the_permits_naming_them(plant_manifest, client):
+    pid = plant_manifest["flags"]["pm_overlap_permits"]["planted"][0]
+    data = client.get(f"/api/person/{pid}").get_json()
+    permits = [n for n in data["named_on"] if n["label"] == "Permit"]
+    assert len(permits) == 2 and all(n["role"] == "project_manager" and n["project_code"] for n in permits)
+    assert {str(n["start"]) for n in permits} == {"2024-01-01", "2024-06-01"}
+    assert "pm_overlap_permits" in {h["kind"] for h in data["flags"]}
+    page = client.get(f"/person/{pid}").get_data(as_text=True)
+    assert 'id="rel-NAMED_ON"' in page and page.count("/permit/") >= 2
