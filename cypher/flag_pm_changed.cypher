@@ -11,6 +11,9 @@ UNWIND $roles AS role
 WITH p, t, a, x, role WHERE a.role IN role.names
 MATCH (p)<-[:STAGE_OF]-(s)<-[b:NAMED_ON]-(y:Person)
 WHERE (s:Permit OR s:Performance) AND b.role IN role.names AND y.person_id <> x.person_id
+  // the same person under another record (a masked ID number keys people apart): same name, numbers not different
+  AND NOT (x.name = y.name AND (x.id_number_masked IS NULL OR y.id_number_masked IS NULL
+                                OR x.id_number_masked = y.id_number_masked))
   AND NOT EXISTS { MATCH (s)<-[c:NAMED_ON]-(x) WHERE c.role IN role.names }
   // a recorded change: the project's staff records show the named person leaving no later than the other starts
   AND NOT EXISTS {

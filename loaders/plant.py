@@ -386,6 +386,13 @@ class Planter:
         pz = self.permit(3, z, "2024-04-15", a, "2024-05-01", "2025-12-31", pm=pm5)
         self.named("permit", pz, tech, "technical_lead", a)
         self.expect("pm_changed", f"{z}|{pm5}|{tech}", control=True)
+        # … and the tender's manager named on the permit under another person record (same name: a platform
+        # record with a masked ID number keys the person apart).
+        v = self.life_project(24, "2024-06-01", "2025-11-30")
+        pm6, pm6b = self.person("沈立新"), self.person("沈立新")
+        self.priced_tender(13, v, "2024-04-01", a, 4600, pm=pm6)
+        self.permit(18, v, "2024-05-20", a, "2024-06-01", "2025-11-30", pm=pm6b)
+        self.expect("pm_changed", f"{v}|{pm6}|{pm6b}", control=True)
 
     def contract_above_award(self) -> None:
         a, owner = self.firm("中恒建工"), self.firm("城投置业", kind="建设单位")
