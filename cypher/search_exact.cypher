@@ -21,6 +21,8 @@ MATCH (n:Permit {permit_no: $text}) RETURN 'Permit' AS label, n.permit_no AS key
 UNION ALL
 MATCH (n:Contract {contract_id: $text}) RETURN 'Contract' AS label, n.contract_id AS key, coalesce(n.contract_no, n.contract_id) AS name
 UNION ALL
+MATCH (n:Contract {contract_no: $text}) WHERE n.contract_id <> $text RETURN 'Contract' AS label, n.contract_id AS key, n.contract_no AS name
+UNION ALL
 MATCH (n:Completion {completion_no: $text}) RETURN 'Completion' AS label, n.completion_no AS key, n.completion_no AS name
 UNION ALL
 MATCH (n:DrawingReview {review_no: $text}) RETURN 'DrawingReview' AS label, n.review_no AS key, n.review_no AS name

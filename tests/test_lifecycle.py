@@ -154,6 +154,9 @@ def test_search_finds_permit_and_contract_numbers(plant_manifest, client):
     for key, label in ((permit, "Permit"), (contract, "Contract")):
         data = client.get("/api/search", query_string={"q": key}).get_json()
         assert [(e["label"], e["key"]) for e in data["exact"]] == [(label, key)], data["exact"]
+    # the contract's own number (合同编号) finds its record too
+    data = client.get("/api/search", query_string={"q": "SZHT-2024-001"}).get_json()
+    assert [(e["label"], e["key"]) for e in data["exact"]] == [("Contract", contract)], data["exact"]
 
 
 def test_false_performance_on_the_firm_and_the_project(plant_manifest, client):
@@ -200,3 +203,12 @@ def test_person_page_lists_the_permits_naming_them(plant_manifest, client):
     assert "pm_overlap_permits" in {h["kind"] for h in data["flags"]}
     page = client.get(f"/person/{pid}").get_data(as_text=True)
     assert 'id="rel-NAMED_ON"' in page and page.count("/permit/") >= 2
+
+
+def test_graph_view_and_console_schema_know_the_stages(plant_manifest, client):
+    permit = plant_manifest["flags"]["permit_without_tender"]["planted"][0]
+    data = client.get(f"/api/graph/permit/{permit}").get_json()
+    assert data["center"]["label"] == "Permit"
+    assert len(data["nodes"]) >= 3 and data["edges"]  # the permit, its project and its contractor at least
+    assert client.get(f"/graph/permit/{permit}").status_code == 200
+    assert client.get("/console").status_code == 200  # its schema panel reads every label's properties
