@@ -352,9 +352,9 @@ class Planter:
 
     def performance(self, n: int, code: str, uscc: str, start: str, end: str) -> str:
         no = f"PLANT-YJ{n:03d}"
+        # the table's uscc makes the firm's PARTY_TO (performer): no stage_parties row for it
         self.add("performances", perf_no=no, project_code=code, uscc=uscc, qualification_standard="建筑工程施工总承包",
                  scale_grade="单体建筑面积1.2万平方米", start_date=start, end_date=end)
-        self.party("performance", no, uscc, "performer")
         return no
 
     def pm_changed(self) -> None:

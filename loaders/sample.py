@@ -521,7 +521,6 @@ class Generator:
                       qualification_standard=f"{life.category_hint}施工总承包",
                       scale_grade=f"建筑面积{rng.randrange(1, 20)}万平方米" if life.investment < 50_000 else "单项合同额1亿元以上",
                       start_date=start, end_date=end, source=SOURCE)
-                self.stage_parties(w, "performance", perf_no, ((life.contractor, "performer"),))
                 self.stage_person(w, "performance", perf_no, pm, "project_manager", life.contractor)
         # The false-performance list: a few contractors, each marked on one of its completed projects.
         done = [life for life in self.lives if life.status == "已竣工"]
