@@ -1,7 +1,7 @@
 """chengxin benchmark: figures and ratios measured side by side in one run.
 
     python bench/run.py [--scale 100] [--baseline-rows 1000] [--minimal-rows 5000] [--rounds 3] [--requests 200]
-                        [--folder DIR] [--only load]
+                        [--folder DIR] [--only load|flags]
     python bench/run.py --home /work/data/home700 --pages-only [--requests 200] [--paths 100]
     python bench/run.py --only matching   (entity matching: precision and recall on the labelled set, seconds)
 
@@ -389,6 +389,30 @@ def flags_on_home(args) -> None:
         graph.close()  # the server is the home's: left running
 
 
+def only_flags(work: Path, folder: Path, label: str, manifest: dict, args) -> None:
+    """``--only flags``: one bulk load of ``folder`` into a home of its own, then section 4 (every
+    detector, the issue-16 lifecycle ones included, as batch jobs; planted cases checked), without
+    the one-query comparison."""
+    loaded = one_first_load(work, folder, "bulk")
+    print(f"\n[load, {label}: {loaded['loaded']:,} rows in {loaded['seconds']:.1f} s]")
+    embedded.stop(loaded["settings"])
+    settings = Settings(home=loaded["home"], embedded_heap="4g", start_timeout=180, query_timeout=60)
+    graph = connect(settings)
+    try:
+        stats = queries.stats(graph)
+        print(f"  graph: {sum(stats['labels'].values()):,} nodes, {sum(stats['relationships'].values()):,} relationships; "
+              + ", ".join(f"{k} {stats['labels'].get(k, 0):,}" for k in
+                          ("Contract", "DrawingReview", "Permit", "Completion", "Performance")))
+        from chengxin.web import create_app
+
+        detectors(graph, settings, app=create_app(settings, graph=graph), manifest=manifest,
+                  requests=args.requests // 10 or 1, before=False)
+    finally:
+        graph.close()
+        embedded.stop(settings)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=100)
@@ -402,8 +426,10 @@ def main() -> None:
     ap.add_argument("--pages-only", action="store_true", help="time the pages of --home's graph; no load")
     ap.add_argument("--folder", type=Path, help="load this table folder (only read; e.g. a scale-700 sample made "
                     "before with `chengxin sample --scale 700 --plant`) instead of generating one")
-    ap.add_argument("--only", choices=["load", "matching"], help="load: only the side-by-side first load (section 2); "
-                    "matching: only entity matching's precision and recall on the labelled set (no database)")
+    ap.add_argument("--only", choices=["load", "matching", "flags"], help="load: only the side-by-side first load "
+                    "(section 2); matching: only entity matching's precision and recall on the labelled set (no "
+                    "database); flags: one (bulk) load of the sample, then only the red-flag detectors (section 4, no "
+                    "one-query runs) with the planted cases checked")
     ap.add_argument("--flags-only", action="store_true", help="only the red-flag detectors and the /flags, /risk pages, "
                     "on --home's graph: no load (the run is stored under the home)")
     ap.add_argument("--no-before", action="store_true", help="with --flags-only: skip the one-query runs")
@@ -445,6 +471,9 @@ def main() -> None:
         manifest = plant(sample_dir)  # the planted red-flag cases, to check the detectors at scale
         print(f"sample scale {args.scale}: {sum(counts.values()):,} rows generated in {time.perf_counter() - t0:.1f} s")
         label = f"scale {args.scale}"
+    if args.only == "flags":
+        only_flags(work, sample_dir, label, manifest, args)
+        return
     if args.only != "load":
         if args.folder:  # section 1 subsets the sample under work/
             shutil.copytree(sample_dir, work / "sample", dirs_exist_ok=True)

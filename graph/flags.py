@@ -30,13 +30,48 @@ from typing import Callable
 from .db import Graph
 from .errors import ChengxinError, NotFound, QueryTimeout
 from .messages import COMMAS, N_, Listing, Message, listing, msg
+from .model import get_model
 from .vocabulary import (BID_BANS, LOSS_OF_STANDING, PROJECT_MANAGER, ROLE_QUALIFICATIONS, SUBCONTRACT_DEFAULT_ROLE,
-                         needs_param)
+                         needs_param, term)
 
 REL = {"LEGAL_REP_OF": N_("legal representative"), "REGISTERED_AT": N_("registered person")}
 SHARED = {"legal_rep": N_("legal representative"), "shareholder": N_("shareholder"),
           "registered_person": N_("registered person"), "phone": N_("phone"), "address": N_("address")}
 NO_END = N_("no end")
+
+
+def _either(group: str, code: str, *names: str) -> tuple[str, ...]:
+    """A term's code and its Chinese names: a stage record's role may carry either (the loader writes
+    the code; a folder table may give the Chinese)."""
+    try:
+        t = term(group, code)
+    except KeyError:  # the group is not in this vocabulary
+        t = None
+    return tuple(dict.fromkeys((code, *((t.zh,) if t else ()), *names)))
+
+
+#: A project's stages (issue 16): the roles of the firms a stage record names (``PARTY_TO.role``) and of
+#: the people (``NAMED_ON.role``) that the lifecycle detectors compare.
+STAGE_ROLES = {"owner": _either("stage_roles", "owner", "建设单位", "发包单位"),
+               "contractor": _either("stage_roles", "contractor", "施工单位", "承包单位"),
+               "performer": _either("stage_roles", "performer", "业绩单位")}
+STAGE_STAFF_ROLES = {"project_manager": _either("staff_roles", "project_manager", "项目经理"),
+                     "chief_supervisor": _either("staff_roles", "chief_supervisor", "总监理工程师")}
+#: ``pm_changed`` compares these roles between the tender result and the later stages.
+CHECKED_STAFF = ("project_manager", "chief_supervisor")
+STAGE_STAFF_NAMES = {"project_manager": N_("project manager"), "chief_supervisor": N_("chief supervising engineer")}
+STAGE_NAMES = {"permit": N_("construction permit"), "performance": N_("performance record")}
+
+
+def _route(label: str) -> str:
+    """The page route of a stage record's label (the model's)."""
+    spec = get_model().labels.get(label)
+    return spec.route if spec else label.lower()
+#: ``permit_without_tender``: words of a project's funding that mean state-owned funds (全部或者部分使用国有资金
+#: 投资或者国家融资, 《必须招标的工程项目规定》 art. 2); the works threshold is a setting (docs/flags.md).
+STATE_FUNDING = ("政府", "国有", "财政", "国资", "国家融资")
+#: The measure of the platform's false-performance list (虚假业绩).
+FALSE_PERFORMANCE_WORDS = _either("measures", "false_performance", "虚假业绩")[1:]
 
 
 def ref(route: str, key, name=None) -> dict:
@@ -264,6 +299,132 @@ def _phoenix(rows: list[dict]) -> list[dict]:
     return hits
 
 
+# --- a project's life: the stages checked against each other (issue 16) -----------------------
+
+def _firm_refs(firms: list[dict]) -> list[dict]:
+    return [ref("enterprise", f["uscc"], f.get("name")) for f in firms if f and f.get("uscc")]
+
+
+def _pm_changed(rows: list[dict]) -> list[dict]:
+    hits = []
+    for key, group in _group(rows, lambda r: f"{r['project_code']}|{r['named_id']}|{r['actual_id']}").items():
+        r = group[0]
+        role = msg(STAGE_STAFF_NAMES.get(r["role"], r["role"]))
+        facts = [msg(N_("tender {tender} ({date}) names {named} as {role}; {stage} {record} names {actual}"),
+                     tender=r["tender_no"], date=r["open_date"], named=r["named_name"], role=role,
+                     stage=msg(STAGE_NAMES[g["stage"]]), record=g["stage_key"], actual=g["actual_name"])
+                 for g in group]
+        facts.append(msg(N_("no change of {role} is recorded in the project's staff records"), role=role))
+        evidence = [ref("project", r["project_code"], r["project_name"]), ref("tender", r["tender_no"]),
+                    ref("person", r["named_id"], r["named_name"]), ref("person", r["actual_id"], r["actual_name"])] + \
+                   [ref(_route("Permit" if g["stage"] == "permit" else "Performance"), g["stage_key"]) for g in group]
+        name = r["project_name"] or r["project_code"]
+        hits.append(_hit("pm_changed", key, ref("project", r["project_code"], name),
+                         msg(N_("{project}: the {role} named in the tender is not the one on site"), project=name, role=role),
+                         r["open_date"], facts, evidence,
+                         [u for g in group for u in (g["named_uscc"], g["actual_uscc"])]))
+    return hits
+
+
+def _contract_above_award(rows: list[dict]) -> list[dict]:
+    hits = []
+    for r in rows:
+        name = r["project_name"] or r["project_code"]
+        excess = (r["amount"] / r["price"] - 1.0) * 100.0
+        hits.append(_hit(
+            "contract_above_award", r["contract_id"], ref(_route("Contract"), r["contract_id"], r["contract_no"] or r["contract_id"]),
+            msg(N_("{project}: contract {pct}% above the winning price"), project=name, pct=f"{excess:.1f}"),
+            r["signed_date"] or r["open_date"],
+            [msg(N_("{firm} won tender {tender} at {price} 万元 and the contract record says {amount} 万元 ({pct}% more)"),
+                 firm=r["name"] or r["uscc"], tender=r["tender_no"], price=f"{r['price']:g}", amount=f"{r['amount']:g}",
+                 pct=f"{excess:.1f}")],
+            [ref("project", r["project_code"], r["project_name"]), ref("tender", r["tender_no"]),
+             ref("enterprise", r["uscc"], r["name"])] + [ref("enterprise", u) for u in r["owners"]],
+            [r["uscc"], *r["owners"]]))
+    return hits
+
+
+def _work_before_permit(rows: list[dict]) -> list[dict]:
+    hits = []
+    for r in rows:
+        name = r["project_name"] or r["project_code"]
+        if r["permit_no"] is None:
+            title = msg(N_("{project}: completed with no construction permit"), project=name)
+            fact = msg(N_("completion record {record} ({start} to {end}) and no construction permit for the project"),
+                       record=r["completion_no"], start=r["start_date"], end=r["end_date"])
+        else:
+            title = msg(N_("{project}: work started before the construction permit"), project=name)
+            fact = msg(N_("completion record {record}: work started on {start}, permit {permit} issued on {issued}"),
+                       record=r["completion_no"], start=r["start_date"], permit=r["permit_no"], issued=r["issued"])
+        evidence = [ref("project", r["project_code"], r["project_name"])] + \
+                   ([ref(_route("Permit"), r["permit_no"])] if r["permit_no"] else []) + _firm_refs(r["firms"])
+        hits.append(_hit("work_before_permit", r["completion_no"], ref(_route("Completion"), r["completion_no"]), title,
+                         r["start_date"], [fact], evidence, [f["uscc"] for f in r["firms"]]))
+    return hits
+
+
+def _permit_without_tender(rows: list[dict]) -> list[dict]:
+    hits = []
+    for r in rows:
+        name = r["project_name"] or r["project_code"]
+        firms = listing((f["name"] or f["uscc"] for f in r["contractors"]), COMMAS)
+        if not r["winners"]:
+            title = msg(N_("{project}: construction permit with no tender result"), project=name)
+            fact = msg(N_("permit {permit} ({amount} 万元, funding {funding}) must have been tendered; "
+                          "the project has no tender result"),
+                       permit=r["permit_no"], amount=f"{r['amount']:g}", funding=r["funding"])
+        else:
+            title = msg(N_("{project}: the permit's contractor did not win the tender"), project=name)
+            fact = msg(N_("permit {permit} names {firms} as contractor; the tender was won by {winners}"),
+                       permit=r["permit_no"], firms=firms,
+                       winners=listing((f"{w['name'] or w['uscc']} ({w['tender_no']})" for w in r["winners"]), COMMAS))
+        evidence = [ref("project", r["project_code"], r["project_name"])] + _firm_refs(r["contractors"]) + \
+                   [ref("tender", w["tender_no"]) for w in r["winners"]] + _firm_refs(r["winners"])
+        hits.append(_hit("permit_without_tender", r["permit_no"], ref(_route("Permit"), r["permit_no"]), title, r["issued"],
+                         [fact], evidence, [f["uscc"] for f in r["contractors"]]))
+    return hits
+
+
+def _false_performance(rows: list[dict]) -> list[dict]:
+    hits = []
+    for r in rows:
+        facts = [msg(N_("on the false-performance list since {date} ({penalty}: {description})"), date=r["marked"],
+                     penalty=r["penalty_id"], description=r["description"] or r["project_code"])]
+        if r["won"]:
+            facts.append(msg(N_("won afterwards: {tenders}"), tenders=listing(
+                (f"{t['tender_no']} ({_d(t['open_date'])})" for t in sorted(r["won"], key=lambda t: t["tender_no"])),
+                COMMAS)))
+        if r["used"]:
+            facts.append(msg(N_("the marked project {project} is still its performance on {records}"),
+                             project=r["project_name"] or r["project_code"], records=listing(sorted(r["used"]), COMMAS)))
+        evidence = [ref("penalty", r["penalty_id"])] + \
+                   ([ref("project", r["project_code"], r["project_name"])] if r["project_code"] else []) + \
+                   [ref("tender", t["tender_no"]) for t in r["won"]] + [ref(_route("Performance"), u) for u in r["used"]]
+        hits.append(_hit("false_performance", f"{r['uscc']}|{r['penalty_id']}", ref("enterprise", r["uscc"], r["name"]),
+                         msg(N_("{firm} is on the false-performance list and was used again"), firm=r["name"] or r["uscc"]),
+                         r["marked"], facts, evidence, [r["uscc"]]))
+    return hits
+
+
+def _pm_overlap_permits(rows: list[dict]) -> list[dict]:
+    hits = []
+    for pid, group in _group(rows, lambda r: r["person_id"]).items():
+        name = group[0]["person_name"]
+        facts, evidence, firms = [], [], []
+        for r in group:
+            evidence += [ref(_route("Permit"), r["a_no"]), ref(_route("Permit"), r["b_no"])]
+            evidence += [ref("project", c) for c in (r["a_code"], r["b_code"]) if c]
+            firms += [r["a_uscc"], r["b_uscc"]]
+            facts.append(msg(N_("permit {a} ({a_start} to {a_end}) overlaps permit {b} ({b_start} to {b_end})"),
+                             a=r["a_no"], a_start=r["a_start"], a_end=r["a_end"],
+                             b=r["b_no"], b_start=r["b_start"], b_end=r["b_end"]))
+        permits = {e["key"] for e in evidence if e["route"] == _route("Permit")}
+        hits.append(_hit("pm_overlap_permits", pid, ref("person", pid, name),
+                         msg(N_("{person}: project manager on {n} construction permits at once"), person=name, n=len(permits)),
+                         min(r["a_start"] for r in group), facts, evidence, firms))
+    return hits
+
+
 # --- the registry ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -302,6 +463,20 @@ DETECTORS: dict[str, Detector] = {d.kind: d for d in (
     Detector("phoenix", 6, N_("Phoenix firm"), _phoenix, lambda s: {"losses": list(LOSS_OF_STANDING)}),
     Detector("unqualified_participation", 7, N_("Participation without a valid qualification"),
              _unqualified_participation, _needs),
+    Detector("pm_changed", 8, N_("Project manager changed without record"), _pm_changed,
+             lambda s: {"roles": [{"code": c, "names": list(STAGE_STAFF_ROLES[c])} for c in CHECKED_STAFF]}),
+    Detector("contract_above_award", 9, N_("Contract above the winning price"), _contract_above_award,
+             lambda s: {"pct": float(s.contract_above_award_pct), "contractor": list(STAGE_ROLES["contractor"]),
+                        "owner": list(STAGE_ROLES["owner"])}),
+    Detector("work_before_permit", 10, N_("Work before the construction permit"), _work_before_permit,
+             lambda s: {"contractor": list(STAGE_ROLES["contractor"])}),
+    Detector("permit_without_tender", 11, N_("Permit without a tender"), _permit_without_tender,
+             lambda s: {"state_funding": list(STATE_FUNDING), "threshold": float(s.tender_required_works_amount),
+                        "contractor": list(STAGE_ROLES["contractor"])}),
+    Detector("false_performance", 12, N_("False performance record used again"), _false_performance,
+             lambda s: {"words": list(FALSE_PERFORMANCE_WORDS), "performer": list(STAGE_ROLES["performer"])}),
+    Detector("pm_overlap_permits", 13, N_("Project manager on overlapping permits"), _pm_overlap_permits,
+             lambda s: {"roles": list(STAGE_STAFF_ROLES["project_manager"])}),
 )}
 
 
@@ -334,10 +509,16 @@ BATCHING: dict[str, tuple[str, int]] = {
     "unqualified_subcontractor": ("enterprise", 2_500),
     "phoenix": ("enterprise", 40_000),
     "unqualified_participation": ("enterprise", 2_500),
+    "pm_changed": ("project", 5_000),
+    "contract_above_award": ("project", 10_000),
+    "work_before_permit": ("project", 10_000),
+    "permit_without_tender": ("project", 10_000),
+    "false_performance": ("enterprise", 40_000),
+    "pm_overlap_permits": ("person", 50_000),
 }
 #: The walk of each key's index cuts ranges of this many keys; a detector's batch joins as many
 #: neighbouring ranges as its size holds (one walk per key space and run serves every detector).
-GRAIN = {"person": 12_500, "enterprise": 1_000}
+GRAIN = {"person": 12_500, "enterprise": 1_000, "project": 2_500}
 #: Above every key (keys are printable text): the upper bound of the last range.
 TOP = "\uffff\uffff"
 

@@ -10,8 +10,24 @@ from .errors import NotFound
 from .privacy import PRIVATE_PROPERTIES
 from .integrity import in_force, is_restrictive, sanction_status
 from .messages import N_, msg
-from .vocabulary import role_rank
+from .vocabulary import role_rank, term
 from .model import get_model
+
+
+def _false_performance_words() -> tuple[str, ...]:
+    try:
+        t = term("measures", "false_performance")
+    except KeyError:
+        t = None
+    return tuple(dict.fromkeys(((t.get("words") or [t.zh]) if t else []) + ["虚假业绩"]))
+
+
+FALSE_PERFORMANCE_WORDS = _false_performance_words()
+
+
+def is_false_performance(measure: str | None) -> bool:
+    """A penalty of the platform's false-performance list (虚假业绩)."""
+    return bool(measure) and any(w in measure for w in FALSE_PERFORMANCE_WORDS)
 
 
 def stats(graph: Graph) -> dict:
@@ -123,6 +139,7 @@ def _enterprise(graph: Graph, d: dict, today: dt.date) -> None:
     for r in d["registered"]:
         r["valid"] = r.get("valid_until") is None or r["valid_until"] >= today
     d["registered"].sort(key=lambda r: (not r["valid"], r.get("reg_type") or "", r.get("name") or ""))
+    d["false_performance"] = [p for p in d["penalties"] if is_false_performance(p.get("measure"))]
 
 
 def _project(graph: Graph, d: dict, today: dt.date) -> None:
@@ -133,9 +150,95 @@ def _project(graph: Graph, d: dict, today: dt.date) -> None:
     d["penalties"] = _by_date(d["penalties"], "decision_date")
     unique = {tuple(sorted(s.items())): s for s in d["subcontracts"]}
     d["subcontracts"] = list(unique.values())
+    d["timeline"] = timeline(d)
+    d["false_performance"] = [p for p in d["penalties"] if is_false_performance(p.get("measure"))]
+
+
+# --- a project's life: the timeline of its stages ------------------------------------------------
+
+#: The stages of a project's life in their order, with the label of each record and its title.
+STAGES = (("tender", "Tender", N_("Tender result")), ("contract", "Contract", N_("Contract record")),
+          ("drawing_review", "DrawingReview", N_("Drawing review")), ("permit", "Permit", N_("Construction permit")),
+          ("completion", "Completion", N_("Completion record")), ("performance", "Performance", N_("Performance record")))
+#: The roles a stage record gives firms (PARTY_TO) and people (NAMED_ON), by vocabulary code.
+STAGE_ROLE_NAMES = {
+    "owner": N_("owner"), "contractor": N_("contractor"), "union_member": N_("joint-venture member"),
+    "supervisor": N_("supervisor"), "surveyor": N_("surveyor"), "designer": N_("designer"),
+    "reviewer": N_("drawing review body"), "performer": N_("performing firm"), "winner": N_("winner"),
+    "project_manager": N_("project manager"), "chief_supervisor": N_("chief supervising engineer"),
+    "project_lead": N_("project lead"), "technical_lead": N_("technical lead"), "discipline_lead": N_("discipline lead"),
+    "principal_designer": N_("principal designer"),
+}
+
+
+def role_name(code):
+    """A stage role's name as a message (a role the vocabulary does not know, as it is)."""
+    return msg(STAGE_ROLE_NAMES[code]) if code in STAGE_ROLE_NAMES else code
+
+
+def _named(items: list[dict] | None) -> list[dict]:
+    return [{**i, "role_name": role_name(i.get("role"))} for i in items or []]
+
+
+def _route(label: str) -> str | None:
+    spec = get_model().labels.get(label)
+    return spec.route if spec else None
+
+
+def timeline(d: dict) -> list[dict]:
+    """The project's chain tender result → contract → drawing review → permit → completion (and the
+    performance records), one entry per record in the stages' order, each with its date, amount, firms
+    and people; ``flags`` is filled by :func:`mark_timeline`."""
+    entries = []
+
+    def add(stage, label, key, date, amount=None, period=None, firms=(), people=(), detail=None):
+        rank = [s[0] for s in STAGES].index(stage)
+        entries.append({"stage": stage, "stage_name": msg(STAGES[rank][2]), "label": label, "route": _route(label),
+                        "key": key, "date": date, "amount": amount, "period": period, "firms": _named(list(firms)),
+                        "people": _named(list(people)), "detail": detail, "flags": [], "_rank": rank})
+
+    for t in d.get("tenders", []):
+        winner = [{**t["winner"], "role": "winner"}] if t.get("winner") else []
+        add("tender", "Tender", t["tender_no"], t.get("open_date"), t.get("winning_price"), None, winner,
+            t.get("people"), t.get("section"))
+    for c in d.get("contracts", []):
+        add("contract", "Contract", c["contract_id"], c.get("signed_date"), c.get("amount"), None, c.get("parties"),
+            (), c.get("contract_no"))
+    for r in d.get("reviews", []):
+        add("drawing_review", "DrawingReview", r["review_no"], r.get("review_date"), None, None, r.get("parties"), (),
+            r.get("reviewer_name"))
+    for s in d.get("permits", []):
+        add("permit", "Permit", s["permit_no"], s.get("issued"), s.get("amount"),
+            (s.get("planned_start"), s.get("planned_end")), s.get("parties"), s.get("people"))
+    for c in d.get("completions", []):
+        add("completion", "Completion", c["completion_no"], c.get("end_date"), c.get("fact_cost"),
+            (c.get("start_date"), c.get("end_date")), c.get("parties"), c.get("people"), c.get("permit"))
+    for f in d.get("performances", []):
+        add("performance", "Performance", f["perf_no"], f.get("end_date"), None, (f.get("start_date"), f.get("end_date")),
+            f.get("parties"), f.get("people"), f.get("qualification_standard"))
+    entries.sort(key=lambda e: (e["_rank"], e["date"] or dt.date.min, e["key"]))
+    for e in entries:
+        del e["_rank"]
+    return entries
+
+
+def mark_timeline(entries: list[dict], hits: list[dict] | None) -> None:
+    """Each timeline entry gets the red-flag hits that name its record (``kind``, ``key``, ``title``)."""
+    for e in entries:
+        e["flags"] = [{"kind": h["kind"], "key": h["key"], "title": h["title"]} for h in hits or []
+                      if any(r["route"] == e["route"] and r["key"] == e["key"] for r in h["evidence"])]
+
+
+def _stage(name: str):
+    def shape(graph: Graph, d: dict, today: dt.date) -> None:
+        for field in ("parties", "people"):
+            if field in d:
+                d[field] = _named(d[field])
+    return shape
 
 
 def _person(graph: Graph, d: dict, today: dt.date) -> None:
+    d["named_on"] = _by_date(_named(d.get("named_on")), "start")
     _firm_names(graph, d["projects"])
     d["projects"] = _by_date(d["projects"], "start")
     d["registrations"] = _by_date(d["registrations"], "valid_from")
@@ -160,6 +263,7 @@ def _tender(graph: Graph, d: dict, today: dt.date) -> None:
 
 _SHAPERS = {"tender": _tender, "enterprise": _enterprise, "project": _project, "person": _person,
             "authority": _authority, "penalty": _penalty}
+_SHAPERS.update({route: _stage(route) for route in filter(None, map(_route, [s[1] for s in STAGES[1:]]))})
 
 
 def neighbourhood(graph: Graph, route: str, key: str, per_type: int = 12) -> dict:

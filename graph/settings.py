@@ -104,6 +104,12 @@ class Settings(BaseSettings):
 
     flag_min_together: int = Field(
         3, ge=2, description="Red flag `bid_rotation`: least tenders two firms bid on together, each winning one.")
+    contract_above_award_pct: float = Field(
+        10.0, ge=0, description="Red flag `contract_above_award`: how far (per cent) a contract record's amount may "
+        "exceed the winning price of its contractor's tender.")
+    tender_required_works_amount: float = Field(
+        400.0, ge=0, description="Red flag `permit_without_tender`: the works amount (万元) from which a project using "
+        "state-owned funds must be tendered (《必须招标的工程项目规定》: 施工 400 万元).")
     flag_cache_seconds: float = Field(
         300.0, ge=0, description="Red flags: how often the pages check (one cheap query) whether a load changed "
         "the data since the stored run of every detector; only then is a new run made, in the background "
@@ -147,7 +153,9 @@ class Settings(BaseSettings):
         2.0, gt=0, description="Risk score: a penalty or award counts half after this many years (full while in force).")
     risk_flag_points: dict[str, float] = Field(
         {"cert_lending": 10, "pm_conflict": 8, "sanctioned_bidding": 20, "bid_ring": 12, "bid_rotation": 10,
-         "subcontract_chain": 10, "unqualified_subcontractor": 8, "phoenix": 20, "unqualified_participation": 10},
+         "subcontract_chain": 10, "unqualified_subcontractor": 8, "phoenix": 20, "unqualified_participation": 10,
+         "pm_changed": 8, "contract_above_award": 6, "work_before_permit": 8, "permit_without_tender": 15,
+         "false_performance": 20, "pm_overlap_permits": 8},
         description="Risk score: points per red-flag hit implicating the firm, by kind. JSON object.")
     risk_award_points: dict[str, float] = Field(
         {"国家级": -10, "省级": -5, "市级": -2, "*": -1},

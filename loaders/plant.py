@@ -293,6 +293,210 @@ class Planter:
         self.expect("unqualified_participation", f"{v2}|{u2}|{ROLE['general_contractor']}", control=True)
         self.expect("unqualified_participation", f"{v1}|{u3}|{ROLE['tender_agent']}", control=True)
 
+    # --- a project's life (issue 16): the stages checked against each other -------------------
+    # Stage records name firms (stage_parties) and people (stage_people) by the codes of the
+    # vocabulary's stage roles and staff roles; each case's projects are its own.
+    def life_project(self, n: int, start: str, end: str, funding: str = "民营", investment: float = 5000) -> str:
+        code = f"{start[:4]}-{REGION}-48-01-98{n:04d}"
+        names = {1: "吴中区实验小学扩建工程", 2: "相城区污水处理厂提标改造工程", 3: "姑苏区平江路管网改造工程",
+                 4: "工业园区邻里中心建设项目", 5: "高新区人才公寓二期工程", 6: "吴江区体育中心游泳馆工程"}
+        self.add("projects", project_code=code, name=f"苏州市{names.get(n % 7 or 1, '城市更新')}（{n}标）",
+                 region_code=REGION, category="房屋建筑", start_date=start, completion_date=end, funding=funding,
+                 total_investment=investment)
+        return code
+
+    def party(self, stage: str, key: str, uscc: str, role: str) -> None:
+        self.add("stage_parties", stage=stage, stage_key=key, uscc=uscc, role=role)
+
+    def named(self, stage: str, key: str, pid: str, role: str = "project_manager", uscc: str | None = None) -> None:
+        name = next(r["name"] for r in self.rows["persons"] if r["person_id"] == pid)
+        self.add("stage_people", stage=stage, stage_key=key, person_id=pid, name=name, role=role, uscc=uscc)
+
+    def priced_tender(self, n: int, code: str, open_date: str, winner: str, price: float | None = None,
+                      section: str = "施工总承包标段", pm: str | None = None, pm_role: str = "project_manager") -> str:
+        tno = f"PLANT-LT{n:03d}"
+        self.add("tenders", tender_no=tno, project_code=code, section=section, method="公开招标", open_date=open_date,
+                 winner_uscc=winner, winning_price=price)
+        self.add("bids", tender_no=tno, uscc=winner, price=price, rank=1, outcome="中标")
+        if pm:
+            self.named("tender", tno, pm, pm_role, winner)
+        return tno
+
+    def contract(self, n: int, code: str, amount: float, signed: str, contractor: str, owner: str | None = None) -> str:
+        cid = f"320500{signed[:4]}{n:04d}HT"
+        self.add("contracts", contract_id=cid, project_code=code, contract_no=f"SZHT-{signed[:4]}-{n:03d}", record_no=cid,
+                 contract_type="施工总承包", amount=amount, signed_date=signed, created=signed)
+        self.party("contract", cid, contractor, "contractor")
+        if owner:
+            self.party("contract", cid, owner, "owner")
+        return cid
+
+    def permit(self, n: int, code: str, issued: str, contractor: str | None, start: str | None = None,
+               end: str | None = None, pm: str | None = None, amount: float | None = 3000) -> str:
+        no = f"{REGION}{issued.replace('-', '')}{n:03d}01"  # 19 digits, as the sample's (18 would read as an ID number)
+        self.add("permits", permit_no=no, project_code=code, provincial_project_no=f"3205{n:06d}", amount=amount,
+                 area=12000, issued=issued, planned_start=start, planned_end=end, created=issued)
+        if contractor:
+            self.party("permit", no, contractor, "contractor")
+        if pm:
+            self.named("permit", no, pm, "project_manager", contractor)
+        return no
+
+    def completion(self, n: int, code: str, start: str, end: str, permit_no: str | None, contractor: str) -> str:
+        no = f"320500{end[:4]}{n:04d}JX"
+        self.add("completions", completion_no=no, project_code=code, permit_no=permit_no, fact_cost=2900,
+                 fact_area=12000, structure="框架结构", start_date=start, end_date=end, data_source="业务办理",
+                 created=end)
+        self.party("completion", no, contractor, "contractor")
+        return no
+
+    def performance(self, n: int, code: str, uscc: str, start: str, end: str) -> str:
+        no = f"PLANT-YJ{n:03d}"
+        # the table's uscc makes the firm's PARTY_TO (performer): no stage_parties row for it
+        self.add("performances", perf_no=no, project_code=code, uscc=uscc, qualification_standard="建筑工程施工总承包",
+                 scale_grade="单体建筑面积1.2万平方米", start_date=start, end_date=end)
+        return no
+
+    def pm_changed(self) -> None:
+        a, b = self.firm("华润达建设"), self.firm("正泰监理", kind="监理")
+        # The tender names one project manager, the permit another; nothing records the change.
+        x = self.life_project(1, "2024-03-01", "2025-08-31")
+        pm1, pm2 = self.person("周建华"), self.person("钱志明")
+        self.priced_tender(1, x, "2024-01-10", a, 4200, pm=pm1)
+        self.permit(1, x, "2024-02-20", a, "2024-03-01", "2025-08-31", pm=pm2)
+        self.expect("pm_changed", f"{x}|{pm1}|{pm2}")
+        # The supervision tender names one chief supervising engineer, the performance record another.
+        cs1, cs2 = self.person("孙立新"), self.person("李国庆")
+        self.priced_tender(2, x, "2024-01-12", b, 80, section="监理标段", pm=cs1, pm_role="chief_supervisor")
+        perf = self.performance(1, x, b, "2024-03-01", "2025-08-31")
+        self.named("performance", perf, cs2, "chief_supervisor", b)
+        self.expect("pm_changed", f"{x}|{cs1}|{cs2}")
+        # Look-alikes: a change that was recorded (the first left before the second started) …
+        y = self.life_project(2, "2024-04-01", "2025-10-31")
+        pm3, pm4 = self.person("吴海波"), self.person("郑春梅")
+        self.priced_tender(3, y, "2024-02-01", a, 3900, pm=pm3)
+        self.permit(2, y, "2024-03-20", a, "2024-04-01", "2025-10-31", pm=pm4)
+        self.works(pm3, y, a, "2024-04-01", "2024-09-30")
+        self.works(pm4, y, a, "2024-10-01", "2025-10-31")
+        self.expect("pm_changed", f"{y}|{pm3}|{pm4}", control=True)
+        # … and a permit naming the tender's project manager beside another person in another role.
+        z = self.life_project(3, "2024-05-01", "2025-12-31")
+        pm5, tech = self.person("王德胜"), self.person("冯晓东")
+        self.priced_tender(4, z, "2024-03-01", a, 5100, pm=pm5)
+        pz = self.permit(3, z, "2024-04-15", a, "2024-05-01", "2025-12-31", pm=pm5)
+        self.named("permit", pz, tech, "technical_lead", a)
+        self.expect("pm_changed", f"{z}|{pm5}|{tech}", control=True)
+        # … and the tender's manager named on the permit under another person record (same name: a platform
+        # record with a masked ID number keys the person apart).
+        v = self.life_project(24, "2024-06-01", "2025-11-30")
+        pm6, pm6b = self.person("沈立新"), self.person("沈立新")
+        self.priced_tender(13, v, "2024-04-01", a, 4600, pm=pm6)
+        self.permit(18, v, "2024-05-20", a, "2024-06-01", "2025-11-30", pm=pm6b)
+        self.expect("pm_changed", f"{v}|{pm6}|{pm6b}", control=True)
+
+    def contract_above_award(self) -> None:
+        a, owner = self.firm("中恒建工"), self.firm("城投置业", kind="建设单位")
+        x = self.life_project(4, "2024-06-01", "2025-12-31")
+        self.priced_tender(5, x, "2024-04-10", a, 6000)
+        self.expect("contract_above_award", self.contract(1, x, 6900, "2024-05-06", a, owner))  # 15 % above
+        y = self.life_project(5, "2024-06-01", "2025-12-31")
+        self.priced_tender(6, y, "2024-04-12", a, 6000)
+        self.expect("contract_above_award", self.contract(2, y, 6540, "2024-05-08", a, owner), control=True)  # 9 %
+        z = self.life_project(6, "2024-06-01", "2025-12-31")
+        self.priced_tender(7, z, "2024-04-15", a, 6000)
+        self.expect("contract_above_award", self.contract(3, z, 6600, "2024-05-10", a, owner), control=True)  # 10 %
+
+    def work_before_permit(self) -> None:
+        a = self.firm("鸿业建设")
+        x = self.life_project(7, "2023-03-01", "2024-06-30")
+        px = self.permit(4, x, "2023-03-15", a, "2023-03-15", "2024-06-30")
+        self.expect("work_before_permit", self.completion(1, x, "2023-03-01", "2024-06-30", px, a))
+        y = self.life_project(8, "2023-04-01", "2024-07-31")
+        self.expect("work_before_permit", self.completion(2, y, "2023-04-01", "2024-07-31", None, a))  # no permit at all
+        # Look-alikes: work started the day the permit was issued; a completion that does not name its
+        # permit, on a project whose permit came before the start.
+        z = self.life_project(9, "2023-05-10", "2024-08-31")
+        pz = self.permit(5, z, "2023-05-10", a, "2023-05-10", "2024-08-31")
+        self.expect("work_before_permit", self.completion(3, z, "2023-05-10", "2024-08-31", pz, a), control=True)
+        v = self.life_project(10, "2023-06-01", "2024-09-30")
+        self.permit(6, v, "2023-05-20", a, "2023-06-01", "2024-09-30")
+        self.expect("work_before_permit", self.completion(4, v, "2023-06-01", "2024-09-30", None, a), control=True)
+
+    def permit_without_tender(self) -> None:
+        a, b = self.firm("远大建设"), self.firm("金泰建设")
+        x = self.life_project(11, "2024-07-01", "2025-12-31", funding="政府投资", investment=5000)
+        self.expect("permit_without_tender", self.permit(7, x, "2024-06-20", a, amount=3000))
+        y = self.life_project(12, "2024-07-01", "2025-12-31", funding="国有", investment=5000)
+        self.priced_tender(8, y, "2024-05-10", b, 3100)
+        self.expect("permit_without_tender", self.permit(8, y, "2024-06-25", a, amount=3100))  # not the winner
+        # Look-alikes: a privately funded project awarded directly; a state-funded one below 400 万元;
+        # a permit whose contractor won the tender.
+        z = self.life_project(13, "2024-07-01", "2025-12-31", funding="民营", investment=5000)
+        self.expect("permit_without_tender", self.permit(9, z, "2024-06-20", a, amount=3000), control=True)
+        v = self.life_project(14, "2024-07-01", "2025-03-31", funding="政府投资", investment=350)
+        self.expect("permit_without_tender", self.permit(10, v, "2024-06-20", a, amount=320), control=True)
+        w = self.life_project(15, "2024-07-01", "2025-12-31", funding="政府投资", investment=5000)
+        self.priced_tender(9, w, "2024-05-12", a, 3000)
+        self.expect("permit_without_tender", self.permit(11, w, "2024-06-28", a, amount=3000), control=True)
+
+    def false_performance(self) -> None:
+        a, b, c = self.firm("盛世建设"), self.firm("永安建工"), self.firm("瑞丰建设")
+        x = self.life_project(16, "2020-03-01", "2021-06-30")
+        y = self.life_project(17, "2024-05-01", "2025-10-31")
+
+        def listed(n: int, uscc: str, code: str, date: str) -> str:
+            pid = f"FAKE-PLANT{n:03d}"
+            self.add("penalties", penalty_id=pid, subject_type="enterprise", subject_id=uscc, measure="虚假业绩",
+                     authority="住房和城乡建设部", decision_date=date, project_code=code,
+                     description="虚报工程业绩")
+            return pid
+        # Listed, then won a tender.
+        self.expect("false_performance", f"{a}|{listed(1, a, x, '2023-05-10')}")
+        self.priced_tender(10, y, "2024-02-01", a, 4000)
+        # Listed, and the marked project is still its performance on a record.
+        self.expect("false_performance", f"{b}|{listed(2, b, x, '2023-06-15')}")
+        self.performance(2, x, b, "2020-03-01", "2021-06-30")
+        # Look-alike: listed, won only before it was listed.
+        z = self.life_project(18, "2022-05-01", "2023-04-30")
+        self.priced_tender(11, z, "2022-03-01", c, 2500)
+        self.expect("false_performance", f"{c}|{listed(3, c, x, '2023-07-20')}", control=True)
+        # Look-alike: listed, its performance record is of another, genuine project; and a firm fined (not
+        # listed) that won afterwards.
+        d, e = self.firm("宏泰建设"), self.firm("兴业建工")
+        self.expect("false_performance", f"{d}|{listed(4, d, x, '2023-08-01')}", control=True)
+        self.performance(3, z, d, "2022-05-01", "2023-04-30")
+        fine = self.penalty(21, e, "罚款", "2023-05-10", "2023-11-10")
+        self.priced_tender(12, y, "2024-02-03", e, 3900)
+        self.expect("false_performance", f"{e}|{fine}", control=True)
+
+    def pm_overlap_permits(self) -> None:
+        a, b = self.firm("新源建设"), self.firm("嘉禾建设")
+        m = self.person("陈建国")
+        x, y = self.life_project(19, "2024-01-01", "2024-12-31"), self.life_project(20, "2024-06-01", "2025-05-31")
+        self.permit(12, x, "2023-12-20", a, "2024-01-01", "2024-12-31", pm=m)
+        self.permit(13, y, "2024-05-25", b, "2024-06-01", "2025-05-31", pm=m)
+        self.expect("pm_overlap_permits", m)
+        # Look-alikes: one after the other (the second starts the day after the first ends); two permits
+        # (two sections) of one project.
+        n = self.person("刘永红")
+        v, w = self.life_project(21, "2024-01-01", "2024-06-30"), self.life_project(22, "2024-07-01", "2025-03-31")
+        self.permit(14, v, "2023-12-25", a, "2024-01-01", "2024-06-30", pm=n)
+        self.permit(15, w, "2024-06-25", a, "2024-07-01", "2025-03-31", pm=n)
+        self.expect("pm_overlap_permits", n, control=True)
+        o = self.person("赵玉兰")
+        u = self.life_project(23, "2024-02-01", "2025-01-31")
+        self.permit(16, u, "2024-01-20", a, "2024-02-01", "2025-01-31", pm=o)
+        self.permit(17, u, "2024-01-22", a, "2024-02-15", "2025-01-31", pm=o)
+        self.expect("pm_overlap_permits", o, control=True)
+
+    def lifecycle(self) -> None:
+        self.pm_changed()
+        self.contract_above_award()
+        self.work_before_permit()
+        self.permit_without_tender()
+        self.false_performance()
+        self.pm_overlap_permits()
+
     def run(self) -> None:
         self.cert_lending()
         self.pm_conflict()
@@ -302,6 +506,7 @@ class Planter:
         self.subcontracting()
         self.phoenix()
         self.unqualified_participation()
+        self.lifecycle()
 
 
 def plant(out: Path) -> dict:

@@ -34,12 +34,36 @@ class Firm:
     registered: list = field(default_factory=list)  # (person_id, reg_type, specialty)
 
 
+@dataclass
+class Life:
+    """What a project's later stages need to know of it (kept while the projects are written)."""
+
+    code: str
+    region: tuple
+    investment: float
+    owner: Firm
+    contractor: Firm
+    supervisor: Firm
+    designer: Firm
+    surveyor: Firm
+    tenders: list  # (tender_no, winner, winning price, open date): works, then supervision
+    start: dt.date
+    end: dt.date
+    pm: str | None
+    chief: str | None
+    funding: str | None = None
+    permit_no: str | None = None
+    status: str | None = None
+    category_hint: str = "建筑工程"
+
+
 class Writer:
     def __init__(self, out: Path):
         out.mkdir(parents=True, exist_ok=True)
         self.files = {}
         self.writers = {}
         self.counts = {}
+        self.last: dict[str, dict] = {}
         for name, cols in COLUMNS.items():
             f = open(out / f"{name}.csv", "w", encoding="utf-8", newline="")
             w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
@@ -49,6 +73,7 @@ class Writer:
     def row(self, table: str, **values) -> None:
         self.writers[table].writerow({k: _fmt(v) for k, v in values.items()})
         self.counts[table] += 1
+        self.last[table] = values
 
     def close(self) -> None:
         for f in self.files.values():
@@ -81,6 +106,10 @@ class Generator:
         self.persons: list[tuple[str, str]] = []
         self.projects_done: list[tuple] = []  # (code, region, contractor, supervisor, start)
         self.last_staff: dict[tuple[str, str], str] = {}  # (project_code, role) -> person_id
+        # A project's later stages (contract, drawing review, permit, completion, performance) come from
+        # their own random stream, so adding them moved none of the tables written before.
+        self.life_rng = random.Random(seed * 1_000_003 + 16)
+        self.lives: list[Life] = []
 
     # --- identifiers -----------------------------------------------------------------
     def _next(self) -> int:
@@ -267,6 +296,8 @@ class Generator:
                   start_date=start, completion_date=completion, status=status,
                   address=f"{place}{self.rng.choice(STREETS)}", source=SOURCE, source_url=None)
             self.project_parties(w, code, region, category, investment, owner, open_date, start, completion)
+            self.lives[-1].funding, self.lives[-1].permit_no = w.last["projects"]["funding"], w.last["projects"]["permit_no"]
+            self.lives[-1].status = status
 
     def project_parties(self, w, code, region, category, investment, owner, open_date, start, completion) -> None:
         rng = self.rng
@@ -286,6 +317,7 @@ class Generator:
                   start=start if role not in (ROLE["designer"], ROLE["surveyor"], ROLE["tender_agent"]) else open_date - dt.timedelta(days=60),
                   end=completion, source=SOURCE)
         # Tenders: works (3-9 bidders) and supervision (3-6 bidders); the winners are the parties above.
+        tenders: list[tuple] = []
         for section, winner, kind, n_bidders, share in (("施工总承包", contractor, "施工", (3, 9), 0.75),
                                                          ("监理", supervisor, "监理", (3, 6), 0.018)):
             tender_no = f"E{region[0]}{open_date:%Y}{self._next():08d}"
@@ -296,6 +328,7 @@ class Generator:
                 if other not in pool:
                     pool.append(other)
             prices = sorted(round(base * rng.uniform(0.92, 1.05), 2) for _ in pool)
+            tenders.append((tender_no, winner, prices[0], open_date))
             for rank, (firm, price) in enumerate(zip(pool, prices), start=1):
                 outcome = "中标" if firm is winner else ("废标" if rng.random() < 0.05 else "未中标")
                 w.row("bids", tender_no=tender_no, uscc=firm.uscc, price=price, rank=rank, outcome=outcome,
@@ -319,6 +352,9 @@ class Generator:
         if completion < self.as_of and rng.random() < 0.22:
             self.project_award(w, code, contractor, region, completion)
         self.projects_done.append((code, region, contractor, supervisor, start))
+        self.lives.append(Life(code, region, investment, owner, contractor, supervisor, designer, surveyor, tenders,
+                               start, completion, self.last_staff.get((code, STAFF["project_manager"])),
+                               self.last_staff.get((code, STAFF["chief_supervisor"]))))
 
     def staff(self, w, code, firm: Firm, kind: str, roles: list[str], start, end) -> None:
         for role in roles:
@@ -396,6 +432,107 @@ class Generator:
                   decision_date=decision, publish_date=decision + dt.timedelta(days=rng.randrange(3, 15)),
                   valid_until=valid_until, project_code=code, legal_basis=basis, source=SOURCE, source_url=None)
 
+    # --- a project's life: contract, drawing review, permit, completion, performance ------------------
+    def person_name_of(self, pid: str) -> str:
+        return self.persons[int(pid[2:]) - 1][1]
+
+    def stage_person(self, w: Writer, stage: str, key: str, pid: str | None, role: str, firm: Firm) -> None:
+        if pid:
+            w.row("stage_people", stage=stage, stage_key=key, person_id=pid, name=self.person_name_of(pid), role=role,
+                  uscc=firm.uscc, source=SOURCE)
+
+    def stage_parties(self, w: Writer, stage: str, key: str, parties) -> None:
+        for firm, role in parties:
+            w.row("stage_parties", stage=stage, stage_key=key, uscc=firm.uscc, role=role, source=SOURCE)
+
+    def lifecycle(self, w: Writer) -> None:
+        """The stages after the tender result, mostly consistent with it: the contract close to the winning
+        price and signed before the start, the drawing review and the permit before the start, the permit and
+        the completion naming the tender's project manager; a few per cent of projects stray (a price raised in
+        the contract, a manager changed, a permit after the start) as real data does; and the platform's
+        false-performance list (虚假业绩) for a few firms."""
+        rng = self.life_rng
+        serial: dict[tuple, int] = {}
+        permits: set[str] = set()
+
+        def number(region: tuple, year: int) -> int:
+            serial[(region[0], year)] = serial.get((region[0], year), 0) + 1
+            return serial[(region[0], year)]
+
+        for life in self.lives:
+            code, region, start, end = life.code, life.region, life.start, life.end
+            works = life.tenders[0]  # (tender_no, winner, price, open_date)
+            self.stage_person(w, "tender", works[0], life.pm, "project_manager", life.contractor)
+            self.stage_person(w, "tender", life.tenders[1][0], life.chief, "chief_supervisor", life.supervisor)
+            # The contract record: signed after the award, before the start, close to the winning price.
+            signed = works[3] + dt.timedelta(days=rng.randrange(7, 19))
+            raised = rng.random() < 0.02
+            amount = round(works[2] * (rng.uniform(1.11, 1.3) if raised else rng.uniform(0.98, 1.04)), 2)
+            record_no = f"{region[0]}{signed:%Y%m}{number(region, signed.year):04d}"
+            w.row("contracts", contract_id=record_no, project_code=code, contract_no=f"HT-{code[-6:]}-{ROLE['general_contractor'][:2]}",
+                  record_no=record_no, contract_type="施工总承包", amount=amount, scale=_scale_word(amount),
+                  signed_date=signed, created=signed + dt.timedelta(days=rng.randrange(1, 15)), source=SOURCE)
+            self.stage_parties(w, "contract", record_no, ((life.owner, "owner"), (life.contractor, "contractor")))
+            if start > self.as_of:
+                continue
+            # The drawing review, then the permit resting on it, both before the start.
+            reviewed = start - dt.timedelta(days=rng.randrange(30, 90))
+            review_no = f"{region[0]}{reviewed:%Y}{number(region, reviewed.year):05d}SC"
+            w.row("drawing_reviews", review_no=review_no, project_code=code, review_date=reviewed,
+                  reviewer_name=f"{region[2]}{self.brand()}施工图审查有限公司", source=SOURCE)
+            self.stage_parties(w, "drawing_review", review_no, ((life.owner, "owner"), (life.designer, "designer"),
+                                                                (life.surveyor, "surveyor")))
+            late = rng.random() < 0.015
+            issued = start + dt.timedelta(days=rng.randrange(5, 40)) if late else start - dt.timedelta(days=rng.randrange(0, 21))
+            permit_no = life.permit_no or f"{region[0]}{start:%Y%m%d}{rng.randrange(100, 999)}01"
+            while permit_no in permits:  # the project's number, unless another project drew it too
+                permit_no = f"{region[0]}{start:%Y%m%d}{rng.randrange(100, 999)}01"
+            permits.add(permit_no)
+            w.row("permits", permit_no=permit_no, project_code=code, review_no=review_no,
+                  provincial_project_no=f"{region[0][:4]}{start:%y}{number(region, start.year):06d}", amount=amount,
+                  area=float(rng.randrange(3000, 80000)), issued=issued, planned_start=start, planned_end=end,
+                  created=issued, source=SOURCE)
+            self.stage_parties(w, "permit", permit_no, ((life.owner, "owner"), (life.contractor, "contractor"),
+                                                        (life.supervisor, "supervisor"), (life.designer, "designer"),
+                                                        (life.surveyor, "surveyor")))
+            pm = life.pm
+            if pm and rng.random() < 0.03 and life.contractor.registered:
+                pm = rng.choice(life.contractor.registered)[0]  # a manager changed without a record
+            self.stage_person(w, "permit", permit_no, pm, "project_manager", life.contractor)
+            self.stage_person(w, "permit", permit_no, life.chief, "chief_supervisor", life.supervisor)
+            if life.status != "已竣工":
+                continue
+            done = end + dt.timedelta(days=rng.randrange(10, 60))
+            if done > self.as_of:
+                continue
+            completion_no = f"{region[0]}{done:%Y%m}{number(region, done.year):04d}JX"
+            w.row("completions", completion_no=completion_no, project_code=code, permit_no=permit_no,
+                  provincial_no=f"{region[0][:4]}JX{done:%Y}{number(region, done.year):05d}",
+                  fact_cost=round(amount * rng.uniform(0.95, 1.08), 2), fact_area=float(rng.randrange(3000, 80000)),
+                  fact_size=None, structure=rng.choice(["框架结构", "框架-剪力墙结构", "剪力墙结构", "钢结构", "砖混结构"]),
+                  start_date=start, end_date=end, data_source=rng.choices(["业务办理", "信息登记", "历史业绩补录"], [85, 12, 3])[0],
+                  remark=None, created=done, source=SOURCE)
+            self.stage_parties(w, "completion", completion_no, ((life.owner, "owner"), (life.contractor, "contractor"),
+                                                                (life.supervisor, "supervisor")))
+            self.stage_person(w, "completion", completion_no, pm, "project_manager", life.contractor)
+            if rng.random() < 0.6:
+                perf_no = f"YJ{region[0]}{end:%Y}{number(region, end.year):05d}"
+                w.row("performances", perf_no=perf_no, project_code=code, uscc=life.contractor.uscc,
+                      qualification_standard=f"{life.category_hint}施工总承包",
+                      scale_grade=f"建筑面积{rng.randrange(1, 20)}万平方米" if life.investment < 50_000 else "单项合同额1亿元以上",
+                      start_date=start, end_date=end, source=SOURCE)
+                self.stage_person(w, "performance", perf_no, pm, "project_manager", life.contractor)
+        # The false-performance list: a few contractors, each marked on one of its completed projects.
+        done = [life for life in self.lives if life.status == "已竣工"]
+        for _ in range(max(1, len(self.firms) // 250)):
+            life = rng.choice(done)
+            first = max(life.end, dt.date(2020, 1, 1))
+            marked = first + dt.timedelta(days=rng.randrange(max(1, (self.as_of - first).days)))
+            w.row("penalties", penalty_id=f"FAKE-{marked:%Y}{number(('FAKE',), marked.year):06d}", subject_type="enterprise",
+                  subject_id=life.contractor.uscc, description=rng.choice(["虚报工程业绩", "业绩信息与实际不符", "提供虚假竣工资料"]),
+                  measure="虚假业绩", authority="住房和城乡建设部", decision_date=marked, project_code=life.code,
+                  source=SOURCE)
+
     def run(self, out: Path) -> dict[str, int]:
         w = Writer(Path(out))
         try:
@@ -404,9 +541,14 @@ class Generator:
             self.registrations(w)
             self.projects(w)
             self.penalties(w)
+            self.lifecycle(w)
         finally:
             w.close()
         return dict(w.counts)
+
+
+def _scale_word(amount: float) -> str:
+    return "大型" if amount >= 10_000 else ("中型" if amount >= 3_000 else "小型")
 
 
 def generate(out: Path, scale: int = 1, seed: int = 7, as_of: dt.date = dt.date(2026, 10, 31)) -> dict[str, int]:

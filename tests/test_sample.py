@@ -31,7 +31,11 @@ def test_realistic_identifiers_and_vocabulary():
     assert len({f["uscc"] for f in firms}) == len(firms) and len({f["name"] for f in firms}) == len(firms)
     assert all(f["name"].endswith("公司") and "集团集团" not in f["name"] for f in firms)
     penalties = sample_rows("penalties")
-    assert all("罚字〔" in p["penalty_id"] and p["penalty_id"].endswith("号") for p in penalties)
+    # The platform's false-performance list (issue 16) keeps its own record numbers (FAKE-…); every decision
+    # has a decision number.
+    listed = [p for p in penalties if p["penalty_id"].startswith("FAKE-")]
+    assert listed and all(p["measure"] == "虚假业绩" and p["authority"] == "住房和城乡建设部" for p in listed)
+    assert all("罚字〔" in p["penalty_id"] and p["penalty_id"].endswith("号") for p in penalties if p not in listed)
     assert {"暂停投标资格", "列入黑名单"} & {p["measure"] for p in penalties}
     bids = sample_rows("bids")
     per_tender = {}

@@ -17,6 +17,10 @@ from ..tables import csv_requested
 from . import entity_tables
 
 
+#: The pages of a project's later stages (contract, drawing review, permit, completion, performance).
+STAGE_ROUTES = frozenset(get_model().labels[label].route for _, label, _ in queries.STAGES[1:]
+                         if label in get_model().labels)
+
 #: The enterprise page's panels are read while its profile is: each is a few independent queries.
 _PANELS = ThreadPoolExecutor(max_workers=6, thread_name_prefix="chengxin-panels")
 
@@ -48,8 +52,10 @@ def _data(route: str, graph, key: str, today: dt.date) -> dict:
         panels = _PANELS.submit(_firm_panels, graph, key, today, app_settings(), get_flag_runs())
         matched = _PANELS.submit(graph.query, "matched_records", uscc=key)
     data = queries.profile(graph, route, key, today)
-    if route in ("person", "project", "tender", "penalty"):
+    if route in ("person", "project", "tender", "penalty") or route in STAGE_ROUTES:
         data["flags"] = get_flag_runs().for_entity(graph, route, key)
+    if route == "project":
+        queries.mark_timeline(data["timeline"], data["flags"])
     if route == "enterprise":
         panel = panels.result()
         score = panel.pop("_score")
