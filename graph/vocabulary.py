@@ -32,7 +32,7 @@ class Term:
 
 
 GROUPS = ("enterprise_types", "qualification_categories", "participation_roles", "staff_roles",
-          "registration_types", "measures")
+          "registration_types", "measures", "stage_roles")
 
 
 def _load() -> tuple[dict[str, tuple[Term, ...]], dict]:
@@ -78,6 +78,7 @@ PARTICIPATION_ROLES: tuple[Term, ...] = _GROUPS["participation_roles"]
 STAFF_ROLES: tuple[Term, ...] = _GROUPS["staff_roles"]
 REGISTRATION_TYPES: tuple[Term, ...] = _GROUPS["registration_types"]
 MEASURES: tuple[Term, ...] = _GROUPS["measures"]
+STAGE_ROLES: tuple[Term, ...] = _GROUPS["stage_roles"]
 
 
 def terms(group: str) -> tuple[Term, ...]:
@@ -142,6 +143,34 @@ SUBCONTRACT_DEFAULT_ROLE = next(r.zh for r in PARTICIPATION_ROLES if r.get("subc
 OCDS_ROLES = {r.get("ocds"): r.zh for r in PARTICIPATION_ROLES if r.get("ocds")}
 
 PROJECT_MANAGER = zh("staff_roles", "project_manager")
+
+
+def _code_of(group: str, value: str | None, words: bool = False) -> str | None:
+    """The code of the term of ``group`` whose code, Chinese name (or, ``words``, one of its words) is
+    ``value``; None if none is."""
+    if value is None:
+        return None
+    value = value.strip()
+    for t in terms(group):
+        if value in (t.code, t.zh) or (words and value in (t.get("words") or ())):
+            return t.code
+    return None
+
+
+#: The codes of the roles a firm takes on a stage of a project's life (PARTY_TO.role).
+STAGE_ROLE_CODES = tuple(t.code for t in STAGE_ROLES)
+#: The codes of the roles a person is named in on a stage (NAMED_ON.role).
+STAFF_ROLE_CODES = tuple(t.code for t in STAFF_ROLES)
+
+
+def stage_role(value: str | None) -> str | None:
+    """A stage role's code from its code, Chinese name or one of its words (建设单位, 发包单位 -> owner)."""
+    return _code_of("stage_roles", value, words=True)
+
+
+def staff_role(value: str | None) -> str | None:
+    """A staff role's code from its code or Chinese name (项目经理 -> project_manager)."""
+    return _code_of("staff_roles", value)
 
 
 def role_rank(role: str | None) -> int:

@@ -70,6 +70,13 @@ KEYS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "bids": (("tender_no", "uscc"), frozenset()),
     "subcontracts": (("from_uscc", "to_uscc", "project_code"), frozenset()),
     "shareholdings": (("holder_key", "uscc"), frozenset()),
+    "contracts": (("contract_id",), frozenset()),
+    "drawing_reviews": (("review_no",), frozenset()),
+    "permits": (("permit_no",), frozenset()),
+    "completions": (("completion_no",), frozenset()),
+    "performances": (("perf_no",), frozenset()),
+    "stage_parties": (("stage", "stage_key", "uscc", "role"), frozenset()),
+    "stage_people": (("stage", "stage_key", "person_id", "role"), frozenset()),
 }
 
 

@@ -31,6 +31,7 @@ from chengxin.cypher import Query, parse
 from chengxin.graph.db import Graph
 from chengxin.graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
 from chengxin.graph.integrity import is_restrictive
+from chengxin.graph.names import identity_key
 from chengxin.graph.privacy import mask_text
 
 from . import rows as R
@@ -187,6 +188,50 @@ def build_shareholding(r: R.ShareholdingRow, ctx: Context):
     return {"holder": label}, _base(r, ctx, {"holder_id", "uscc"}, holder_key=key, uscc=r.uscc)
 
 
+#: The label of each stage a stage_parties / stage_people row names (the ``stage`` label slot).
+STAGE_LABELS = {"contract": "Contract", "drawing_review": "DrawingReview", "permit": "Permit",
+                "completion": "Completion", "performance": "Performance", "tender": "Tender"}
+
+
+def build_contract(r: R.ContractRow, ctx: Context):
+    return {}, _base(r, ctx, {"contract_id", "project_code"}, contract_id=r.contract_id, project_code=r.project_code)
+
+
+def build_drawing_review(r: R.DrawingReviewRow, ctx: Context):
+    return {}, _base(r, ctx, {"review_no", "project_code"}, review_no=r.review_no, project_code=r.project_code)
+
+
+def build_permit(r: R.PermitRow, ctx: Context):
+    return {}, _base(r, ctx, {"permit_no", "project_code"}, permit_no=r.permit_no, project_code=r.project_code,
+                     review_no=r.review_no)
+
+
+def build_completion(r: R.CompletionRow, ctx: Context):
+    return {}, _base(r, ctx, {"completion_no", "project_code"}, completion_no=r.completion_no,
+                     project_code=r.project_code, permit_no=r.permit_no)
+
+
+def build_performance(r: R.PerformanceRow, ctx: Context):
+    """The firm credited is its USCC (or another register's ``SCHEME:ID``), or, named only, ``XX-NAME:…``."""
+    uscc = r.uscc
+    if uscc is None and r.enterprise_name:
+        uscc = f"XX-NAME:{identity_key(r.enterprise_name)}"
+    return {}, _base(r, ctx, {"perf_no", "project_code", "uscc", "enterprise_name"}, perf_no=r.perf_no,
+                     project_code=r.project_code, uscc=uscc, enterprise_name=_text(r.enterprise_name))
+
+
+def build_stage_party(r: R.StagePartyRow, ctx: Context):
+    return {"stage": STAGE_LABELS[r.stage]}, _base(r, ctx, {"stage", "stage_key", "uscc", "role"}, stage=r.stage,
+                                                   stage_key=r.stage_key, uscc=r.uscc, role=r.role)
+
+
+def build_stage_person(r: R.StagePersonRow, ctx: Context):
+    return {"stage": STAGE_LABELS[r.stage]}, _base(r, ctx, {"stage", "stage_key", "person_id", "role", "name"},
+                                                   stage=r.stage, stage_key=r.stage_key,
+                                                   person_id=ctx.person(r.person_id), name=_text(r.name),
+                                                   role=r.role, uscc=r.uscc)
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -208,12 +253,20 @@ TABLES: tuple[Table, ...] = (
     Table("tenders", R.TenderRow, build_tender, "load_tenders"),
     Table("awards", R.AwardRow, build_award, "load_awards"),
     Table("penalties", R.PenaltyRow, build_penalty, "load_penalties"),
+    # a project's life (issue 16): reviews before the permits resting on them, permits before completions
+    Table("contracts", R.ContractRow, build_contract, "load_contracts"),
+    Table("drawing_reviews", R.DrawingReviewRow, build_drawing_review, "load_drawing_reviews"),
+    Table("permits", R.PermitRow, build_permit, "load_permits"),
+    Table("completions", R.CompletionRow, build_completion, "load_completions"),
+    Table("performances", R.PerformanceRow, build_performance, "load_performances"),
     Table("registrations", R.RegistrationRow, build_registration, "load_registrations"),
     Table("participations", R.ParticipationRow, build_participation, "load_participations"),
     Table("project_staff", R.ProjectStaffRow, build_project_staff, "load_project_staff"),
     Table("bids", R.BidRow, build_bid, "load_bids"),
     Table("subcontracts", R.SubcontractRow, build_subcontract, "load_subcontracts"),
     Table("shareholdings", R.ShareholdingRow, build_shareholding, "load_shareholdings"),
+    Table("stage_parties", R.StagePartyRow, build_stage_party, "load_stage_parties"),
+    Table("stage_people", R.StagePersonRow, build_stage_person, "load_stage_people"),
 )
 
 
@@ -222,6 +275,9 @@ NODE_KEYS: dict[str, tuple[str, str]] = {
     "enterprises": ("Enterprise", "uscc"), "persons": ("Person", "person_id"),
     "projects": ("Project", "project_code"), "qualifications": ("Qualification", "cert_no"),
     "tenders": ("Tender", "tender_no"), "awards": ("Award", "award_id"), "penalties": ("Penalty", "penalty_id"),
+    "contracts": ("Contract", "contract_id"), "drawing_reviews": ("DrawingReview", "review_no"),
+    "permits": ("Permit", "permit_no"), "completions": ("Completion", "completion_no"),
+    "performances": ("Performance", "perf_no"),
 }
 #: The nodes a node table's rows MERGE as stubs: (label, or the label slot that names it; column). A
 #: stub made for a node table still to come (the persons a firm names as its legal representative) is
@@ -233,6 +289,11 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "tenders": (("Project", "project_code"), ("Enterprise", "agency_uscc"), ("Enterprise", "winner_uscc")),
     "awards": (("subject", "subject_key"), ("Project", "project_code")),
     "penalties": (("subject", "subject_key"), ("Project", "project_code")),
+    "contracts": (("Project", "project_code"),),
+    "drawing_reviews": (("Project", "project_code"),),
+    "permits": (("Project", "project_code"), ("DrawingReview", "review_no")),
+    "completions": (("Project", "project_code"), ("Permit", "permit_no")),
+    "performances": (("Project", "project_code"), ("Enterprise", "uscc")),
 }
 MODES = ("auto", "bulk", "merge")
 

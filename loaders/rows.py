@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from chengxin.graph.vocabulary import ENTERPRISE_TYPE_NAMES, ROLE_NAMES
+from chengxin.graph.vocabulary import ENTERPRISE_TYPE_NAMES, ROLE_NAMES, staff_role, stage_role
 
 from .ids import region_problem, uscc_problem
 
@@ -123,6 +123,30 @@ Region = Annotated[str, AfterValidator(_region)]
 Text = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1)]
 Name = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1),
                  AfterValidator(_has_letter)]
+
+def _stage_role(value):
+    code = stage_role(value) if isinstance(value, str) else None
+    if code is None:
+        raise ValueError(f"{value!r} is not a stage role (graph/vocabulary.toml [[stage_roles]]: the code or the "
+                         "Chinese name, e.g. owner / 建设单位, contractor / 施工单位)")
+    return code
+
+
+def _staff_role(value):
+    code = staff_role(value) if isinstance(value, str) else None
+    if code is None:
+        raise ValueError(f"{value!r} is not a staff role (graph/vocabulary.toml [[staff_roles]]: the code or the "
+                         "Chinese name, e.g. project_manager / 项目经理)")
+    return code
+
+
+Quantity = Annotated[float, BeforeValidator(parse_number), Field(ge=0)]
+#: A role on a stage of a project's life, stored as its vocabulary code.
+StageRole = Annotated[str, BeforeValidator(_stage_role)]
+StaffRole = Annotated[str, BeforeValidator(_staff_role)]
+#: The stages whose records name firms (stage_parties.stage) and people (stage_people.stage).
+PartyStage = Literal["contract", "drawing_review", "permit", "completion", "performance"]
+PeopleStage = Literal["tender", "permit", "completion", "performance"]
 
 EnterpriseType = Literal[ENTERPRISE_TYPE_NAMES]  # graph/vocabulary.toml [[enterprise_types]]
 SubjectType = Literal["enterprise", "person"]
@@ -283,6 +307,84 @@ class ShareholdingRow(Row):
     share_pct: Annotated[float, BeforeValidator(parse_number), Field(ge=0, le=100)] | None = None
 
 
+# --- a project's life on the national platform (issue 16): contract record, drawing review,
+# construction permit, completion record, a firm's performance record; the firms and people each names.
+
+class ContractRow(Row):
+    contract_id: Text  # the record number if given, else the contract number, else "<project_code>/<platform id>"
+    project_code: Text
+    contract_no: str | None = None
+    record_no: str | None = None
+    contract_type: str | None = None
+    amount: Money | None = None
+    scale: str | None = None
+    signed_date: Date | None = None
+    created: Date | None = None
+
+
+class DrawingReviewRow(Row):
+    review_no: Text
+    project_code: Text
+    review_date: Date | None = None
+    reviewer_name: str | None = None
+
+
+class PermitRow(Row):
+    permit_no: Text
+    project_code: Text
+    review_no: str | None = None
+    provincial_project_no: str | None = None
+    amount: Money | None = None
+    area: Quantity | None = None
+    issued: Date | None = None
+    planned_start: Date | None = None
+    planned_end: Date | None = None
+    created: Date | None = None
+
+
+class CompletionRow(Row):
+    completion_no: Text
+    project_code: Text
+    permit_no: str | None = None
+    provincial_no: str | None = None
+    fact_cost: Money | None = None
+    fact_area: Quantity | None = None
+    fact_size: str | None = None
+    structure: str | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+    data_source: str | None = None
+    remark: str | None = None
+    created: Date | None = None
+
+
+class PerformanceRow(Row):
+    perf_no: Text
+    project_code: Text
+    uscc: Uscc | None = None  # the firm credited; or its name alone (enterprise_name)
+    enterprise_name: str | None = None
+    qualification_standard: str | None = None
+    scale_grade: str | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+
+
+class StagePartyRow(Row):
+    stage: PartyStage
+    stage_key: Text
+    uscc: Uscc
+    role: StageRole
+
+
+class StagePersonRow(Row):
+    stage: PeopleStage
+    stage_key: Text
+    person_id: Text
+    name: str | None = None
+    role: StaffRole
+    uscc: Uscc | None = None  # the firm the person acts for
+
+
 def required_columns(model: type[Row]) -> list[str]:
     return [name for name, f in model.model_fields.items() if f.is_required()]
 
@@ -309,6 +411,9 @@ MODELS: dict[str, type[Row]] = {
     "qualifications": QualificationRow, "awards": AwardRow, "penalties": PenaltyRow, "tenders": TenderRow,
     "registrations": RegistrationRow, "participations": ParticipationRow, "project_staff": ProjectStaffRow,
     "bids": BidRow, "subcontracts": SubcontractRow, "shareholdings": ShareholdingRow,
+    "contracts": ContractRow, "drawing_reviews": DrawingReviewRow, "permits": PermitRow,
+    "completions": CompletionRow, "performances": PerformanceRow,
+    "stage_parties": StagePartyRow, "stage_people": StagePersonRow,
 }
 
 #: Each table's columns in the contract's order: the row model's own fields, then provenance.

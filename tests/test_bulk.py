@@ -28,6 +28,7 @@ from chengxin.loaders.ingest import load_folder
 from chengxin.loaders.plant import plant
 
 from .conftest import SAMPLE, make_uscc
+from .test_jzsc_stages import write_stage_tables
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,7 @@ def folder(tmp_path_factory) -> Path:
     _append(d / "participations.csv", [part[0], {**part[1], "remark": "另一备注"}])
     bid = first_rows(d / "bids.csv", 1)[0]
     _append(d / "bids.csv", [bid, {**bid, "uscc": make_uscc("MA0BULK05")}])  # a repeat; a stub bidder
+    write_stage_tables(d)  # a project's life: contracts, reviews, permits, completions, who each names
     return d
 
 
