@@ -100,6 +100,41 @@ REL_TABLES = {
 }
 
 
+#: A project's life (issue 16): each stage's table, its key, and the references its rows hold as columns
+#: (a relationship type out of the stage: the column that names the far end).
+STAGE_TABLES = {"Contract": "contracts", "DrawingReview": "drawing_reviews", "Permit": "permits",
+                "Completion": "completions", "Performance": "performances"}
+STAGE_REFS = {"STAGE_OF": "project_code", "RESTS_ON": "review_no", "UNDER_PERMIT": "permit_no"}
+STAGE_NAMES = {"Contract": "contract", "DrawingReview": "drawing_review", "Permit": "permit",
+               "Completion": "completion", "Performance": "performance", "Tender": "tender"}
+
+
+def _stage_tables(nodes: dict, rels: list, out: dict, clean) -> None:
+    """The stage tables and the firms and people each stage names, from the stage nodes and their
+    relationships (a performance's own firm is its row's ``uscc``, not a stage_parties row)."""
+    model = get_model()
+    refs: dict[tuple[str, str], dict] = defaultdict(dict)
+    names = {p.get("person_id"): p.get("name") for p in nodes.get("Person", [])}
+    firms = {p.get("uscc"): p.get("name") for p in nodes.get("Enterprise", [])}
+    for t, al, a, bl, b, p in rels:
+        if al in STAGE_TABLES and t in STAGE_REFS:
+            refs[al, a][STAGE_REFS[t]] = b
+        elif t == "PARTY_TO" and bl == "Performance" and p.get("role") == "performer":
+            refs[bl, b].update({"uscc": a, "enterprise_name": firms.get(a)})
+        elif t == "PARTY_TO":
+            out["stage_parties"].append({**clean(p), "stage": STAGE_NAMES[bl], "stage_key": b, "uscc": a})
+        elif t == "NAMED_ON":
+            row = {**clean(p), "stage": STAGE_NAMES[bl], "stage_key": b, "person_id": a}
+            if names.get(a):
+                row["name"] = names[a]
+            out["stage_people"].append(row)
+    for label, table in STAGE_TABLES.items():
+        key = model.labels[label].key
+        for p in nodes.get(label, []):
+            if not p.get("stub"):
+                out[table].append({**clean(p), **refs.get((label, p.get(key)), {})})
+
+
 def tables(nodes: dict, rels: list) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
     clean = lambda p: {k: _value(v) for k, v in p.items() if k not in DROP and v is not None}  # noqa: E731
@@ -107,6 +142,7 @@ def tables(nodes: dict, rels: list) -> dict[str, list[dict]]:
         for p in nodes.get(label, []):
             if not p.get("stub"):
                 out[table].append(clean(p))
+    _stage_tables(nodes, rels, out, clean)
     winners = defaultdict(list)
     for t, al, a, bl, b, p in rels:
         if t == "WON":

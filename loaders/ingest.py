@@ -1,8 +1,8 @@
 """Ingestion: one entry point for every source format (``chengxin load``, the demo, the tests).
 
 Every format is a source (``loaders/sources.py``) that yields the rows of the folder format's tables:
-a folder of tables is read file by file; OCDS / OC4IDS (``loaders/ocds.py``) and sanctions lists
-(``loaders/lists.py``) are converted in memory. One loader (``loaders/csv_folder.FolderLoader``)
+a folder of tables is read file by file; OCDS / OC4IDS (``loaders/ocds.py``), sanctions lists
+(``loaders/lists.py``) and the national platform's records (``loaders/jzsc.py``) are converted in memory. One loader (``loaders/csv_folder.FolderLoader``)
 validates and writes them; nothing is staged on disk. Every load is recorded for ``/sources``,
 records from another source are then matched to the firms already in the graph, and the report
 (the tables, the source's own summary, the matching) is written once, at the end, also when the load
@@ -17,12 +17,13 @@ from pathlib import Path
 from chengxin.graph import datasets, matching
 from chengxin.graph.errors import ChengxinError, InvalidInput
 
-from . import lists, ocds
+from . import jzsc, lists, ocds
 from .csv_folder import TABLES, FolderLoader, LoadIncomplete, LoadReport
 from .ids import Pseudonyms
+from .readers import find_table
 from .sources import FolderSource, Source
 
-FORMATS = ("folder", "ocds", "oc4ids", "list")
+FORMATS = ("folder", "ocds", "oc4ids", "list", "jzsc")
 #: The mappings shipped with chengxin (``--mapping`` takes any file; these are examples that work).
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
 
@@ -40,8 +41,13 @@ def open_source(path: Path, fmt: str = "folder", name: str | None = None, mappin
     not what it claims to be fails now, before anything is loaded)."""
     path = Path(path)
     if fmt == "folder":
-        return FolderSource(path, [t.name for t in TABLES])
+        names = [t.name for t in TABLES]
+        if not (path.is_dir() and not any(find_table(path, n) for n in names) and jzsc.detect(path)):
+            return FolderSource(path, names)
+        fmt = "jzsc"  # none of the tables, but the national platform's CSV exports (docs/jzsc.md)
     name = name or datasets.dataset_name(path)
+    if fmt == "jzsc":
+        return jzsc.source(path, name)
     if fmt in ("ocds", "oc4ids"):
         return ocds.source(path, fmt, name, id_scheme)
     if fmt == "list":
