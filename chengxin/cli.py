@@ -176,7 +176,8 @@ def print_report(report) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="folder",
               show_default=True, help="folder: the CSV-folder tables; ocds / oc4ids: Open Contracting JSON "
-              "(file or folder); list: a sanctions or debarment list read through --mapping.")
+              "(file or folder); list: a sanctions or debarment list read through --mapping; jzsc: the national "
+              "platform's records (JSON as collected, Chinese-header CSV exports; docs/jzsc.md).")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="--format list: the mapping file (TOML or YAML) from the list's columns to penalty fields.")
 @click.option("--id-scheme", help="ocds / oc4ids: scheme for party identifiers that give none (e.g. MX-RFC).")

@@ -33,6 +33,8 @@ from .sources import RowsSource
 
 #: A JSON file larger than this is refused with its reason (the others load).
 MAX_JSON_BYTES = 256 << 20
+#: Objects nested deeper than this are not looked into (the platform's responses are a few levels deep).
+MAX_DEPTH = 32
 #: The fields of a response envelope: an object with only these holds no record.
 ENVELOPE = frozenset({"CODE", "MESSAGE", "MSG", "SUCCESS", "STATUS", "TOTAL", "PAGENUM", "PAGESIZE", "PAGES",
                       "TIMESTAMP", "DATA", "PAGELIST", "LIST", "COMPMAP", "RESULT", "ROWS", "SIZE", "CURRENT"})
@@ -84,6 +86,9 @@ def _documents(text: str) -> Iterator[tuple[int | None, object]]:
     try:
         yield None, json.loads(text)
         return
+    except RecursionError:
+        yield None, InvalidInput("JSON nested too deeply to read")
+        return
     except json.JSONDecodeError as whole:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         if len(lines) < 2:
@@ -94,6 +99,8 @@ def _documents(text: str) -> Iterator[tuple[int | None, object]]:
             yield n, json.loads(line)
         except json.JSONDecodeError as e:
             yield n, InvalidInput(f"not JSON ({e.msg})")
+        except RecursionError:
+            yield n, InvalidInput("JSON nested too deeply to read")
 
 
 def _firm_urls(doc) -> dict[str, str] | None:
@@ -110,13 +117,16 @@ def _firm_urls(doc) -> dict[str, str] | None:
     return out or None
 
 
-def walk(node, path: str = "$", parent: str | None = None) -> Iterator[tuple[str | None, dict, str]]:
+def walk(node, path: str = "$", parent: str | None = None, depth: int = 0) -> Iterator[tuple[str | None, dict, str]]:
     """Every record in a document: ``(kind, record with its keys in upper case, its path)``; a leaf
     object that is no record and no envelope (and not part of a record: ``parent``) comes out with
-    kind None."""
+    kind None, and so does an object nested deeper than :data:`MAX_DEPTH`."""
+    if depth > MAX_DEPTH:
+        yield None, {"_TOO_DEEP": True}, path
+        return
     if isinstance(node, list):
         for i, item in enumerate(node):
-            yield from walk(item, f"{path}[{i}]", parent)
+            yield from walk(item, f"{path}[{i}]", parent, depth + 1)
         return
     if not isinstance(node, dict):
         return
@@ -129,7 +139,7 @@ def walk(node, path: str = "$", parent: str | None = None) -> Iterator[tuple[str
             yield kind, up, path
     containers = [(k, v) for k, v in node.items() if isinstance(v, (dict, list))]
     for k, v in containers:
-        yield from walk(v, f"{path}.{k}", kind or parent)
+        yield from walk(v, f"{path}.{k}", kind or parent, depth + 1)
     if kind is None and parent is None and not containers and up and not set(up) <= ENVELOPE:
         yield None, up, path
 
@@ -185,7 +195,9 @@ def convert(path: Path, name: str) -> tuple[Builder, dict]:
     rank = {k: i for i, k in enumerate(ORDER)}
     for origin, kind, rec, context in sorted(found, key=lambda x: rank.get(x[1], len(ORDER))):
         b.origin = origin
-        if kind is None:
+        if kind is None and "_TOO_DEEP" in rec:
+            b.refuse(UNPLACED, f"nested more than {MAX_DEPTH} levels deep: not looked into", "")
+        elif kind is None:
             b.refuse(UNPLACED, f"not a record of the platform known by its fields ({', '.join(sorted(rec)[:8])})", rec)
         else:
             b.record(kind, rec, context)

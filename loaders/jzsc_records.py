@@ -37,6 +37,7 @@ from chengxin.graph.vocabulary import zh
 
 from .ids import looks_like_id_number, uscc_problem
 from .jzsc_quals import parse_qualification
+from .rows import parse_date, parse_number
 from .sources import SourceRow
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -122,6 +123,35 @@ def org_code(code: str | None) -> str | None:
         return None
     c = code.replace("-", "").replace(" ", "").upper()
     return c if _ORG_CODE.match(c) else None
+
+
+class BadRecord(ValueError):
+    """A field of a record that must be a date or a number and is not."""
+
+
+#: The table a record of each type is refused into.
+TABLE_OF = {"enterprise": "enterprises", "qualification": "qualifications", "person": "persons",
+            "project": "projects", "tender": "tenders", "contract": "contracts", "drawing_review": "drawing_reviews",
+            "permit": "permits", "completion": "completions", "performance": "performances",
+            "perf_staff": "stage_people", "false_performance": "penalties", "participant": "stage_parties"}
+
+
+def day(rec: dict, field: str):
+    """A record's date field as a date (for the columns the row models do not check themselves)."""
+    value = jdate(rec.get(field))
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise BadRecord(f"{field}: {e}") from None
+
+
+def number(rec: dict, field: str):
+    """A record's number field as a number (for the columns the row models do not check themselves)."""
+    value = text(rec.get(field))
+    try:
+        return parse_number(value)
+    except ValueError as e:
+        raise BadRecord(f"{field}: {e}") from None
 
 
 class Builder:
@@ -320,7 +350,13 @@ class Builder:
         """Add the rows of one record (keys in upper case). ``context``: the firm a response is about
         (its ``compMap``), for qualification and registration lists that do not repeat it."""
         self.counts[f"records_{kind}"] += 1
-        getattr(self, f"_{kind}")(rec, context or {})
+        mark = {t: len(r) for t, r in self.rows.items()}
+        try:
+            getattr(self, f"_{kind}")(rec, context or {})
+        except BadRecord as e:
+            for t, rows in self.rows.items():  # what the record added before the bad field is taken back
+                del rows[mark.get(t, 0):]
+            self.refuse(TABLE_OF[kind], str(e), rec)
 
     def _needs(self, rec: dict, table: str, *fields: str) -> bool:
         missing = [f for f in fields if text(rec.get(f)) is None]
@@ -393,7 +429,7 @@ class Builder:
                      nature=nature if nature in NATURES else ("其他" if nature else None),
                      nature_detail=nature if nature and nature not in NATURES else None,
                      function=text(rec.get("PRJFUNCTIONNUM")), total_investment=text(rec.get("ALLINVEST")),
-                     area=text(rec.get("ALLAREA")), approval_level=text(rec.get("PRJAPPROVALLEVELNUM")),
+                     area=number(rec, "ALLAREA"), approval_level=text(rec.get("PRJAPPROVALLEVELNUM")),
                      approval_no=text(rec.get("PRJAPPROVALNUM")))
 
     def _tender(self, rec: dict, ctx: dict) -> None:
@@ -405,8 +441,9 @@ class Builder:
         winner = self.firm(rec.get("TENDERCORPNAME"), rec.get("TENDERCORPCODE"))
         self.add("tenders", tender_no=no, project_code=code, method=self.word("TENDERTYPENUM", rec.get("TENDERTYPENUM")),
                  tender_class=cls, agency_uscc=agency, winner_uscc=winner, winning_price=text(rec.get("TENDERMONEY")),
-                 result_date=jdate(rec.get("TENDERRESULTDATE")), provincial_tender_no=text(rec.get("PROVINCETENDERNUM")),
-                 area=text(rec.get("AREA")), scale=text(rec.get("PRJSIZE")), created=jdate(rec.get("CREATEDATE")),
+                 open_date=jdate(rec.get("TENDERRESULTDATE")),  # the platform gives the result's date only
+                 result_date=day(rec, "TENDERRESULTDATE"), provincial_tender_no=text(rec.get("PROVINCETENDERNUM")),
+                 area=number(rec, "AREA"), scale=text(rec.get("PRJSIZE")), created=day(rec, "CREATEDATE"),
                  platform_id=text(rec.get("ID")))
         if winner:
             self.add("bids", tender_no=no, uscc=winner, price=text(rec.get("TENDERMONEY")), outcome="中标")
@@ -440,7 +477,7 @@ class Builder:
         self.add("drawing_reviews", review_no=key, project_code=self.project(rec.get("PRJNUM")),
                  review_date=jdate(rec.get("CENSOREDATE") or rec.get("CENSORDATE")),
                  reviewer_name=text(rec.get("CENSORCORPNAME")), scale=text(rec.get("PRJSIZE")),
-                 first_pass=text(rec.get("ONECENSORISPASS")), created=jdate(rec.get("CREATEDATE")))
+                 first_pass=text(rec.get("ONECENSORISPASS")), created=day(rec, "CREATEDATE"))
         self.parties(rec, "drawing_review", key)
         self.participants(rec, "drawing_review", key, people=False)
 

@@ -225,3 +225,23 @@ def test_the_conflicting_rows_are_named_from_a_second_read(g, tmp_path):
         ("5", "the same uscc as line 4 with other values (type)"),
         ("7", "the same uscc as line 2 with other values (name)"),
     ]
+
+
+def test_the_national_platforms_records_make_the_same_graph_by_either_path(g):
+    """``--format jzsc`` (tests/data/jzsc and the real export) by the bulk path and by MERGE."""
+    from chengxin.loaders.ingest import open_source
+
+    from .test_jzsc import FIXTURES, REAL
+
+    graphs = []
+    for mode in ("merge", "bulk"):
+        wipe(g)
+        for path in (FIXTURES, REAL):
+            loader = FolderLoader(g, Pseudonyms.for_settings(g.settings), progress=False, mode="auto" if mode == "bulk" else mode)
+            report = loader.load(open_source(path, "jzsc", "jzsc"), Path(g.settings.home) / f"{mode}-{path.name}-rejects.csv")
+            assert report.mode == ("bulk" if mode == "bulk" and path == FIXTURES else "merge")
+        graphs.append(dump(g))
+    (merge_nodes, merge_rels), (nodes, rels) = graphs
+    assert sum(nodes.values()) == sum(merge_nodes.values()) > 100
+    assert nodes == merge_nodes and rels == merge_rels
+    assert max(nodes.values()) == 1 and max(rels.values()) == 1

@@ -1,6 +1,6 @@
 """``chengxin load --format jzsc``: the national platform's records (issue 16).
 
-The real export (``/work/shared/data/real/jzsc-zhongheng``, copied verbatim: three Chinese-header CSV
+The real export (``tests/data/real/jzsc-zhongheng``, copied verbatim with its PROVENANCE.txt: three Chinese-header CSV
 tables of one firm, a header repeated mid-file, a collector's urls.json) and JSON fixtures written
 from the spec (tests/data/jzsc: envelopes, data.list, data.pageList.list, data.compMap, a bare
 record, JSON Lines with a broken line, string and zero dates, full and masked ID numbers, a page
@@ -22,7 +22,7 @@ from chengxin.loaders.ids import Pseudonyms
 from chengxin.loaders.jzsc_quals import parse_qualification
 from chengxin.loaders.jzsc_records import Builder, jdate, kind_of
 
-REAL = Path("/work/shared/data/real/jzsc-zhongheng")
+REAL = Path(__file__).resolve().parent / "data" / "real" / "jzsc-zhongheng"
 FIXTURES = Path(__file__).resolve().parent / "data" / "jzsc"
 PM = "46000319800101123X"  # the project manager's full ID number in the fixtures (tender, permit, performance)
 CHIEF = "460003197505052348"
@@ -261,14 +261,16 @@ def test_the_stages_of_the_fixture_project(graph, fx):
         "MATCH (k:Contract {contract_id: '4601002301010001-HZ-001'})-[:STAGE_OF]->(p) "
         "MATCH (c:Completion)-[:UNDER_PERMIT]->(pm:Permit)-[:RESTS_ON]->(d:DrawingReview), (c)-[:STAGE_OF]->(p) "
         "RETURN p.name AS project, p.category AS cat, p.nature AS nature, p.region_code AS region, "
-        "t.method AS method, t.winning_price AS price, t.result_date AS result, w.uscc AS winner, "
+        "t.method AS method, t.winning_price AS price, t.result_date AS result, t.open_date AS opened, "
+        "t.area AS area, w.uscc AS winner, "
         "k.amount AS amount, k.contract_type AS ktype, k.signed_date AS signed, pm.issued AS issued, "
         "d.review_date AS reviewed, c.start_date AS start, c.end_date AS end, c.structure AS structure, "
         "c.data_source AS data_source, c.remark AS remark")
     assert len(row) == 1
     r = {k: (str(v) if hasattr(v, "isoformat") else v) for k, v in row[0].items()}
     assert r == {"project": "海口市某小学教学楼工程", "cat": "房屋建筑工程", "nature": "新建", "region": "460106",
-                 "method": "公开招标", "price": 3000.0, "result": "2023-02-10", "winner": BUILDER,
+                 "method": "公开招标", "price": 3000.0, "result": "2023-02-10", "opened": "2023-02-10",
+                 "area": 12000.0, "winner": BUILDER,
                  "amount": 3400.0, "ktype": "施工总包", "signed": "2023-02-20", "issued": "2023-03-01",
                  "reviewed": "2023-01-28", "start": "2023-03-10", "end": "2024-07-01", "structure": "框架结构",
                  "data_source": "业务办理", "remark": "<script>alert(1)</script>备注"}
@@ -337,3 +339,30 @@ def test_loading_the_fixtures_again_changes_nothing(graph, fx):
     again = load(graph, FIXTURES)
     assert {t.table: (t.loaded, t.rejected) for t in again.tables} == {t.table: (t.loaded, t.rejected) for t in fx.tables}
     assert graph.run(count) == before
+
+
+def test_hostile_json_is_refused_with_reasons_and_the_rest_loads(graph, tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100000 + "]" * 100000, "utf-8")
+    (tmp_path / "deep2.json").write_text("[" * 60 + '{"TENDERNUM": "ZZJ-T0", "PRJNUM": "ZZJ-P0"}' + "]" * 60, "utf-8")
+    (tmp_path / "nums.json").write_text('{"TENDERNUM": "ZZJ-T1", "PRJNUM": "ZZJ-P1", "TENDERMONEY": 1e400, '
+                                        '"TENDERCORPNAME": {"a": 1}, "AGENCYCORPNAME": ["x"]}', "utf-8")
+    (tmp_path / "date.json").write_text('{"TENDERNUM": "ZZJ-T2", "PRJNUM": "ZZJ-P1", "TENDERRESULTDATE": 1e30}', "utf-8")
+    (tmp_path / "ctl.json").write_text('{"QY_NAME": "坏\\u0000名字", "QY_ORG_CODE": "x"}', "utf-8")
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe{\x00\x81")
+    (tmp_path / "ok.json").write_text('{"TENDERNUM": "ZZJ-T3", "PRJNUM": "ZZJ-P1", "TENDERMONEY": "12.5"}', "utf-8")
+    report = load(graph, tmp_path)
+    reasons = rejects(report)
+    assert "JSON nested too deeply" in reasons[("deep.json", "")]
+    assert "nested more than 32 levels deep" in next(v for k, v in reasons.items() if k[0].startswith("deep2.json $[0]"))
+    assert "winning_price: not a finite number" in reasons[("nums.json $", "")]
+    assert "TENDERRESULTDATE: not a date: '1e+30'" in reasons[("date.json $", "")]
+    assert "control character U+0000" in reasons[("ctl.json $", "")]
+    assert "neither UTF-8 nor GB18030" in reasons[("bin.json", "")]
+    assert graph.run("MATCH (t:Tender {tender_no: 'ZZJ-T3'}) RETURN t.winning_price AS p") == [{"p": 12.5}]
+
+
+def test_the_command_line_loads_the_platforms_records(cli, real):
+    result = cli("load", str(REAL), "--format", "jzsc", "--source", "jzsc-zhongheng")
+    assert result.exit_code == 0, result.output
+    assert "repeated_header_lines" in result.output and "firm_ids_from_urls: 1" in result.output
+    assert "jzsc" in cli("load", "--help").output
