@@ -189,11 +189,12 @@ def convert(path: Path, name: str) -> tuple[Builder, dict]:
         raise InvalidInput(f"{path}: no records of the national platform found (JSON with fields such as PRJNUM, "
                            "TENDERNUM, QY_NAME; or its Chinese-header CSV exports)"
                            + (f"; not read: {', '.join(skipped[:5])}" if skipped else ""))
-    b.origin = hint_origin.get("at", ("", None))
-    for name_, qy in firm_ids.items():
-        b.firm(name_, qy_id=qy)
     rank = {k: i for i, k in enumerate(ORDER)}
+    hinted = False
     for origin, kind, rec, context in sorted(found, key=lambda x: rank.get(x[1], len(ORDER))):
+        if not hinted and kind != "enterprise":  # the firms' own records first: their USCC keys their id
+            hinted = True
+            _hints(b, firm_ids, hint_origin)
         b.origin = origin
         if kind is None and "_TOO_DEEP" in rec:
             b.refuse(UNPLACED, f"nested more than {MAX_DEPTH} levels deep: not looked into", "")
@@ -201,6 +202,8 @@ def convert(path: Path, name: str) -> tuple[Builder, dict]:
             b.refuse(UNPLACED, f"not a record of the platform known by its fields ({', '.join(sorted(rec)[:8])})", rec)
         else:
             b.record(kind, rec, context)
+    if not hinted:
+        _hints(b, firm_ids, hint_origin)
     summary: dict = {}
     for f, label in exports:
         counts = jzsc_exports.read_export(b, f, label, firm_ids)
@@ -211,6 +214,13 @@ def convert(path: Path, name: str) -> tuple[Builder, dict]:
     if skipped:
         summary["files_not_read"] = skipped
     return b, summary
+
+
+def _hints(b: Builder, firm_ids: dict[str, str], origin: dict) -> None:
+    """The firms a collector's urls.json names, with their platform ids."""
+    b.origin = origin.get("at", ("", None))
+    for name, qy in firm_ids.items():
+        b.firm(name, qy_id=qy)
 
 
 def source(path: Path, name: str) -> RowsSource:

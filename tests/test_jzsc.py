@@ -366,3 +366,16 @@ def test_the_command_line_loads_the_platforms_records(cli, real):
     assert result.exit_code == 0, result.output
     assert "repeated_header_lines" in result.output and "firm_ids_from_urls: 1" in result.output
     assert "jzsc" in cli("load", "--help").output
+
+
+def test_a_firms_platform_id_keys_it_by_its_uscc_wherever_it_is_named(tmp_path):
+    (tmp_path / "urls.json").write_text(json.dumps({"海南椰城建设工程有限公司": [
+        "http://jzsc.mohurd.gov.cn/dataservice/query/comp/caDetailList/002105291239450001"]}), "utf-8")
+    shutil.copy(FIXTURES / "comp_001.json", tmp_path / "z-comp.json")  # read after the people who name its id
+    (tmp_path / "a-people.json").write_text(json.dumps([{"RY_ID": "R1", "RY_NAME": "某", "REG_TYPE_NAME": "一级注册建造师",
+                                                         "REG_QYID": "002105291239450001"}]), "utf-8")
+    b, summary = jzsc.convert(tmp_path, "t")
+    tables = b.tables()
+    assert [r["uscc"] for _, _, r in tables["enterprises"]] == [BUILDER]
+    assert [r["uscc"] for _, _, r in tables["registrations"]] == [BUILDER]
+    assert summary["firm_ids_from_urls"] == 1
