@@ -1,6 +1,6 @@
 // purpose: Export the nodes of one label: every one, or a set of keys
 // mode: read
-// label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
+// label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority|Contract|DrawingReview|Permit|Completion|Performance
 // param keys: list? -- keys, none for all
 // returns: p
 MATCH (n:{{kind}})

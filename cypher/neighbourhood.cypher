@@ -1,6 +1,6 @@
 // purpose: An entity's neighbours, capped per relationship type
 // mode: read
-// label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority
+// label kind: Project|Enterprise|Person|Qualification|Award|Penalty|Tender|Authority|Contract|DrawingReview|Permit|Completion|Performance
 // param key: string = 91360100MA35F0XX1X -- the entity's key
 // param per_type: integer = 12 -- most neighbours per relationship type
 // returns: type, total, outgoing, label, other

@@ -181,3 +181,17 @@ def test_loading_the_stages_again_changes_nothing(graph, stages):
     again = load_folder(graph, folder, progress=False)
     assert {t.table: t.loaded for t in again.tables} == {t.table: t.loaded for t in stages[0].tables}
     assert graph.run(count) == before
+
+
+def test_every_label_slot_that_takes_any_label_takes_the_stages_too():
+    """A statement whose ``kind`` slot takes every label (export, the neighbourhood, the schema panel)
+    must take the stage labels as well, or their pages and exports are refused."""
+    from chengxin.cypher import _load, names
+    from chengxin.graph.model import get_model
+
+    every = set(get_model().labels)
+    old = {"Project", "Enterprise", "Person", "Qualification", "Award", "Penalty", "Tender", "Authority"}
+    for name in names():
+        for slot, allowed in _load(name).labels.items():
+            if old <= set(allowed):
+                assert set(allowed) == every, (name, slot)
