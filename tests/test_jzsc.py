@@ -379,3 +379,18 @@ def test_a_firms_platform_id_keys_it_by_its_uscc_wherever_it_is_named(tmp_path):
     assert [r["uscc"] for _, _, r in tables["enterprises"]] == [BUILDER]
     assert [r["uscc"] for _, _, r in tables["registrations"]] == [BUILDER]
     assert summary["firm_ids_from_urls"] == 1
+
+
+def test_an_old_organisation_code_matches_the_uscc_that_holds_it_whatever_the_names():
+    from chengxin.graph.matching import propose
+
+    uscc = "91460000MA5TJX002F"  # its 组织机构代码 is MA5TJX002
+    records = [{"key": uscc, "name": "海南椰城建设工程有限公司"},
+               {"key": "XX-ORGCODE:MA5TJX002", "name": "海南椰城建筑工程公司"},  # renamed since, known by its old code
+               {"key": "XX-ORGCODE:MA5TJX009", "name": "海南椰城建设工程有限公司"},  # the same name, another code
+               {"key": "91460000MA5TJX009G", "name": "另一家有限公司"}]
+    links = {(link["from"], link["to"]): link for link in propose(records, 0.5)}
+    same = links[("91460000MA5TJX002F", "XX-ORGCODE:MA5TJX002")]
+    assert same["score"] == 1.0 and same["features"][0]["code"] == "same_identifier"
+    assert ("91460000MA5TJX002F", "XX-ORGCODE:MA5TJX009") not in links  # two codes: two organisations
+    assert links[("91460000MA5TJX009G", "XX-ORGCODE:MA5TJX009")]["score"] == 1.0
