@@ -159,7 +159,7 @@ def test_the_chain_of_stages_and_who_each_names(graph, stages):
         ("Permit", CONTRACTOR, "contractor"), ("Permit", SUPERVISOR, "supervisor")]
     by_name = graph.run("MATCH (e:Enterprise)-[x:PARTY_TO {role: 'performer'}]->(:Performance {perf_no: 'ZZS-YJ-2'}) "
                         "RETURN e.uscc AS uscc, e.name AS name, e.stub AS stub")
-    assert by_name == [{"uscc": "XX-NAME:只有名称建筑有限公司", "name": "只有名称建筑有限公司", "stub": True}]
+    assert by_name == [{"uscc": "XX-NAME:FOLDER:只有名称建筑有限公司", "name": "只有名称建筑有限公司", "stub": True}]
     stub_permit = graph.run("MATCH (:Completion {completion_no: 'ZZS-JG-2'})-[:UNDER_PERMIT]->(pm:Permit) "
                             "RETURN pm.permit_no AS n, pm.stub AS stub")
     assert stub_permit == [{"n": "ZZS-XK-9", "stub": True}]
