@@ -14,7 +14,8 @@ A record is a dict: ``key`` (USCC or ``SCHEME:ID``), ``name``, and what else its
   honorifics (0.93); an alias or a bracketed short name (``("Computech")``, 0.92); otherwise a near
   name, 0.9 × the Indel ratio of the normalised names (difflib's ratio).
 - **identifiers**: a USCC or registration number found in one record equal to the other's (1.0,
-  whatever the names); two identifiers of one register that differ, or two registration numbers
+  whatever the names), or an old 组织机构代码 (``XX-ORGCODE:<code>``, the national platform's) equal to
+  the one a USCC holds at positions 9-17; two identifiers of one register that differ, or two registration numbers
   that differ (in one country), mean two firms (never linked).
 - **adjustments** (:data:`ADJUSTMENTS`): same country +0.02, different countries −0.15 (one name in
   two countries waits for a person, never linked on its own); same
@@ -110,6 +111,17 @@ def _scheme(key: str) -> str:
     return key.split(":", 1)[0] if ":" in key else "CN-USCC"
 
 
+def _org_code(key: str) -> str | None:
+    """The old 9-character 组织机构代码 a key holds: a USCC's positions 9-17 (GB 32100 built the USCC
+    around it), or the code of a firm the national platform knows by it alone (``XX-ORGCODE:<code>``)."""
+    scheme = _scheme(key)
+    if scheme == "CN-USCC" and len(key) == 18:
+        return key[8:17].upper()
+    if scheme == "XX-ORGCODE":
+        return key.split(":", 1)[1].upper()
+    return None
+
+
 def _registered(key: str) -> bool:
     """The key is a register's identifier (not a name or a list entry standing in for one)."""
     return not _scheme(key).startswith("XX-")
@@ -160,6 +172,9 @@ def prepare(r: dict) -> dict:
             ids.add(str(v).strip().upper())
     if _registered(r["key"]):
         ids.add(r["key"].split(":", 1)[-1].upper())
+    org = _org_code(r["key"])
+    if org:
+        ids.add(f"ORG:{org}")
     r["_ids"] = ids
     r["_person"] = person
     r["_kind_known"] = bool(r.get("entity_kind"))
@@ -214,6 +229,8 @@ def compare(a: dict, b: dict, kind: str = "same", parent: str | None = None) -> 
     if a["_honorific"] or b["_honorific"]:
         features.append(_feature("honorific", 0.0))
     shared_id = a["_ids"] & b["_ids"]
+    if _scheme(a["key"]) == _scheme(b["key"]) == "CN-USCC":  # two USCCs: their own codes decide
+        shared_id = {i for i in shared_id if not i.startswith("ORG:")}
     if kind == "same" and shared_id:
         features.append(_feature("same_identifier", 1.0, id=sorted(shared_id)[0]))
         return {"score": 1.0, "features": features}

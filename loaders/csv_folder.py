@@ -212,12 +212,17 @@ def build_completion(r: R.CompletionRow, ctx: Context):
 
 
 def build_performance(r: R.PerformanceRow, ctx: Context):
-    """The firm credited is its USCC (or another register's ``SCHEME:ID``), or, named only, ``XX-NAME:…``."""
+    """The firm credited is its USCC (or another register's ``SCHEME:ID``), or, named only (the extra column
+    ``enterprise_name``), ``XX-NAME:<SOURCE>:<NAME>`` (a name is a key within its source only, as OCDS's)."""
+    name = (r.model_extra or {}).get("enterprise_name")
+    name = str(name).strip() if name not in (None, "") else None
     uscc = r.uscc
-    if uscc is None and r.enterprise_name:
-        uscc = f"XX-NAME:{identity_key(r.enterprise_name)}"
-    return {}, _base(r, ctx, {"perf_no", "project_code", "uscc", "enterprise_name"}, perf_no=r.perf_no,
-                     project_code=r.project_code, uscc=uscc, enterprise_name=_text(r.enterprise_name))
+    if uscc is None and name:
+        uscc = f"XX-NAME:{identity_key(r.source or ctx.source)}:{identity_key(name)}"
+    row = _base(r, ctx, {"perf_no", "project_code", "uscc"}, perf_no=r.perf_no, project_code=r.project_code,
+                uscc=uscc, enterprise_name=_text(name))
+    row["props"].pop("enterprise_name", None)
+    return {}, row
 
 
 def build_stage_party(r: R.StagePartyRow, ctx: Context):

@@ -26,6 +26,7 @@ from typing import Iterator
 from chengxin.graph.errors import InvalidInput
 
 from . import jzsc_exports
+from .jzsc_kinds import Converter
 from .jzsc_records import Builder, kind_of
 from .readers import FORMATS as TABLE_FORMATS
 from .readers import open_inside
@@ -147,7 +148,7 @@ def walk(node, path: str = "$", parent: str | None = None, depth: int = 0) -> It
 def convert(path: Path, name: str) -> tuple[Builder, dict]:
     """The folder tables of a file or folder of the platform's records; the summary of the conversion."""
     root = Path(path)
-    b = Builder(name)
+    b = Converter(name)
     firm_ids: dict[str, str] = {}
     found: list[tuple[tuple[str, int | None], str | None, dict, dict | None]] = []
     exports: list[tuple[Path, str]] = []

@@ -361,8 +361,7 @@ class CompletionRow(Row):
 class PerformanceRow(Row):
     perf_no: Text
     project_code: Text
-    uscc: Uscc | None = None  # the firm credited; or its name alone (enterprise_name)
-    enterprise_name: str | None = None
+    uscc: Uscc | None = None  # the firm credited; or its name alone, in an extra column enterprise_name
     qualification_standard: str | None = None
     scale_grade: str | None = None
     start_date: Date | None = None

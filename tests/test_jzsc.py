@@ -22,6 +22,8 @@ from chengxin.loaders.ids import Pseudonyms
 from chengxin.loaders.jzsc_quals import parse_qualification
 from chengxin.loaders.jzsc_records import Builder, jdate, kind_of
 
+from .test_jzsc_stages import holds_text
+
 REAL = Path(__file__).resolve().parent / "data" / "real" / "jzsc-zhongheng"
 FIXTURES = Path(__file__).resolve().parent / "data" / "jzsc"
 PM = "46000319800101123X"  # the project manager's full ID number in the fixtures (tender, permit, performance)
@@ -302,10 +304,7 @@ def test_a_full_id_number_is_one_person_across_records_and_never_stored(graph, f
     assert graph.run("MATCH (:Person {person_id: $k})-[x:NAMED_ON]->(:Permit) RETURN x.role AS r", {"k": chief}) == \
         [{"r": "chief_supervisor"}]
     for number in (PM, CHIEF):
-        assert not graph.run("MATCH (n) WHERE any(k IN keys(n) WHERE toString(n[k]) CONTAINS $id) RETURN n LIMIT 1",
-                             {"id": number})
-        assert not graph.run("MATCH ()-[r]->() WHERE any(k IN keys(r) WHERE toString(r[k]) CONTAINS $id) "
-                             "RETURN r LIMIT 1", {"id": number})
+        assert not holds_text(graph, number)
 
 
 def test_masked_numbers_never_merge_people(graph, fx):
@@ -379,3 +378,18 @@ def test_a_firms_platform_id_keys_it_by_its_uscc_wherever_it_is_named(tmp_path):
     assert [r["uscc"] for _, _, r in tables["enterprises"]] == [BUILDER]
     assert [r["uscc"] for _, _, r in tables["registrations"]] == [BUILDER]
     assert summary["firm_ids_from_urls"] == 1
+
+
+def test_an_old_organisation_code_matches_the_uscc_that_holds_it_whatever_the_names():
+    from chengxin.graph.matching import propose
+
+    uscc = "91460000MA5TJX002F"  # its 组织机构代码 is MA5TJX002
+    records = [{"key": uscc, "name": "海南椰城建设工程有限公司"},
+               {"key": "XX-ORGCODE:MA5TJX002", "name": "海南椰城建筑工程公司"},  # renamed since, known by its old code
+               {"key": "XX-ORGCODE:MA5TJX009", "name": "海南椰城建设工程有限公司"},  # the same name, another code
+               {"key": "91460000MA5TJX009G", "name": "另一家有限公司"}]
+    links = {(link["from"], link["to"]): link for link in propose(records, 0.5)}
+    same = links[("91460000MA5TJX002F", "XX-ORGCODE:MA5TJX002")]
+    assert same["score"] == 1.0 and same["features"][0]["code"] == "same_identifier"
+    assert ("91460000MA5TJX002F", "XX-ORGCODE:MA5TJX009") not in links  # two codes: two organisations
+    assert links[("91460000MA5TJX009G", "XX-ORGCODE:MA5TJX009")]["score"] == 1.0
