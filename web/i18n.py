@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from flask_babel import Babel, get_translations
+from markupsafe import Markup, escape
 
 from chengxin.graph.messages import DEFAULT, Listing, Message, as_data, catalogue_dir, html_lang, pick_lang
 from chengxin.graph.model import get_model
@@ -37,6 +38,39 @@ def say(value) -> str:
     if isinstance(value, (Message, Listing)):
         return value.render(get_translations())
     return "" if value is None else value
+
+
+def say_linked(value, refs=()) -> Markup:
+    """A message as HTML in the request's language, each name or key it shows that one of ``refs``
+    (``{"route", "key", "name"}``, a hit's evidence) names drawn as a link to that entity's page.
+    The text and every value are escaped; only the links are markup."""
+    by_text: dict[str, dict] = {}
+    for r in refs:
+        if r and r.get("key") and r.get("route"):
+            for text in (r.get("name"), r.get("key")):
+                if text:
+                    by_text.setdefault(str(text), r)
+    return _html(value, get_translations(), by_text)
+
+
+def _html(v, tr, by_text: dict) -> Markup:
+    if isinstance(v, Message):
+        values = _Blank({k: _html(x, tr, by_text) for k, x in v.params.items()})
+        return escape(v.template(tr)).format_map(values)
+    if isinstance(v, Listing):
+        return escape(tr.gettext(v.separator)).join(_html(x, tr, by_text) for x in v.items)
+    if v is None:
+        return Markup("—")
+    if isinstance(v, str) and v in by_text:
+        r = by_text[v]
+        return Markup('<a class="ent ent-{}" href="{}">{}</a>').format(
+            r["route"], url_for(r["route"] + ".profile", key=r["key"]), v)
+    return escape(v) if isinstance(v, str) else v
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
 
 
 def jsonable(value):
@@ -90,7 +124,7 @@ def init_app(app: Flask) -> None:
         return resp
 
     # Jinja globals rather than a context processor, so imported macros see them too.
-    app.jinja_env.globals.update(say=say, label_name=label_name, rel_name=rel_name, lang_url=lang_url,
+    app.jinja_env.globals.update(say=say, say_linked=say_linked, label_name=label_name, rel_name=rel_name, lang_url=lang_url,
                                  html_lang=html_lang)
     app.jinja_env.filters["say"] = say
 
