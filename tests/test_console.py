@@ -189,7 +189,7 @@ def test_schema_panel_counts_and_starters(client, graph):
     html = client.get("/console").get_data(as_text=True)
     n = graph.run("MATCH (n:Enterprise) RETURN count(n) AS c")[0]["c"]
     assert 'id="schema-panel"' in html and f"Enterprise</a> <small>企业 · {n}</small>" in html
-    assert "/console?q=MATCH+p+%3D+()-%5Br:HOLDS%5D-%3E()+RETURN+p+LIMIT+25" in html
+    assert "/console?cypher=MATCH+p+%3D+()-%5Br:HOLDS%5D-%3E()+RETURN+p+LIMIT+25" in html  # its own name: the header search box stays empty
     j = client.get("/api/schema").get_json()
     assert j["labels"]["Enterprise"] == n
     assert any(p["key"] == "uscc" and p["n"] == n for p in j["properties"]["Enterprise"])

@@ -110,7 +110,7 @@ def render_error(status: int, detail, e: Exception | None = None):
     if isinstance(e, TokenRequired):
         headers["WWW-Authenticate"] = 'Bearer realm="chengxin console"'
         form = request.form if request.method == "POST" else request.args
-        data = {"wrong": e.wrong, "q": form.get("q", ""), "params": form.get("params", "")}
+        data = {"wrong": e.wrong, "q": form.get("cypher") or form.get("q", ""), "params": form.get("params", "")}
     template = PAGES.get(type(e), "error.html")
     return error_response(status, detail, template=template, data=data, headers=headers)
 

@@ -27,6 +27,8 @@ from ..security import requires
 from ..graphview import build_result
 
 bp = Blueprint("queries", __name__)
+#: The console's query parameter: its own name, so the header's search box (``q``) stays empty.
+CYPHER = "cypher"
 
 
 def _meta(q) -> dict:
@@ -115,7 +117,8 @@ def console_token():
     given = request.form.get("token", "")
     if not security.token_matches(given):
         raise TokenRequired(msg(N_("access token required")), wrong=True)
-    args = {k: request.form[k] for k in ("q", "params") if request.form.get(k)}
+    args = {k: v for k, v in ((CYPHER, request.form.get(CYPHER) or request.form.get("q")),
+                              ("params", request.form.get("params"))) if v}
     resp = redirect(url_for("queries.console_page", **args), code=303)
     resp.set_cookie(security.TOKEN_COOKIE, security.token_cookie_value(given), httponly=True, samesite="Strict",
                     secure=request.is_secure, max_age=30 * 86400)
@@ -151,7 +154,7 @@ def schema(graph) -> dict:
 @requires("console", "run")
 def console_page():
     form = request.form if request.method == "POST" else request.args
-    text = form.get("q", "")
+    text = form.get(CYPHER) or form.get("q", "")  # ?q= in links shared before the console had its own name
     params_text = form.get("params", "").strip()
     run = bool(text.strip()) and security.may_run()  # before the database is touched: a refusal runs nothing
     data = {"q": text, "params": params_text, "result": None, "error": None, "timeout": form.get("timeout", ""),
