@@ -231,3 +231,46 @@ def test_no_sideways_scroll_at_390_px(browser, base_url, graph):
         assert not wide, wide
     finally:
         browser.set_window_size(1280, 1000)
+
+
+# --- charts ----------------------------------------------------------------------------------------
+
+def test_penalty_chart_counts_agree_with_the_graph(client, graph, app):
+    import datetime as dt
+
+    since = dt.date(dt.date.today().year - 9, 1, 1)
+    expect = graph.run("MATCH (p:Penalty) WHERE p.decision_date >= $s RETURN count(p) AS n", {"s": since})[0]["n"]
+    app.extensions["chengxin"]["chart_cache"].clear()
+    data = client.get("/api/charts/penalties").get_json()
+    assert data["total"] == expect == sum(sum(m["counts"]) for m in data["measures"]) == sum(p["n"] for p in data["provinces"])
+    assert len(data["years"]) == 10 and data["measures"][0]["zh"] and data["measures"][0]["en"]
+    assert any(p["zh"].endswith(("省", "市", "区")) for p in data["provinces"])
+    busy = graph.run("MATCH (a:Authority)<-[:ISSUED_BY]-(p:Penalty) WHERE p.decision_date >= $s "
+                     "WITH a, count(p) AS c ORDER BY c DESC LIMIT 1 RETURN a.name AS n, c", {"s": since})[0]
+    one = client.get("/api/charts/penalties", query_string={"authority": busy["n"]}).get_json()
+    assert one["total"] == busy["c"]
+
+
+def test_timeline_of_a_firm_holds_each_kind_of_record(client, graph):
+    banned = firm_id(graph, "黑名单丁建设")
+    data = client.get(f"/api/charts/timeline/enterprise/{banned}?lang=en").get_json()
+    kinds = {e["kind"] for e in data["events"]}
+    assert {"penalty", "qualification"} <= kinds and data["kinds"]["penalty"] == "Penalties"
+    assert [e["start"] for e in data["events"]] == sorted(e["start"] for e in data["events"])
+    assert client.get("/api/charts/timeline/project/x").status_code == 404
+
+
+@pytest.mark.browser
+def test_charts_draw_on_the_home_page_and_a_firm(browser, base_url, graph):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base_url + "/")
+    for box in ("chart-penalties", "chart-provinces"):
+        WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, box).get_attribute("data-chart-drawn") == "1")
+        assert browser.find_element(By.CSS_SELECTOR, f"#{box} canvas").size["height"] > 100
+    banned = firm_id(graph, "黑名单丁建设")
+    browser.get(f"{base_url}/enterprise/{banned}")
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_element(By.ID, "timeline-chart").get_attribute("data-chart-drawn") == "1")
+    assert int(browser.find_element(By.ID, "timeline-chart").get_attribute("data-events")) >= 2
