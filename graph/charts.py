@@ -16,23 +16,21 @@ import datetime as dt
 
 from .db import Graph
 from .messages import N_
-from .vocabulary import MEASURES, measure_of
+from .vocabulary import measure_of
 
-#: The province-level divisions of GB/T 2260 (codes' first two digits): Chinese and English names.
+#: The province-level divisions of GB/T 2260 (codes' first two digits), named by English msgids
+#: (the Chinese names are their translations in the catalogue).
 PROVINCES = {
-    "11": ("北京市", "Beijing"), "12": ("天津市", "Tianjin"), "13": ("河北省", "Hebei"), "14": ("山西省", "Shanxi"),
-    "15": ("内蒙古自治区", "Inner Mongolia"), "21": ("辽宁省", "Liaoning"), "22": ("吉林省", "Jilin"),
-    "23": ("黑龙江省", "Heilongjiang"), "31": ("上海市", "Shanghai"), "32": ("江苏省", "Jiangsu"),
-    "33": ("浙江省", "Zhejiang"), "34": ("安徽省", "Anhui"), "35": ("福建省", "Fujian"), "36": ("江西省", "Jiangxi"),
-    "37": ("山东省", "Shandong"), "41": ("河南省", "Henan"), "42": ("湖北省", "Hubei"), "43": ("湖南省", "Hunan"),
-    "44": ("广东省", "Guangdong"), "45": ("广西壮族自治区", "Guangxi"), "46": ("海南省", "Hainan"),
-    "50": ("重庆市", "Chongqing"), "51": ("四川省", "Sichuan"), "52": ("贵州省", "Guizhou"), "53": ("云南省", "Yunnan"),
-    "54": ("西藏自治区", "Tibet"), "61": ("陕西省", "Shaanxi"), "62": ("甘肃省", "Gansu"), "63": ("青海省", "Qinghai"),
-    "64": ("宁夏回族自治区", "Ningxia"), "65": ("新疆维吾尔自治区", "Xinjiang"), "71": ("台湾省", "Taiwan"),
-    "81": ("香港特别行政区", "Hong Kong"), "82": ("澳门特别行政区", "Macao"),
+    "11": N_("Beijing"), "12": N_("Tianjin"), "13": N_("Hebei"), "14": N_("Shanxi"), "15": N_("Inner Mongolia"),
+    "21": N_("Liaoning"), "22": N_("Jilin"), "23": N_("Heilongjiang"), "31": N_("Shanghai"),
+    "32": N_("Jiangsu"), "33": N_("Zhejiang"), "34": N_("Anhui"), "35": N_("Fujian"), "36": N_("Jiangxi"),
+    "37": N_("Shandong"), "41": N_("Henan"), "42": N_("Hubei"), "43": N_("Hunan"), "44": N_("Guangdong"),
+    "45": N_("Guangxi"), "46": N_("Hainan"), "50": N_("Chongqing"), "51": N_("Sichuan"), "52": N_("Guizhou"),
+    "53": N_("Yunnan"), "54": N_("Tibet"), "61": N_("Shaanxi"), "62": N_("Gansu"), "63": N_("Qinghai"),
+    "64": N_("Ningxia"), "65": N_("Xinjiang"), "71": N_("Taiwan"), "81": N_("Hong Kong"), "82": N_("Macao"),
 }
 OTHER = "other"
-OTHER_NAMES = (N_("other"), N_("unknown region"))
+OTHER_MEASURE, OTHER_REGION = N_("other"), N_("unknown region")
 YEARS = 10  # the years the penalty chart shows
 
 
@@ -43,8 +41,8 @@ def _province(region) -> str | None:
 
 def penalties(graph: Graph, authority: str | None = None, today: dt.date | None = None, years: int = YEARS) -> dict:
     """Penalties per year and measure, and per province, over the last ``years`` years (of one
-    authority if named): ``{"years", "measures": [{"code", "zh", "en", "counts"}], "provinces":
-    [{"code", "zh", "en", "n"}], "total"}``, measures and provinces largest first."""
+    authority if named): ``{"years", "measures": [{"code", "counts"}], "provinces":
+    [{"code", "n"}], "total"}``, measures and provinces largest first."""
     today = today or dt.date.today()
     since = dt.date(today.year - years + 1, 1, 1)
     if authority is None:
@@ -65,11 +63,9 @@ def penalties(graph: Graph, authority: str | None = None, today: dt.date | None 
         prov = _province(r["region"])
         by_province[prov] = by_province.get(prov, 0) + r["n"]
         total += r["n"]
-    terms = {t.code: t for t in MEASURES}
-    measures = [{"code": c, "zh": terms[c].zh if c in terms else "其他", "en": terms[c].en if c in terms else "other",
-                 "counts": counts} for c, counts in sorted(by_measure.items(), key=lambda kv: -sum(kv[1]))]
-    provinces = [{"code": p or "", "zh": PROVINCES[p][0] if p else "地区不明", "en": PROVINCES[p][1] if p else "unknown region",
-                  "n": n} for p, n in sorted(by_province.items(), key=lambda kv: -kv[1])]
+    # Codes only: the web names them in the request's language (vocabulary terms, PROVINCES' msgids).
+    measures = [{"code": c, "counts": counts} for c, counts in sorted(by_measure.items(), key=lambda kv: -sum(kv[1]))]
+    provinces = [{"code": p or "", "n": n} for p, n in sorted(by_province.items(), key=lambda kv: -kv[1])]
     return {"years": year_list, "measures": measures, "provinces": provinces, "total": total,
             "authority": authority, "since": since}
 

@@ -243,8 +243,10 @@ def test_penalty_chart_counts_agree_with_the_graph(client, graph, app):
     app.extensions["chengxin"]["chart_cache"].clear()
     data = client.get("/api/charts/penalties").get_json()
     assert data["total"] == expect == sum(sum(m["counts"]) for m in data["measures"]) == sum(p["n"] for p in data["provinces"])
-    assert len(data["years"]) == 10 and data["measures"][0]["zh"] and data["measures"][0]["en"]
-    assert any(p["zh"].endswith(("省", "市", "区")) for p in data["provinces"])
+    assert len(data["years"]) == 10 and all(m["name"] for m in data["measures"])
+    assert any(p["name"].endswith(("省", "市", "区")) for p in data["provinces"])
+    en = client.get("/api/charts/penalties?lang=en").get_json()
+    assert not any(re.search(r"[\u4e00-\u9fff]", m["name"] + "".join(p["name"] for p in en["provinces"])) for m in en["measures"])
     busy = graph.run("MATCH (a:Authority)<-[:ISSUED_BY]-(p:Penalty) WHERE p.decision_date >= $s "
                      "WITH a, count(p) AS c ORDER BY c DESC LIMIT 1 RETURN a.name AS n, c", {"s": since})[0]
     one = client.get("/api/charts/penalties", query_string={"authority": busy["n"]}).get_json()
@@ -274,3 +276,20 @@ def test_charts_draw_on_the_home_page_and_a_firm(browser, base_url, graph):
     WebDriverWait(browser, 20).until(
         lambda d: d.find_element(By.ID, "timeline-chart").get_attribute("data-chart-drawn") == "1")
     assert int(browser.find_element(By.ID, "timeline-chart").get_attribute("data-events")) >= 2
+
+
+def test_sources_page_shows_labels_local_times_and_no_server_paths(client, settings):
+    page = client.get("/sources").get_data(as_text=True)
+    assert "发布记录" in page or "企业" in page
+    assert str(settings.home_path) not in page and "/tmp/" not in page and "rejects_file" not in page
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", TAG.sub(" ", page))  # no ISO UTC stamps
+    assert "project_staff" not in TAG.sub(" ", page.split('data-name="chengxin-planted"')[0])
+    assert "# 诚信 chengxin" not in page  # a sample's provenance is its own, not the project's README
+    data = client.get("/api/sources").get_json()["datasets"]
+    assert all("path" not in d and "rejects_file" not in d for d in data)
+
+
+def test_home_tiles_and_english_enums(client):
+    page = client.get("/").get_data(as_text=True)
+    tiles = re.findall(r'<span class="l">([^<]*)</span>', page)
+    assert tiles and "Dataset" not in tiles

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from markupsafe import escape
 from pyvis.network import Network
 
@@ -23,7 +23,7 @@ from chengxin.graph.model import get_model
 from chengxin.graph.results import node_ref
 
 from .core import entity_url
-from .i18n import label_name, rel_name, say
+from .i18n import ENUM_GROUPS, enum, label_name, rel_name, say
 
 SEED = 7  # vis-network's layout seed: the same graph draws the same way on every load
 OPTIONS = {
@@ -69,7 +69,8 @@ def _title(label: str, name, key, props: dict, mark: str | None = None) -> str:
     lines = [f"<b>{escape(name or key)}</b>", f"{escape(label_name(label))} · {escape(key)}"]
     for prop, title in TITLE_PROPS.items():
         if props.get(prop) not in (None, ""):
-            lines.append(f"{escape(gettext(title))}: {escape(str(props[prop]))}")
+            value = enum(props[prop], prop) if prop in ENUM_GROUPS else props[prop]
+            lines.append(f"{escape(gettext(title))}{escape(pgettext('punctuation', ': '))}{escape(str(value))}")
     if mark:
         lines.append(f"<b>{escape(_mark_name(mark))}</b>")
     return "<br>".join(lines)

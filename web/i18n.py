@@ -16,7 +16,8 @@ from flask import Flask, g, request, url_for
 from flask_babel import Babel, get_translations
 from markupsafe import Markup, escape
 
-from chengxin.graph.messages import DEFAULT, Listing, Message, as_data, catalogue_dir, html_lang, pick_lang
+from chengxin.graph.messages import DEFAULT, N_, Listing, Message, as_data, catalogue_dir, html_lang, pick_lang
+from chengxin.graph import vocabulary
 from chengxin.graph.model import get_model
 
 
@@ -87,14 +88,33 @@ def to_json(data):
     return as_data(data, get_translations())
 
 
+#: Labels the graph holds beside the model's own (bookkeeping), with their names (English msgids).
+OTHER_LABELS = {"Dataset": N_("Datasets loaded")}
+
+
 def label_name(label: str) -> str:
     spec = get_model().labels.get(label)
-    return gettext(spec.title) if spec else label
+    if spec:
+        return gettext(spec.title)
+    return gettext(OTHER_LABELS[label]) if label in OTHER_LABELS else label
 
 
 def rel_name(rel: str) -> str:
     spec = get_model().relationships.get(rel)
     return pgettext(spec.name, spec.title) if spec else rel
+
+
+#: Which vocabulary group a property's values come from (graph/vocabulary.toml).
+ENUM_GROUPS = {"type": "enterprise_types", "category": "qualification_categories", "role": "participation_roles",
+               "measure": "measures", "reg_type": "registration_types"}
+
+
+def enum(value, group: str):
+    """A value of the vocabulary in the request's language (English names from vocabulary.toml);
+    values the vocabulary does not know pass as they are."""
+    if value is None or value == "":
+        return value
+    return vocabulary.render(ENUM_GROUPS.get(group, group), str(value), "en" if current() == "en" else "zh")
 
 
 def lang_url(lang: str) -> str:
@@ -127,6 +147,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(say=say, say_linked=say_linked, label_name=label_name, rel_name=rel_name, lang_url=lang_url,
                                  html_lang=html_lang)
     app.jinja_env.filters["say"] = say
+    app.jinja_env.filters["enum"] = enum
 
     @app.context_processor
     def _lang():

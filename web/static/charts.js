@@ -19,7 +19,6 @@
   }
 
   function penalties(d) {
-    var en = d.lang === "en";
     return {
       color: PALETTE,
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
@@ -28,19 +27,19 @@
       xAxis: {type: "category", data: d.years, axisLabel: {fontSize: 12}},
       yAxis: {type: "value", minInterval: 1, axisLabel: {fontSize: 12}},
       series: d.measures.map(function (m) {
-        return {name: en ? m.en : m.zh, type: "bar", stack: "all", data: m.counts, emphasis: {focus: "series"}};
+        return {name: m.name, type: "bar", stack: "all", data: m.counts, emphasis: {focus: "series"}};
       })
     };
   }
 
   function provinces(d) {
-    var en = d.lang === "en", top = d.provinces.slice(0, 12).reverse();
+    var top = d.provinces.slice(0, 12).reverse();
     return {
       color: ["#2f7ed8"],
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
       grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
       xAxis: {type: "value", minInterval: 1, axisLabel: {fontSize: 12}},
-      yAxis: {type: "category", data: top.map(function (p) { return en ? p.en : p.zh; }), axisLabel: {fontSize: 12}},
+      yAxis: {type: "category", data: top.map(function (p) { return p.name; }), axisLabel: {fontSize: 12}},
       series: [{type: "bar", name: d.labels.count, data: top.map(function (p) { return p.n; })}]
     };
   }

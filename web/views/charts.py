@@ -29,10 +29,19 @@ def penalties():
     data = cache.get(key)
     if data is None:
         data = cache[key] = charts.penalties(get_graph(), authority, today)
-    return jsonify({**data, "since": data["since"].isoformat(), "lang": i18n.current(),
+    measures = [{**m, "name": i18n.gettext(charts.OTHER_MEASURE) if m["code"] == charts.OTHER else i18n.enum(m["code"], "measure")}
+                for m in data["measures"]]
+    provinces = [{**p, "name": _province_name(p["code"])} for p in data["provinces"]]
+    return jsonify({**data, "measures": measures, "provinces": provinces, "since": data["since"].isoformat(),
+                    "lang": i18n.current(),
                     "labels": {"measures": i18n.gettext("Penalties by measure"),
                                "provinces": i18n.gettext("Penalties by province of the subject"),
                                "count": i18n.gettext("Penalties")}})
+
+
+def _province_name(code: str) -> str:
+    msgid = charts.PROVINCES.get(code, charts.OTHER_REGION)
+    return i18n.gettext(msgid)
 
 
 @bp.get("/api/charts/timeline/<route>/<path:key>")
