@@ -77,7 +77,13 @@ def main() -> None:
     ranking = get_json(base, "/api/risk?limit=20")
     rows = ranking.get("rows") or ranking.get("ranking") or []
     firm = next((r["uscc"] for r in rows if str(r.get("uscc", "")).startswith("91")), rows[0]["uscc"] if rows else None)
-    ring = next(iter(get_json(base, "/api/flags/bid_rotation").get("hits", [])), None)
+    flags = get_json(base, "/api/flags/bid_rotation")
+    for _ in range(60):  # the first visit starts the red-flag run: wait for it
+        if not flags.get("pending"):
+            break
+        time.sleep(3)
+        flags = get_json(base, "/api/flags/bid_rotation")
+    ring = max(flags.get("hits", []), key=lambda h: len(h["firms"]), default=None)
     a, b = (ring["firms"][0], ring["firms"][-1]) if ring else (firm, firm)
 
     driver = chromium(1280, 1000)

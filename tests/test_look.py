@@ -293,3 +293,18 @@ def test_home_tiles_and_english_enums(client):
     page = client.get("/").get_data(as_text=True)
     tiles = re.findall(r'<span class="l">([^<]*)</span>', page)
     assert tiles and "Dataset" not in tiles
+
+
+def test_library_query_columns_and_risk_reasons_are_said_in_the_language(client, graph):
+    page = client.get("/queries/top_penalized?run=1").get_data(as_text=True)
+    head = page.split('id="result-table"')[1].split("</thead>")[0]
+    assert "统一社会信用代码" in head or "名称" in head
+    assert not re.search(r"<th>[a-z_]+</th>", head)
+    en = client.get("/queries/top_penalized?run=1&lang=en").get_data(as_text=True).split('id="result-table"')[1]
+    assert not re.search(r"<th[^>]*>[^<]*[\u4e00-\u9fff]", en.split("</thead>")[0])
+    banned = firm_id(graph, "黑名单丁建设")
+    firm = client.get(f"/risk/{banned}?lang=en").get_data(as_text=True)
+    assert ">sanctioned_bidding<" not in firm
+    assert "Bidding while banned" in firm
+    zh = client.get(f"/risk/{banned}?lang=zh").get_data(as_text=True)
+    assert "local" not in TAG.sub(" ", zh.split("<main>")[1]) and "市县级" in zh

@@ -18,6 +18,8 @@ from markupsafe import Markup, escape
 
 from chengxin.graph.messages import DEFAULT, N_, Listing, Message, as_data, catalogue_dir, html_lang, pick_lang
 from chengxin.graph import vocabulary
+from chengxin.graph.flags import DETECTORS
+from chengxin.graph.risk import LEVELS
 from chengxin.graph.model import get_model
 
 
@@ -117,6 +119,16 @@ def enum(value, group: str):
     return vocabulary.render(ENUM_GROUPS.get(group, group), str(value), "en" if current() == "en" else "zh")
 
 
+def flag_name(kind: str) -> str:
+    """A red flag's name (not its internal kind) in the request's language."""
+    d = DETECTORS.get(kind)
+    return gettext(d.name) if d else kind
+
+
+def level_name(level: str) -> str:
+    return gettext(LEVELS[level]) if level in LEVELS else level
+
+
 def lang_url(lang: str) -> str:
     args = request.args.to_dict()
     args["lang"] = lang
@@ -144,7 +156,7 @@ def init_app(app: Flask) -> None:
         return resp
 
     # Jinja globals rather than a context processor, so imported macros see them too.
-    app.jinja_env.globals.update(say=say, say_linked=say_linked, label_name=label_name, rel_name=rel_name, lang_url=lang_url,
+    app.jinja_env.globals.update(say=say, say_linked=say_linked, flag_name=flag_name, level_name=level_name, label_name=label_name, rel_name=rel_name, lang_url=lang_url,
                                  html_lang=html_lang)
     app.jinja_env.filters["say"] = say
     app.jinja_env.filters["enum"] = enum

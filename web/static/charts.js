@@ -33,7 +33,7 @@
   }
 
   function provinces(d) {
-    var top = d.provinces.slice(0, 12).reverse();
+    var top = d.provinces.filter(function (p) { return p.code; }).slice(0, 12).reverse();  // the unknown region is left out
     return {
       color: ["#2f7ed8"],
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
+from flask_babel import gettext
 
 from chengxin.cypher import get_query, library
 from chengxin.graph import console, queries
@@ -31,12 +32,38 @@ bp = Blueprint("queries", __name__)
 CYPHER = "cypher"
 
 
+#: The ready-made queries' column names as people read them (English msgids; graph/…cypher `returns`).
+COLUMNS = {
+    "at": N_("At"), "at_key": N_("At (key)"), "authority": N_("Authority"), "awards": N_("Awards"),
+    "bidders": N_("Bidders"), "bids": N_("Bids"), "category": N_("Category"), "cert_no": N_("Certificate no."),
+    "contract_amount": N_("Contract amount"), "date": N_("Date"), "decision_date": N_("Decided"),
+    "detail": N_("Detail"), "end": N_("End"), "enterprise": N_("Enterprise"), "event": N_("Event"),
+    "examples": N_("Examples"), "expires": N_("Expires"), "fines": N_("Fines"), "firm": N_("Firm"),
+    "firms": N_("Firms"), "first": N_("First"), "holder": N_("Holder"), "holder_name": N_("Holder's name"),
+    "holdings": N_("Holdings"), "key": N_("Key"), "kind": N_("Kind"), "label": N_("Label"), "last": N_("Last"),
+    "legal_reps": N_("Legal representatives"), "measure": N_("Measure"), "measures": N_("Measures"),
+    "name": N_("Name"), "owned": N_("Owned projects"), "participant": N_("Participant"),
+    "penalties": N_("Penalties"), "penalty": N_("Penalty"), "project": N_("Project"),
+    "project_code": N_("Project code"), "projects": N_("Projects"), "qualification": N_("Qualification"),
+    "qualifications": N_("Qualifications"), "region_code": N_("Region code"),
+    "registered": N_("Registered people"), "relation": N_("Relation"), "restrictive": N_("Restrictive"),
+    "role": N_("Role"), "roles": N_("Roles"), "shared_projects": N_("Shared projects"),
+    "shareholders": N_("Shareholders"), "sharing": N_("Shared"), "start": N_("Start"),
+    "start_date": N_("Start date"), "status": N_("Status"), "subcontracted_by": N_("Subcontracted by"),
+    "subcontractors": N_("Subcontractors"), "subject": N_("Subject"), "subject_name": N_("Subject's name"),
+    "subjects": N_("Subjects"), "tender": N_("Tender"), "tender_no": N_("Tender no."),
+    "total_investment": N_("Total investment"), "until": N_("Until"), "uscc": N_("USCC"),
+    "valid_until": N_("In force until"), "value": N_("Value"), "what": N_("What"),
+}
+
+
 def _meta(q) -> dict:
     return {
         "name": q.name, "purpose": msg(q.purpose), "group": msg(q.library) if q.library else "",
         "params": [{"name": p.name, "type": p.type, "example": p.example, "optional": p.optional,
                     "description": msg(p.description) if p.description else ""} for p in q.params.values()],
         "returns": list(q.returns), "text": q.text,
+        "titles": {c: gettext(COLUMNS[c]) for c in q.returns if c in COLUMNS},
     }
 
 
