@@ -276,6 +276,10 @@ def test_charts_draw_on_the_home_page_and_a_firm(browser, base_url, graph):
     WebDriverWait(browser, 20).until(
         lambda d: d.find_element(By.ID, "timeline-chart").get_attribute("data-chart-drawn") == "1")
     assert int(browser.find_element(By.ID, "timeline-chart").get_attribute("data-events")) >= 2
+    browser.get(f"{base_url}/risk/{banned}")
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_element(By.ID, "risk-chart").get_attribute("data-chart-drawn") == "1")
+    assert browser.find_element(By.CSS_SELECTOR, "#risk-chart canvas").size["height"] > 50
 
 
 def test_sources_page_shows_labels_local_times_and_no_server_paths(client, settings):

@@ -81,14 +81,35 @@
     };
   }
 
-  var BUILD = {penalties: penalties, provinces: provinces, timeline: timeline};
+  function risk(d, box) {
+    var parts = (d.contributions || []).slice().sort(function (a, b) { return Math.abs(a.points) - Math.abs(b.points); });
+    if (!parts.length) { return null; }
+    var label = function (c) { var t = (c.reason && c.reason.text) || String(c.key); return t.length > 28 ? t.slice(0, 27) + "…" : t; };
+    box.style.height = Math.min(640, 60 + 26 * parts.length) + "px";
+    return {
+      tooltip: {trigger: "item", formatter: function (p) {
+        var el = document.createElement("div");
+        el.textContent = (parts[p.dataIndex].reason && parts[p.dataIndex].reason.text || "") + " · " + p.value;
+        return el.innerHTML;
+      }},
+      grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
+      xAxis: {type: "value", axisLabel: {fontSize: 12}},
+      yAxis: {type: "category", data: parts.map(label), axisLabel: {fontSize: 12}},
+      series: [{type: "bar", data: parts.map(function (c) {
+        return {value: c.points, itemStyle: {color: c.points < 0 ? "#3aa57a" : (c.kind === "flag" ? "#e08a00" : "#d9363e")}};
+      })}]
+    };
+  }
+
+  var BUILD = {penalties: penalties, provinces: provinces, timeline: timeline, risk: risk};
 
   function draw(box) {
     var kind = box.getAttribute("data-chart");
     fetchJson(box.getAttribute("data-src")).then(function (d) {
       if (kind === "timeline" && !d.events.length) { box.classList.add("empty"); box.textContent = box.getAttribute("data-empty") || ""; box.setAttribute("data-chart-drawn", "0"); return; }
-      if (kind !== "timeline" && !d.total) { box.classList.add("empty"); box.textContent = box.getAttribute("data-empty") || ""; box.setAttribute("data-chart-drawn", "0"); return; }
+      if ((kind === "penalties" || kind === "provinces") && !d.total) { box.classList.add("empty"); box.textContent = box.getAttribute("data-empty") || ""; box.setAttribute("data-chart-drawn", "0"); return; }
       var option = BUILD[kind](d, box);
+      if (!option) { box.classList.add("empty"); box.textContent = box.getAttribute("data-empty") || ""; box.setAttribute("data-chart-drawn", "0"); return; }
       var chart = echarts.init(box);
       chart.setOption(option);
       chart.on("click", function (p) {
