@@ -4,6 +4,7 @@ the red-flag pages (freshness line, numbering, titles naming firms, linked names
 and CSV), the console's own parameter, specific messages for bad parameters, and a 390 px phone
 with no sideways scroll on the main pages."""
 
+import json
 import re
 from urllib.parse import quote
 
@@ -312,3 +313,16 @@ def test_library_query_columns_and_risk_reasons_are_said_in_the_language(client,
     assert "Bidding while banned" in firm
     zh = client.get(f"/risk/{banned}?lang=zh").get_data(as_text=True)
     assert "local" not in TAG.sub(" ", zh.split("<main>")[1]) and "市县级" in zh
+
+
+def test_a_console_result_of_many_paths_groups_its_end_nodes(client, graph):
+    busy = graph.run("MATCH (a:Authority)<-[:ISSUED_BY]-(q:Qualification) WITH a, count(q) AS c ORDER BY c DESC LIMIT 1 "
+                     "RETURN a.name AS n, c")[0]
+    assert busy["c"] > 10
+    q = "MATCH p = (a:Authority {name: $n})<-[:ISSUED_BY]-(:Qualification) RETURN p LIMIT 60"
+    page = client.get("/console", query_string={"cypher": q, "params": json.dumps({"n": busy["n"]})}).get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/json" id="result-graph-data">(.*?)</script>', page, re.S).group(1))
+    groups = [n for n in data["nodes"] if n["id"].startswith("group:")]
+    assert groups and len(data["nodes"]) <= 6 and groups[0]["label"].startswith(str(min(busy["c"], 60)))
+    assert all(e["from"] in {n["id"] for n in data["nodes"]} and e["to"] in {n["id"] for n in data["nodes"]}
+               for e in data["edges"])

@@ -215,7 +215,47 @@ def build_result(nodes: dict, rels: list, cap: int = 300) -> dict | None:
         a, b = ids.get(r.get("_start")), ids.get(r.get("_end"))
         if a and b:
             net.add_edge(a, b, label=rel_name(r["_type"]), title=escape(rel_name(r["_type"])))
-    return _finish(net, {"drawn": len(ids), "total": len(nodes)})
+    grouped = _group_leaves(net)
+    return _finish(net, {"drawn": len(ids), "total": len(nodes), "grouped": grouped})
+
+
+#: More than this many end nodes of one label hanging off one node by one relationship type are
+#: drawn as one group node (a console result of 60 paths through a hub stays legible).
+GROUP_OVER = 6
+
+
+def _group_leaves(net: Network) -> int:
+    """Bundle the end nodes (one edge each) that share their one neighbour, label and relationship
+    type into one node naming how many there are (their names in its tooltip); how many went."""
+    degree: dict[str, int] = {}
+    for e in net.edges:
+        degree[e["from"]] = degree.get(e["from"], 0) + 1
+        degree[e["to"]] = degree.get(e["to"], 0) + 1
+    by_id = {n["id"]: n for n in net.nodes}
+    bundles: dict[tuple, list[dict]] = {}
+    for e in net.edges:
+        for leaf, hub, outgoing in ((e["to"], e["from"], False), (e["from"], e["to"], True)):
+            if degree.get(leaf) == 1 and degree.get(hub, 0) > 1 and by_id[leaf].get("kind"):
+                bundles.setdefault((hub, by_id[leaf]["kind"], e.get("label"), outgoing), []).append(e)
+    gone: set[str] = set()
+    for (hub, label, rel, outgoing), edges in bundles.items():
+        if len(edges) <= GROUP_OVER:
+            continue
+        leaves = [e["from"] if outgoing else e["to"] for e in edges]
+        gid = f"group:{hub}:{label}:{rel}"
+        spec = get_model().labels.get(label)
+        names = [str(by_id[x].get("label") or "").replace("\n", " ") for x in leaves]
+        title = "<br>".join(escape(n) for n in names[:30]) + ("<br>…" if len(names) > 30 else "")
+        net.add_node(gid, label=gettext("%(n)s × %(label)s", n=len(leaves), label=label_name(label)),
+                     shape=spec.shape if spec else "dot", color=spec.color if spec else "#97a3af", size=24,
+                     title=title, url="", kind="group", borderWidth=2, shapeProperties={"borderDashes": [4, 2]})
+        net.add_edge(gid, hub, label=rel, title=escape(rel or "")) if outgoing else \
+            net.add_edge(hub, gid, label=rel, title=escape(rel or ""))
+        gone.update(leaves)
+    if gone:
+        net.nodes = [n for n in net.nodes if n["id"] not in gone]
+        net.edges = [e for e in net.edges if e["from"] not in gone and e["to"] not in gone]
+    return len(gone)
 
 
 def build_paths(result: dict) -> dict:
