@@ -230,7 +230,8 @@ def test_query_page_form_table_graph_and_downloads(client, graph):
     lines = csv_r.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "enterprise,uscc,name,shared_projects,roles,examples" and len(lines) >= 2
     bad = client.get("/api/queries/co_participants", query_string={"uscc": uscc, "limit": "many"})
-    assert bad.status_code == 400 and "integer" in bad.get_json()["error"]
+    # Said in the request's language (issue 15: an English-only or raw backend message was a defect).
+    assert bad.status_code == 400 and "limit" in bad.get_json()["error"] and "整数" in bad.get_json()["error"]
     assert client.get("/queries/load_enterprises").status_code == 404
     assert client.get("/queries/no_such_query").status_code == 404
 
