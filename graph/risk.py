@@ -60,7 +60,8 @@ def contributions(facts: list[dict], hits: list[dict], settings, today: dt.date)
                                 N_("penalty {id} ({measure}) of the matched record {via} ({link}): {base:g} × authority "
                                    "level {factor:g} ({level}) × recency {recency:.2f}"),
                                 id=f["id"], measure=f["what"] or None, via=f.get("via_name") or f["via"],
-                                link=f.get("link") or "", base=base, factor=factor, level=level, recency=recency)})
+                                link=f.get("link") or "", base=base, factor=factor,
+                                level=msg(LEVELS[level]) if level in LEVELS else level, recency=recency)})
                 continue
             out.append({"kind": "penalty", "route": "penalty", "key": f["id"], "points": round(points, 1),
                         "reason": msg(
