@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from chengxin.loaders.ingest import FORMATS, MAPPINGS, load_any
 from chengxin.loaders.plant import plant as plant_cases
 from chengxin.loaders.sample import generate
 from chengxin.web import close_app, create_app
-from chengxin.web.serve import run
+from chengxin.web.serve import run, url
 
 
 def _settings() -> Settings:
@@ -507,14 +508,15 @@ def review(status: str, band: str | None, source: str | None, reason: str | None
 # --- web -------------------------------------------------------------------------------------
 
 
-def _serve(host: str | None, port: int | None, graph=None, dev: bool = False) -> None:
-    """waitress with ``serve_threads`` threads (``dev``: Werkzeug's server with its reloader)."""
+def _serve(host: str | None, port: int | None, graph=None, dev: bool = False, banner=None) -> None:
+    """waitress with ``serve_threads`` threads (``dev``: Werkzeug's server with its reloader);
+    ``banner`` is said once the app is made, last before serving."""
     settings = _settings()
     host, port = host or settings.host, port or settings.port
     # The app decides console access from the address it is served on.
     app = create_app(settings.model_copy(update={"host": host, "port": port}), graph=graph)
     try:
-        run(app, host, port, threads=settings.serve_threads, dev=dev, say=_say)
+        run(app, host, port, threads=settings.serve_threads, dev=dev, say=_say, banner=banner)
     finally:
         close_app(app)
 
@@ -535,40 +537,67 @@ def sample_dir() -> Path:
 @main.command()
 @click.option("--host", default=None, help="Listen address (default CHENGXIN_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
-def demo(host: str | None, port: int | None) -> None:
-    """The main job: start the database, load the bundled sample if the graph is empty, serve.
-    Ctrl-C stops the web app and the embedded database, if this command started it."""
+@click.option("--with-foreign", is_flag=True,
+              help="Also load foreign data from a checkout's tests/data/real: OCDS releases and a debarment list.")
+def demo(host: str | None, port: int | None, with_foreign: bool) -> None:
+    """The main job: start the database, load the demo graph if the graph is empty, serve.
+    The demo graph is the bundled sample of China's construction market and its red-flag cases
+    under ordinary names. Ctrl-C stops the web app and the embedded database, if this command
+    started it (also while it is still loading)."""
     settings = _settings()
+    host, port = host or settings.host, port or settings.port
     database = backend_for(settings)
     running = database.running()  # None: not chengxin's to start (an external Neo4j)
     started_here = running is False
-    if started_here:
-        click.echo("starting the embedded database (the first start takes a few seconds) …")
-    graph = _connect()
-    if queries.node_count(graph) == 0:
-        click.echo(f"empty graph: loading the bundled sample from {sample_dir()}")
-        print_report(load_any(graph, sample_dir(), source="chengxin-sample"))
-        planted = graph.settings.home_path / "planted"
-        plant_cases(planted)
-        click.echo(f"and the planted red-flag cases ({planted / 'planted.json'})")
-        print_report(load_any(graph, planted, source="chengxin-planted"))
-        real = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
-        if real.is_dir():  # a checkout: the real files too (OCDS, a debarment list), matched to the rest
-            click.echo("and real public data: the NAICM OCDS releases and the EBRD debarment list")
-            print_report(load_any(graph, real / "gacm-naicm-ocds" / "releases", "ocds", id_scheme="MX-RFC"))
-            print_report(load_any(graph, next((real / "mdb-debarment").glob("*.csv")), "list",
-                                  mapping=MAPPINGS / "ebrd-ineligible.toml"))
+    click.echo(f"chengxin demo: {url(host, port)} once ready (Ctrl-C stops it)")
+    graph = None
     try:
-        _serve(host, port, graph=graph)
+        if started_here:
+            click.echo("[1/3] starting the embedded database (the first start takes a few seconds) …")
+        else:
+            click.echo("[1/3] connecting to the database …")
+        t0 = time.monotonic()
+        graph = _connect()
+        click.echo(f"      ready in {time.monotonic() - t0:.0f} s")
+        if queries.node_count(graph) == 0:
+            click.echo("[2/3] empty graph: loading the demo graph")
+            _demo_load(graph, "the bundled sample of the construction market", sample_dir(), source="chengxin-sample")
+            planted = graph.settings.home_path / "planted"
+            plant_cases(planted, ordinary=True)
+            _demo_load(graph, "red-flag cases (synthetic, ordinary names)", planted, source="chengxin-demo-cases")
+            real = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
+            if with_foreign and real.is_dir():  # a checkout: real foreign files, matched to the rest
+                _demo_load(graph, "NAICM OCDS releases (Mexico)", real / "gacm-naicm-ocds" / "releases", "ocds",
+                           id_scheme="MX-RFC")
+                _demo_load(graph, "EBRD debarment list", next((real / "mdb-debarment").glob("*.csv")), "list",
+                           mapping=MAPPINGS / "ebrd-ineligible.toml")
+            elif with_foreign:
+                click.echo("      --with-foreign: no tests/data/real here (it ships with a checkout, not the wheel)")
+        else:
+            click.echo("[2/3] the graph holds data already: nothing loaded")
+        click.echo("[3/3] starting the web app")
+        _serve(host, port, graph=graph, banner=lambda: click.echo(
+            f"chengxin demo is ready: {url(host, port)}  (Ctrl-C stops the app"
+            + (" and the database it started)" if started_here else ")")))
     except KeyboardInterrupt:
-        pass
+        click.echo("")
     finally:
-        graph.close()
+        if graph is not None:
+            graph.close()
         if started_here:
             click.echo("stopping the embedded database this demo started …")
             database.stop()
+            click.echo("stopped.")
         elif running:
             click.echo("the embedded database keeps running (it was running before the demo): chengxin db stop")
+
+
+def _demo_load(graph, what: str, path: Path, fmt: str = "folder", **kw) -> None:
+    """One step of the demo's load, said in one line (the full report is on /sources)."""
+    click.echo(f"      loading {what} …", nl=False)
+    report = load_any(graph, path, fmt, source=kw.pop("source", None), progress=False, **kw)
+    click.echo(f" {report.loaded:,} rows in {report.seconds:.0f} s"
+               + (f", {report.rejected:,} refused ({report.rejects_file})" if report.rejected else ""))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from chengxin.graph.errors import InvalidInput, NotFound
+from chengxin.graph.messages import N_, msg
 from chengxin.graph.model import get_model, label
 
 PARAM_TYPES = {"string", "integer", "float", "date", "boolean", "list", "map"}
@@ -171,12 +172,20 @@ class Query:
 
 
 def coerce(p: Param, value):
-    """Parameter values from text (CLI, web forms) to their declared types."""
+    """Parameter values from text (CLI, web forms) to their declared types. Every integer of the
+    catalog is a count (a limit, a number of days, rows to skip): a negative one is refused here,
+    with the parameter's name, rather than by the database in its own words."""
     if value is None or not isinstance(value, str):
+        if p.type == "integer" and isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise InvalidInput(msg(N_("parameter {name} must be a whole number of at least 0, got {value}"),
+                                   name=p.name, value=value))
         return value
     try:
         if p.type == "integer":
-            return int(value)
+            number = int(value)
+            if number < 0:
+                raise ValueError(value)
+            return number
         if p.type == "float":
             return float(value)
         if p.type == "date":
@@ -184,8 +193,17 @@ def coerce(p: Param, value):
         if p.type == "boolean":
             return value.strip().lower() in {"1", "true", "yes", "是"}
     except ValueError as e:
-        raise InvalidInput(f"parameter {p.name} must be a {p.type}: {value!r}") from e
+        raise InvalidInput(msg(TYPE_ERRORS.get(p.type, N_("parameter {name} has a bad value: {value!r}")),
+                               name=p.name, value=value)) from e
     return value
+
+
+#: What a bad value of each type is told (English msgids, said in the request's language).
+TYPE_ERRORS = {
+    "integer": N_("parameter {name} must be a whole number of at least 0, got {value!r}"),
+    "float": N_("parameter {name} must be a number, got {value!r}"),
+    "date": N_("parameter {name} must be a date as YYYY-MM-DD, got {value!r}"),
+}
 
 
 def parse(name: str, text: str) -> Query:

@@ -27,8 +27,11 @@ def dataset_name(path: Path) -> str:
 
 
 def provenance(path: Path) -> str | None:
+    """The dataset's own description: in its folder or the one above (a folder of releases in a
+    dataset's folder; a list's file beside its README). No further up: a folder inside a source
+    checkout would otherwise take the project's README for its provenance."""
     path = Path(path).resolve()
-    for folder in ([path] if path.is_dir() else []) + [path.parent, path.parent.parent]:
+    for folder in [path, path.parent] if path.is_dir() else [path.parent, path.parent.parent]:
         for name in ("PROVENANCE.txt", "PROVENANCE.md", "README.md", "README.txt"):
             f = folder / name
             if f.is_file():

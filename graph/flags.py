@@ -177,10 +177,14 @@ def _bid_ring(rows: list[dict]) -> list[dict]:
                 route, _, key = r["via"].partition(":")
                 evidence.append(ref(route, key, r["value"]))
             firms += [r["a_uscc"], r["b_uscc"]]
-            facts.append(msg(N_("{a} and {b} share a {what}: {value}"), a=r["a_name"], b=r["b_name"],
+            facts.append(msg(N_("{a} and {b} share the same {what}: {value}"), a=r["a_name"], b=r["b_name"],
                              what=msg(SHARED[r["what"]]), value=r["value"]))
         kinds = listing((msg(SHARED[w]) for w in sorted({r["what"] for r in group})), COMMAS)
-        hits.append(_hit("bid_ring", tno, ref("tender", tno), msg(N_("Bidders on {tender} share {kinds}"), tender=tno, kinds=kinds),
+        bidders = sorted({(r[f"{x}_uscc"], r[f"{x}_name"]) for r in group for x in "ab"})
+        first = bidders[0][1] or bidders[0][0]
+        hits.append(_hit("bid_ring", tno, ref("tender", tno),
+                         msg(N_("{firm} and {others} other bidders on {tender} share {kinds}"), firm=first,
+                             others=len(bidders) - 1, n=len(bidders), tender=tno, kinds=kinds),
                          group[0]["open_date"], facts, evidence, firms))
     return hits
 
@@ -207,8 +211,10 @@ def _bid_rotation(rows: list[dict]) -> list[dict]:
                      b=r["b_name"], n=r["together"], a_wins=r["a_wins"], b_wins=r["b_wins"]) for r in group]
         evidence = [ref("enterprise", u, names[u]) for u in members] + [ref("tender", t) for t in tenders]
         hits.append(_hit("bid_rotation", "|".join(members), ref("enterprise", members[0], names[members[0]]),
-                         msg(N_("{n} firms bid together repeatedly and take turns winning ({tenders} tenders)"),
-                             n=len(members), tenders=len(tenders)),
+                         msg(N_("{firm} and {others} other firms bid together repeatedly and take turns winning "
+                                "({tenders} tenders)"),
+                             firm=names[members[0]] or members[0], others=len(members) - 1, n=len(members),
+                             tenders=len(tenders)),
                          None, facts, evidence, members))
     return hits
 
@@ -281,7 +287,7 @@ def _phoenix(rows: list[dict]) -> list[dict]:
     for key, group in _group(rows, lambda r: f"{r['old_uscc']}|{r['new_uscc']}").items():
         r = group[0]
         tenders = {t["tender_no"]: t for g in group for t in g["tenders"]}
-        facts = [msg(N_("{old}: {measure} on {date} ({penalty}); its {old_link} {person} is {new_link} of {new}"),
+        facts = [msg(N_("{old}: {measure} on {date} ({penalty}); {person} ({old_link} there) is now {new_link} at {new}"),
                      old=g["old_name"], measure=g["measure"], date=g["decision_date"], penalty=g["penalty_id"],
                      old_link=msg(REL[g["old_link"]]), person=g["person_name"], new_link=msg(REL[g["new_link"]]),
                      new=g["new_name"])
@@ -455,13 +461,13 @@ DETECTORS: dict[str, Detector] = {d.kind: d for d in (
     Detector("sanctioned_bidding", 3, N_("Bidding while banned"), _sanctioned_bidding,
              lambda s: {"bans": list(BID_BANS)}),
     Detector("bid_ring", 4, N_("Bid ring: linked bidders"), _bid_ring),
-    Detector("bid_rotation", 4, N_("Bid ring: rotating winners"), _bid_rotation,
+    Detector("bid_rotation", 5, N_("Bid ring: rotating winners"), _bid_rotation,
              lambda s: {"min_together": s.flag_min_together}),
-    Detector("subcontract_chain", 5, N_("Subcontracting chain"), _subcontract_chain),
-    Detector("unqualified_subcontractor", 5, N_("Unqualified subcontractor"),
+    Detector("subcontract_chain", 6, N_("Subcontracting chain"), _subcontract_chain),
+    Detector("unqualified_subcontractor", 7, N_("Unqualified subcontractor"),
              _unqualified_subcontractor, _subcontract_needs),
-    Detector("phoenix", 6, N_("Phoenix firm"), _phoenix, lambda s: {"losses": list(LOSS_OF_STANDING)}),
-    Detector("unqualified_participation", 7, N_("Participation without a valid qualification"),
+    Detector("phoenix", 8, N_("Phoenix firm"), _phoenix, lambda s: {"losses": list(LOSS_OF_STANDING)}),
+    Detector("unqualified_participation", 9, N_("Participation without a valid qualification"),
              _unqualified_participation, _needs),
     Detector("pm_changed", 8, N_("Project manager changed without record"), _pm_changed,
              lambda s: {"roles": [{"code": c, "names": list(STAGE_STAFF_ROLES[c])} for c in CHECKED_STAFF]}),

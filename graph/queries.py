@@ -266,13 +266,16 @@ _SHAPERS = {"tender": _tender, "enterprise": _enterprise, "project": _project, "
 _SHAPERS.update({route: _stage(route) for route in filter(None, map(_route, [s[1] for s in STAGES[1:]]))})
 
 
-def neighbourhood(graph: Graph, route: str, key: str, per_type: int = 12) -> dict:
-    """The entity and up to ``per_type`` neighbours per relationship type, with the totals."""
+def neighbourhood(graph: Graph, route: str, key: str, per_type: int = 12, skip: int = 0,
+                  rel_type: str | None = None) -> dict:
+    """The entity and up to ``per_type`` neighbours per relationship type (from the ``skip``-th on,
+    of ``rel_type`` only if given: the next page of one type), with the totals."""
     spec = get_model().by_route(route)
     found = graph.query("entity_exists", labels={"kind": spec.name}, key=key)
     if not found:
         raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(spec.title), key=key))
-    rows = graph.query("neighbourhood", labels={"kind": spec.name}, key=key, per_type=per_type)
+    rows = graph.query("neighbourhood", labels={"kind": spec.name}, key=key, per_type=per_type, skip=skip,
+                       type=rel_type)
     model = get_model()
     totals: dict[str, int] = {}
     neighbours = []
@@ -288,7 +291,12 @@ def neighbourhood(graph: Graph, route: str, key: str, per_type: int = 12) -> dic
         })
     center = _public(found[0]["node"])
     return {"center": {"label": spec.name, "key": key, "name": center.get(spec.name_prop), "props": center},
-            "neighbours": neighbours, "totals": totals, "per_type": per_type}
+            "neighbours": neighbours, "totals": totals, "per_type": per_type, "skip": skip}
+
+
+def graph_marks(graph: Graph, usccs: list[str], today: dt.date) -> set[str]:
+    """The firms among ``usccs`` with a penalty in force on ``today`` (marked in the graph view)."""
+    return {r["uscc"] for r in graph.query("graph_marks", usccs=list(usccs), today=today)} if usccs else set()
 
 
 #: Days looked back in turn for the newest penalties, each an index lookup per day; beyond them

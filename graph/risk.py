@@ -22,7 +22,10 @@ from .flags import DETECTORS, FlagRuns
 from .integrity import MUNICIPALITIES, authority_level, in_force
 from .messages import N_, msg
 
-__all__ = ["MUNICIPALITIES", "authority_level", "contributions", "firm_score", "ranking"]
+__all__ = ["LEVELS", "MUNICIPALITIES", "authority_level", "contributions", "firm_score", "ranking"]
+
+#: The authority levels as a reason names them (English msgids).
+LEVELS = {"national": N_("national"), "provincial": N_("provincial"), "local": N_("local")}
 
 
 def _measure_points(measure: str | None, table: dict[str, float]) -> tuple[float, str]:
@@ -57,7 +60,8 @@ def contributions(facts: list[dict], hits: list[dict], settings, today: dt.date)
                                 N_("penalty {id} ({measure}) of the matched record {via} ({link}): {base:g} × authority "
                                    "level {factor:g} ({level}) × recency {recency:.2f}"),
                                 id=f["id"], measure=f["what"] or None, via=f.get("via_name") or f["via"],
-                                link=f.get("link") or "", base=base, factor=factor, level=level, recency=recency)})
+                                link=f.get("link") or "", base=base, factor=factor,
+                                level=msg(LEVELS[level]) if level in LEVELS else level, recency=recency)})
                 continue
             out.append({"kind": "penalty", "route": "penalty", "key": f["id"], "points": round(points, 1),
                         "reason": msg(
@@ -65,7 +69,8 @@ def contributions(facts: list[dict], hits: list[dict], settings, today: dt.date)
                                "{recency:.2f} (in force)") if current else
                             N_("penalty {id} ({measure}): {base:g} × authority level {factor:g} ({level}) × recency "
                                "{recency:.2f}"),
-                            id=f["id"], measure=f["what"] or None, base=base, factor=factor, level=level,
+                            id=f["id"], measure=f["what"] or None, base=base, factor=factor,
+                            level=msg(LEVELS[level]) if level in LEVELS else level,
                             recency=recency)})
         else:
             base, _ = _measure_points(f["level"], settings.risk_award_points)

@@ -21,23 +21,46 @@ from .ids import uscc_check_char
 from .rows import COLUMNS
 
 SOURCE = "chengxin 植入案例 (planted cases)"
+DEMO_SOURCE = "chengxin 演示案例 (synthetic demo cases)"
 REGION = "320500"
 D = dt.date.fromisoformat
 
 
-def firm_id(n: int) -> str:
-    first = f"91{REGION}PLANT{n:04d}"
+def firm_id(n: int, ordinary: bool = False) -> str:
+    first = f"91{REGION}MA1W{n:05d}" if ordinary else f"91{REGION}PLANT{n:04d}"
     return first + uscc_check_char(first)
 
 
+# ``ordinary=True`` (the demo): the same cases under names and numbers like the market's own, so
+# search, the flags and the risk ranking do not read like a test database. The tests keep the
+# marked names (植…, PLANT…) their assertions use.
+_FIRM_HEADS = ("华夏", "恒远", "鼎盛", "中联", "金桥", "瑞丰", "宏基", "东吴", "姑苏", "新港", "正泰", "长江",
+               "泰和", "德信", "远大", "安居", "天成", "广厦", "嘉诚", "永固", "万通", "隆兴", "国信", "锦程")
+_FIRM_TAILS = ("建工", "建设工程", "建筑工程", "市政工程")
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+_GIVEN = ("建国", "志强", "海峰", "晓东", "国华", "明辉", "永清", "德胜", "文杰", "春生", "立新", "振华", "小红",
+          "丽娟", "雪梅", "秀英", "伟", "磊", "军", "勇", "涛", "斌", "洁", "静")
+_DISTRICTS = ("工业园区", "吴中区", "相城区", "姑苏区", "吴江区", "高新区", "常熟", "昆山", "太仓", "张家港")
+_WORKS = ("厂房", "住宅小区", "学校教学楼", "道路改造", "综合楼", "污水管网", "医院门诊楼", "体育馆")
+
+
+def ordinary_firm(n: int) -> str:
+    return f"苏州{_FIRM_HEADS[(n - 1) % len(_FIRM_HEADS)]}{_FIRM_TAILS[(n - 1) // len(_FIRM_HEADS) % len(_FIRM_TAILS)]}"
+
+
+def ordinary_person(n: int) -> str:
+    return _SURNAMES[(n * 7) % len(_SURNAMES)] + _GIVEN[(n * 5) % len(_GIVEN)]
+
+
 class Planter:
-    def __init__(self):
+    def __init__(self, ordinary: bool = False):
+        self.ordinary = ordinary
         self.rows: dict[str, list[dict]] = {t: [] for t in COLUMNS}
         self.manifest: dict = {"flags": {}, "path": [], "eligibility": []}
         self.n = 0
 
     def add(self, table: str, **values) -> None:
-        values.setdefault("source", SOURCE)
+        values.setdefault("source", DEMO_SOURCE if self.ordinary else SOURCE)
         self.rows[table].append(values)
 
     def expect(self, kind: str, key: str, control: bool = False) -> None:
@@ -48,8 +71,11 @@ class Planter:
     def firm(self, name: str, kind: str = "施工", qualified: bool = True, rep: str | None = None,
              phone: str | None = None, address: str | None = None) -> str:
         self.n += 1
-        uscc = firm_id(self.n)
+        uscc = firm_id(self.n, self.ordinary)
         rep = rep or self.person(f"法人{self.n}")
+        if self.ordinary:
+            name = ordinary_firm(self.n)[2:]
+            address = (address or f"苏州市植入路{self.n}号").replace("植入路", "星湖街")
         self.add("enterprises", uscc=uscc, name=f"苏州{name}有限公司", type=kind, legal_rep_id=rep,
                  legal_rep_name=None, region_code=REGION, address=address or f"苏州市植入路{self.n}号",
                  phone=phone or f"0512-6{self.n:07d}", registered_capital=5000, established="2010-05-01")
@@ -59,18 +85,25 @@ class Planter:
         return uscc
 
     def person(self, name: str) -> str:
-        pid = f"PLANT-P{len(self.rows['persons']) + 1:03d}"
-        self.add("persons", person_id=pid, name=f"植{name}", gender="男")
+        n = len(self.rows['persons']) + 1
+        if self.ordinary:
+            pid, name = f"RY9{n:08d}", ordinary_person(n)
+        else:
+            pid, name = f"PLANT-P{n:03d}", f"植{name}"
+        self.add("persons", person_id=pid, name=name, gender="男")
         return pid
 
     def qualification(self, uscc: str, category: str, issued: str, expires: str) -> None:
-        self.add("qualifications", cert_no=f"PLANT-Q{len(self.rows['qualifications']) + 1:03d}", uscc=uscc,
+        n = len(self.rows['qualifications']) + 1
+        self.add("qualifications", cert_no=f"D232{n:06d}" if self.ordinary else f"PLANT-Q{n:03d}", uscc=uscc,
                  category=category, specialty="建筑工程", grade="二级", authority="江苏省住房和城乡建设厅",
                  issued=issued, expires=expires)
 
     def project(self, n: int, start: str, end: str, owner: str | None = None) -> str:
         code = f"{start[:4]}-{REGION}-48-01-99{n:04d}"
-        self.add("projects", project_code=code, name=f"苏州植入第{n}号工程", region_code=REGION, category="房屋建筑",
+        name = (f"苏州{_DISTRICTS[n % len(_DISTRICTS)]}{_WORKS[n % len(_WORKS)]}{n}号工程" if self.ordinary
+                else f"苏州植入第{n}号工程")
+        self.add("projects", project_code=code, name=name, region_code=REGION, category="房屋建筑",
                  start_date=start, completion_date=end, owner_uscc=owner, total_investment=8000)
         return code
 
@@ -85,7 +118,7 @@ class Planter:
         self.add("project_staff", project_code=code, person_id=pid, role=role, uscc=uscc, start=start, end=end)
 
     def tender(self, n: int, code: str, open_date: str, bidders: list[str], winner: str) -> str:
-        tno = f"PLANT-T{n:03d}"
+        tno = f"E320500{open_date[:4]}{n:07d}" if self.ordinary else f"PLANT-T{n:03d}"
         self.add("tenders", tender_no=tno, project_code=code, section="施工总承包标段", method="公开招标",
                  open_date=open_date, winner_uscc=winner)
         for rank, uscc in enumerate(sorted(bidders, key=lambda u: u != winner), start=1):
@@ -93,10 +126,10 @@ class Planter:
         return tno
 
     def penalty(self, n: int, uscc: str, measure: str, start: str, end: str | None) -> str:
-        pid = f"苏植罚字〔{start[:4]}〕{n}号"
+        pid = f"苏园建罚字〔{start[:4]}〕{100 + n}号" if self.ordinary else f"苏植罚字〔{start[:4]}〕{n}号"
         self.add("penalties", penalty_id=pid, subject_type="enterprise", subject_id=uscc, measure=measure,
                  authority="苏州市住房和城乡建设局", decision_date=start, valid_until=end,
-                 description="植入案例 planted case")
+                 description="违反招标投标及资质管理规定" if self.ordinary else "植入案例 planted case")
         return pid
 
     # --- the cases ----------------------------------------------------------------------
@@ -509,11 +542,12 @@ class Planter:
         self.lifecycle()
 
 
-def plant(out: Path) -> dict:
-    """Append the planted cases to the CSV folder ``out`` and write ``out/planted.json``."""
+def plant(out: Path, ordinary: bool = False) -> dict:
+    """Append the planted cases to the CSV folder ``out`` and write ``out/planted.json``
+    (``ordinary``: under ordinary names and numbers, for the demo)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    p = Planter()
+    p = Planter(ordinary)
     p.run()
     for table, rows in p.rows.items():
         if not rows:

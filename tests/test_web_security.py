@@ -206,7 +206,7 @@ def test_console_token_only_from_header_or_cookie(settings, graph, runs):
     wrong = c.post("/console/token", data={"token": "nope", "csrf_token": csrf_from(html)})
     assert wrong.status_code == 401 and 'id="token-wrong"' in wrong.get_data(as_text=True)
     ok = c.post("/console/token", data={"token": TOKEN, **q, "csrf_token": csrf_from(html)})
-    assert ok.status_code == 303 and TOKEN not in ok.headers["Location"] and "q=RETURN" in ok.headers["Location"]
+    assert ok.status_code == 303 and TOKEN not in ok.headers["Location"] and "cypher=RETURN" in ok.headers["Location"]  # the console's own parameter (issue 15)
     cookie = ok.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and TOKEN not in cookie
     r = c.get(ok.headers["Location"])

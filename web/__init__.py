@@ -30,7 +30,7 @@ from chengxin.graph.settings import Settings, get_settings
 
 from . import accesslog, i18n, security
 from .core import entity_url, error_response, get_graph, respond, wants_json
-from .views import entity, graphview, home, investigate, queries, sources
+from .views import charts, entity, graphview, home, investigate, queries, sources
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         "console": Console(settings),
         "flag_runs": FlagRuns(settings),
         "schema_cache": TTLCache(maxsize=1, ttl=60),  # the console's schema panel: counts kept a minute
+        "chart_cache": TTLCache(maxsize=256, ttl=600),  # the penalty charts: counts kept ten minutes
         "owns_graph": graph is None,  # a graph handed in is its caller's to close
     }
     atexit.register(close_app, app)
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.register_blueprint(queries.bp)
     app.register_blueprint(investigate.bp)
     app.register_blueprint(sources.bp)
+    app.register_blueprint(charts.bp)
     for bp in entity.blueprints():
         app.register_blueprint(bp)
 
@@ -111,7 +113,7 @@ def render_error(status: int, detail, e: Exception | None = None):
     if isinstance(e, TokenRequired):
         headers["WWW-Authenticate"] = 'Bearer realm="chengxin console"'
         form = request.form if request.method == "POST" else request.args
-        data = {"wrong": e.wrong, "q": form.get("q", ""), "params": form.get("params", "")}
+        data = {"wrong": e.wrong, "q": form.get("cypher") or form.get("q", ""), "params": form.get("params", "")}
     template = PAGES.get(type(e), "error.html")
     return error_response(status, detail, template=template, data=data, headers=headers)
 

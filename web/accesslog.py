@@ -36,7 +36,7 @@ def clean_target(path: str, query: str) -> str:
     for key, value in parse_qsl(query, keep_blank_values=True):
         if key.lower() in SECRET_PARAMS:
             value = "[redacted]"
-        elif path.rstrip("/") in CONSOLE_PATHS and key in ("q", "params"):
+        elif path.rstrip("/") in CONSOLE_PATHS and key in ("cypher", "q", "params"):
             value = f"[{len(value)} chars]"
         parts.append(f"{key}={value}")
     target = path + ("?" + "&".join(parts) if parts else "")

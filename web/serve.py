@@ -27,8 +27,9 @@ def url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def run(app: Flask, host: str, port: int, *, threads: int, dev: bool = False, say=str) -> None:
-    """Serve until stopped; ``say`` renders the start-up notes in the command line's language."""
+def run(app: Flask, host: str, port: int, *, threads: int, dev: bool = False, say=str, banner=None) -> None:
+    """Serve until stopped; ``say`` renders the start-up notes in the command line's language;
+    ``banner`` (the demo's "ready" line with the URL) is said last before serving."""
     accesslog.configure(logging.INFO)
     allowed = app.extensions["chengxin"]["settings"].allowed_hosts
     how = say(msg(N_("Werkzeug development server, reloading"))) if dev else f"waitress, {threads} threads"
@@ -39,6 +40,8 @@ def run(app: Flask, host: str, port: int, *, threads: int, dev: bool = False, sa
     elif host in ("0.0.0.0", "::") and "*" not in allowed:
         click.echo(say(msg(N_("note: only Host names {allowed} are answered; add the server's name to "
                               "CHENGXIN_ALLOWED_HOSTS"), allowed=allowed)))
+    if banner is not None:
+        banner()
     if dev:
         app.run(host=host, port=port, threaded=True, use_reloader=True, debug=False, request_handler=_QuietHandler)
         return

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from flask_babel import get_translations, gettext
 
 from chengxin.cypher import get_query
@@ -18,7 +20,7 @@ from chengxin.graph.model import get_model
 from .. import i18n, security
 from ..core import app_settings, get_flag_runs, get_graph, respond
 from ..security import requires
-from ..graphview import build_paths
+from ..graphview import build_paths, build_ring
 from ..tables import Column, Table, csv_requested
 
 bp = Blueprint("investigate", __name__)
@@ -81,8 +83,58 @@ def flags_show(kind: str):
     uscc = (request.args.get("uscc") or "").strip() or None
     if uscc:
         hits = [h for h in hits if uscc in h["firms"]]
-    return respond("investigate/flag.html", {**_detector_info(d), "uscc": uscc, "count": len(hits), "hits": hits,
-                                             "computed_at": _run_shown(runs), "pending": found is None})
+    page, per_page = _positive("page", 1), FLAG_PAGE
+    pages = max(1, -(-len(hits) // per_page))
+    if page > pages:
+        raise InvalidInput(msg(N_("page {page} is past the last page ({pages})"), page=page, pages=pages))
+    shown = hits[(page - 1) * per_page: page * per_page]
+    data = {**_detector_info(d), "uscc": uscc, "count": len(hits), "hits": shown, "page": page, "pages": pages,
+            "per_page": per_page, "computed_at": _run_shown(runs), "pending": found is None}
+    if request.path.startswith("/api/"):
+        return respond("investigate/flag.html", data)
+    rings = {h["key"]: build_ring(h, i18n.say) for h in shown}
+    return respond("investigate/flag.html", data, rings={k: v for k, v in rings.items() if v})
+
+
+@bp.get("/flags/<kind>/hits.csv")
+@requires("run")
+def flags_csv(kind: str):
+    """Every hit of one kind as CSV, in the request's language: key, date, title, facts, firms."""
+    flags.detector(kind)
+    found = get_flag_runs().detect_all(get_graph())
+    hits = found[kind] if found is not None else []
+    uscc = (request.args.get("uscc") or "").strip() or None
+    if uscc:
+        hits = [h for h in hits if uscc in h["firms"]]
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow([gettext("Key"), gettext("Date"), gettext("Flag"), gettext("Facts"), gettext("Enterprises")])
+    for h in hits:
+        names = [e["name"] or e["key"] for e in h["evidence"] if e["route"] == "enterprise"]
+        w.writerow([_cell(x) for x in (h["key"], h["date"] or "", i18n.say(h["title"]),
+                                       "\n".join(i18n.say(f) for f in h["facts"]), "; ".join(names))])
+    resp = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    resp.headers["Content-Disposition"] = f'attachment; filename="flags-{kind}.csv"'
+    return resp
+
+
+FLAG_PAGE = 50
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _positive(name: str, default: int) -> int:
+    """A whole number >= 1 from the query string, or the default; anything else is a specific 400."""
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput(msg(N_("{name} must be a whole number of at least 1, got {text!r}"), name=name, text=text))
+    return int(text)
 
 
 @bp.get("/path")

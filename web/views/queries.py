@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
+from flask_babel import gettext
 
 from chengxin.cypher import get_query, library
 from chengxin.graph import console, queries
@@ -27,6 +28,33 @@ from ..security import requires
 from ..graphview import build_result
 
 bp = Blueprint("queries", __name__)
+#: The console's query parameter: its own name, so the header's search box (``q``) stays empty.
+CYPHER = "cypher"
+
+
+#: The ready-made queries' column names as people read them (English msgids; graph/…cypher `returns`).
+COLUMNS = {
+    "at": N_("At"), "at_key": N_("At (key)"), "authority": N_("Authority"), "awards": N_("Awards"),
+    "bidders": N_("Bidders"), "bids": N_("Bids"), "category": N_("Category"), "cert_no": N_("Certificate no."),
+    "contract_amount": N_("Contract amount"), "date": N_("Date"), "decision_date": N_("Decided"),
+    "detail": N_("Detail"), "end": N_("End"), "enterprise": N_("Enterprise"), "event": N_("Event"),
+    "examples": N_("Examples"), "expires": N_("Expires"), "fines": N_("Fines"), "firm": N_("Firm"),
+    "firms": N_("Firms"), "first": N_("First"), "holder": N_("Holder"), "holder_name": N_("Holder's name"),
+    "holdings": N_("Holdings"), "key": N_("Key"), "kind": N_("Kind"), "label": N_("Label"), "last": N_("Last"),
+    "legal_reps": N_("Legal representatives"), "measure": N_("Measure"), "measures": N_("Measures"),
+    "name": N_("Name"), "owned": N_("Owned projects"), "participant": N_("Participant"),
+    "penalties": N_("Penalties"), "penalty": N_("Penalty"), "project": N_("Project"),
+    "project_code": N_("Project code"), "projects": N_("Projects"), "qualification": N_("Qualification"),
+    "qualifications": N_("Qualifications"), "region_code": N_("Region code"),
+    "registered": N_("Registered people"), "relation": N_("Relation"), "restrictive": N_("Restrictive"),
+    "role": N_("Role"), "roles": N_("Roles"), "shared_projects": N_("Shared projects"),
+    "shareholders": N_("Shareholders"), "sharing": N_("Shared"), "start": N_("Start"),
+    "start_date": N_("Start date"), "status": N_("Status"), "subcontracted_by": N_("Subcontracted by"),
+    "subcontractors": N_("Subcontractors"), "subject": N_("Subject"), "subject_name": N_("Subject's name"),
+    "subjects": N_("Subjects"), "tender": N_("Tender"), "tender_no": N_("Tender no."),
+    "total_investment": N_("Total investment"), "until": N_("Until"), "uscc": N_("USCC"),
+    "valid_until": N_("In force until"), "value": N_("Value"), "what": N_("What"),
+}
 
 
 def _meta(q) -> dict:
@@ -35,6 +63,7 @@ def _meta(q) -> dict:
         "params": [{"name": p.name, "type": p.type, "example": p.example, "optional": p.optional,
                     "description": msg(p.description) if p.description else ""} for p in q.params.values()],
         "returns": list(q.returns), "text": q.text,
+        "titles": {c: gettext(COLUMNS[c]) for c in q.returns if c in COLUMNS},
     }
 
 
@@ -115,7 +144,8 @@ def console_token():
     given = request.form.get("token", "")
     if not security.token_matches(given):
         raise TokenRequired(msg(N_("access token required")), wrong=True)
-    args = {k: request.form[k] for k in ("q", "params") if request.form.get(k)}
+    args = {k: v for k, v in ((CYPHER, request.form.get(CYPHER) or request.form.get("q")),
+                              ("params", request.form.get("params"))) if v}
     resp = redirect(url_for("queries.console_page", **args), code=303)
     resp.set_cookie(security.TOKEN_COOKIE, security.token_cookie_value(given), httponly=True, samesite="Strict",
                     secure=request.is_secure, max_age=30 * 86400)
@@ -151,7 +181,7 @@ def schema(graph) -> dict:
 @requires("console", "run")
 def console_page():
     form = request.form if request.method == "POST" else request.args
-    text = form.get("q", "")
+    text = form.get(CYPHER) or form.get("q", "")  # ?q= in links shared before the console had its own name
     params_text = form.get("params", "").strip()
     run = bool(text.strip()) and security.may_run()  # before the database is touched: a refusal runs nothing
     data = {"q": text, "params": params_text, "result": None, "error": None, "timeout": form.get("timeout", ""),

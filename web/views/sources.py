@@ -6,7 +6,10 @@ JSON POST to ``/api/review/decide`` sends neither Origin nor a token)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, jsonify, redirect, request, url_for
+from flask_babel import gettext
 
 from chengxin.graph import datasets, matching
 from chengxin.graph.errors import InvalidInput
@@ -19,10 +22,51 @@ from ..security import requires
 bp = Blueprint("sources", __name__)
 
 
+#: What each table, summary count and kind of dataset is called on the page (English msgids).
+TABLES = {"enterprises": N_("Enterprises"), "persons": N_("Persons"), "projects": N_("Projects"),
+          "qualifications": N_("Qualifications"), "registrations": N_("Registrations"),
+          "participations": N_("Participations"), "project_staff": N_("Project staff"), "tenders": N_("Tenders"),
+          "bids": N_("Bids"), "awards": N_("Awards"), "penalties": N_("Penalties"),
+          "shareholdings": N_("Shareholdings"), "subcontracts": N_("Subcontracts")}
+SUMMARY = {"releases": N_("releases"), "records": N_("records"), "contracting_processes": N_("contracting processes"),
+           "awards": N_("awards"), "contracts": N_("contracts"), "suppliers": N_("suppliers"), "buyers": N_("buyers"),
+           "tenders": N_("tenders"), "entries": N_("entries"), "ended": N_("entries no longer listed"),
+           "matched": N_("matched"), "parties": N_("parties"), "projects": N_("projects")}
+KINDS = {"folder": N_("folder of tables"), "ocds": N_("OCDS releases"), "oc4ids": N_("OC4IDS projects"),
+         "list": N_("sanctions list")}
+
+
+def _local(stamp) -> str:
+    """A stored UTC time as the server's local time, to the minute, with its zone."""
+    try:
+        when = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp or "")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    local = when.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
+
+
+def _human(key: str, names: dict) -> str:
+    return gettext(names[key]) if key in names else key.replace("_", " ")
+
+
+def _shown(d: dict) -> dict:
+    """A dataset as people read it: labels for its keys, a local time, no server path."""
+    out = {k: v for k, v in d.items() if k not in ("path", "rejects_file")}
+    out["has_rejects"] = bool(d.get("rejects_file"))
+    out["kind_name"] = _human(d.get("kind") or "", KINDS)
+    out["loaded_local"] = _local(d.get("loaded_at"))
+    out["table_rows"] = [{"key": k, "name": _human(k, TABLES), **v} for k, v in (d.get("tables") or {}).items()]
+    out["summary_rows"] = [{"key": k, "name": _human(k, SUMMARY), "value": v} for k, v in (d.get("summary") or {}).items()]
+    return out
+
+
 @bp.get("/sources")
 @bp.get("/api/sources", endpoint="sources_json")
 def sources():
-    return respond("sources/index.html", {"datasets": datasets.all_datasets(get_graph())})
+    return respond("sources/index.html", {"datasets": [_shown(d) for d in datasets.all_datasets(get_graph())]})
 
 
 def _filters(args) -> dict:
