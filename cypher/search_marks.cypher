@@ -8,7 +8,7 @@ UNWIND $usccs AS u
 MATCH (e:Enterprise {uscc: u})
 OPTIONAL MATCH (e)-[:PENALIZED]->(pn:Penalty)
 WHERE pn.decision_date <= $date AND (pn.valid_until >= $date OR (pn.valid_until IS NULL AND pn.restrictive = true))
-OPTIONAL MATCH (e)-[:SAME_AS]-(:Enterprise)-[:PENALIZED]->(mp:Penalty)
+OPTIONAL MATCH (e)-[:SAME_AS|BRANCH_OF]-(:Enterprise)-[:PENALIZED]->(mp:Penalty)
 WHERE mp.decision_date <= $date AND (mp.valid_until >= $date OR (mp.valid_until IS NULL AND mp.restrictive = true))
 WITH e, collect(DISTINCT pn) + collect(DISTINCT mp) AS found
 RETURN 'Enterprise' AS label, e.uscc AS key, size(found) AS in_force,

@@ -179,6 +179,24 @@ def _plain(text: str | None) -> str:
     return _SPACE.sub("", (text or "")).casefold()
 
 
+def _tier(q: str, h: dict) -> tuple[int, str]:
+    """How a hit's name (or, a step behind it, one of its other names: a list entry's Chinese name or
+    alias) holds the query: 1 exactly, 2 at its start, 3 whole inside it, 4 only word by word."""
+    def of(name) -> int:
+        name = _plain(name)
+        return 1 if name == q else 2 if q and name.startswith(q) else 3 if q and q in name else 4
+    best = of(h.get("name"))
+    others = h.get("other_names") or []
+    for other in ([others] if isinstance(others, str) else others):
+        best = min(best, of(other))
+    return best, {1: "name", 2: "prefix", 3: "contains", 4: "words"}[best]
+
+
+def _identified(h: dict) -> int:
+    """0 for a record known by a real identifier, 1 for one keyed only within its source (XX-…)."""
+    return 1 if str(h.get("key") or "").startswith("XX-") else 0
+
+
 def rank_hits(text: str, exact: list[dict], groups: list[dict]) -> list[dict]:
     """One list from the exact identifiers and each label's full-text hits, best first:
     0 an identifier, 1 the exact name, 2 a name starting with the query, 3 a name holding it whole,
@@ -195,12 +213,10 @@ def rank_hits(text: str, exact: list[dict], groups: list[dict]) -> list[dict]:
             key = (h["label"], h["key"])
             if key in out or h.get("key") is None:
                 continue
-            name = _plain(h.get("name"))
-            tier, match = ((1, "name") if name == q else (2, "prefix") if q and name.startswith(q)
-                           else (3, "contains") if q and q in name else (4, "words"))
+            tier, match = _tier(q, h)
             rel = (h["score"] / best) if best and h.get("score") is not None else 1.0 / (1 + i)
             out[key] = {**h, "tier": tier, "relevance": round(rel, 3), "match": match}
-    return sorted(out.values(), key=lambda h: (h["tier"], -h["relevance"], LABEL_ORDER.get(h["label"], 9),
+    return sorted(out.values(), key=lambda h: (h["tier"], _identified(h), -h["relevance"], LABEL_ORDER.get(h["label"], 9),
                                                len(h.get("name") or ""), h.get("name") or "", str(h["key"])))
 
 
@@ -245,7 +261,11 @@ def ranked(graph: Graph, text: str, label: str | None = None, page: int = 1, siz
         m = marks.get((h["label"], h["key"])) or {}
         h["sanctions_in_force"] = m.get("in_force", 0)
         h["restricted"] = bool(m.get("restrictive"))
-    jump = hits[0] if hits and hits[0]["tier"] <= 1 and (len(hits) == 1 or hits[1]["tier"] > hits[0]["tier"]) else None
+    # The jump: the one best hit, when it is an identifier or an exact name no other record known by a
+    # real identifier shares (records keyed only within a source, e.g. a list's or a platform export's
+    # copy of the name, wait for matching and do not make an exact name ambiguous).
+    jump = hits[0] if hits and hits[0]["tier"] <= 1 and (
+        len(hits) == 1 or hits[1]["tier"] > hits[0]["tier"] or _identified(hits[1]) > _identified(hits[0])) else None
     return {"q": text, "label": label, "region": region, "region_prefixes": wanted,
             "region_facets": [{"prefix": p, "name": regions.name(p + "0000"), "count": n}
                               for p, n in sorted(provinces.items(), key=lambda x: -x[1])[:12]],

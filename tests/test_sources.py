@@ -276,11 +276,12 @@ def read_rejects(report) -> list[dict]:
 
 def test_ocds_and_list_loads_stage_nothing_on_disk(graph, naicm, ebrd):
     home = graph.settings.home_path
-    assert naicm.tables and ebrd.tables  # they did load
+    # they did load (an edition already loaded by an earlier test writes nothing again: its entries count)
+    assert naicm.tables and ebrd.summary["entries"] > 1000
     assert not (home / "imports").exists() or not any((home / "imports").rglob("*"))
     # and the report names the file given, not a folder of copies
     assert naicm.folder == str(NAICM) and ebrd.folder == str(EBRD)
-    assert {t.format for t in naicm.tables} == {"ocds"} and {t.format for t in ebrd.tables} == {"list"}
+    assert {t.format for t in naicm.tables} == {"ocds"} and {t.format for t in ebrd.tables} <= {"list"}
 
 
 def test_a_refused_ocds_row_names_its_file_and_record(graph, tmp_path):
@@ -534,6 +535,6 @@ def test_sources_page_lists_every_dataset(client, naicm, ebrd):
     by_name = {d["name"]: d for d in data}
     assert by_name["gacm-naicm-ocds"]["summary"]["releases"] == 292
     assert by_name["gacm-naicm-ocds"]["provenance"].startswith("Repository: https://github.com/open-contracting/sample-data")
-    assert by_name["mdb-debarment"]["kind"] == "list" and by_name["mdb-debarment"]["loaded"] > 0
+    assert by_name["mdb-debarment"]["kind"] == "list" and by_name["mdb-debarment"]["summary"]["entries"] > 1000
     page = client.get("/sources?lang=en").get_data(as_text=True)  # the Chinese page names the count in Chinese
     assert 'data-name="gacm-naicm-ocds"' in page and "releases: <b>292</b>" in page
