@@ -29,7 +29,7 @@ from . import jzsc_exports
 from .jzsc_kinds import Converter
 from .jzsc_records import Builder, kind_of
 from .readers import FORMATS as TABLE_FORMATS
-from .readers import open_inside
+from .readers import files_inside, open_inside
 from .sources import RowsSource
 
 #: A JSON file larger than this is refused with its reason (the others load).
@@ -47,25 +47,8 @@ _COMP_URL = re.compile(r"/comp/\w+/(\w+)")
 
 
 def _files(path: Path) -> list[Path]:
-    path = Path(path)
-    if path.is_dir():
-        root = path.resolve()
-        files = []
-        for p in sorted(path.rglob("*")):
-            if p.name.startswith(".") or any(part.startswith(".") for part in p.relative_to(path).parts[:-1]):
-                continue
-            try:
-                real = p.resolve(strict=True)
-            except (RuntimeError, OSError):
-                raise InvalidInput(f"{p}: a symbolic link loop or a link to nothing: not read") from None
-            if not real.is_relative_to(root):
-                raise InvalidInput(f"{p}: a symbolic link to {real}, outside the folder being loaded: not followed")
-            if real.is_file():
-                files.append(p)
-        return files
-    if not path.exists():
-        raise InvalidInput(f"no such file or folder: {path}")
-    return [path]
+    """Every file below a folder but hidden ones (a collector's files carry any name)."""
+    return files_inside(path, lambda p, top: not any(part.startswith(".") for part in p.relative_to(top).parts))
 
 
 def _text(f: Path) -> str:

@@ -39,6 +39,7 @@ from chengxin.graph.errors import InvalidInput
 from chengxin.graph.names import identity_key
 from chengxin.graph.vocabulary import OCDS_ROLES
 
+from .readers import files_inside
 from .sources import RowsSource, SourceRow
 
 ROLE_NAMES = OCDS_ROLES  # OCDS party role -> participation role (graph/vocabulary.toml)
@@ -328,27 +329,10 @@ def _money(value: dict, field_name: str) -> dict:
 # --- reading ------------------------------------------------------------------------------
 
 def _files(path: Path) -> list[Path]:
-    path = Path(path)
-    if path.is_dir():
-        root = path.resolve()
-        files = []
-        for p in sorted(path.rglob("*")):
-            if p.suffix.lower() not in (".json", ".jsonl"):
-                continue
-            try:
-                real = p.resolve(strict=True)
-            except (RuntimeError, OSError):  # a link loop or a dangling link
-                raise InvalidInput(f"{p}: a symbolic link loop or a link to nothing: not read") from None
-            if not real.is_relative_to(root):
-                raise InvalidInput(f"{p}: a symbolic link to {real}, outside the folder being loaded: not followed")
-            if real.is_file():
-                files.append(p)
-        if not files:
-            raise InvalidInput(f"{path} holds no .json or .jsonl files")
-        return files
-    if not path.exists():
-        raise InvalidInput(f"no such file or folder: {path}")
-    return [path]
+    files = files_inside(path, lambda p, top: p.suffix.lower() in (".json", ".jsonl"))
+    if not files:
+        raise InvalidInput(f"{path} holds no .json or .jsonl files")
+    return files
 
 
 def _documents(path: Path) -> Iterator[tuple[Path, int | None, object]]:

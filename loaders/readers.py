@@ -20,7 +20,7 @@ import json
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -342,3 +342,28 @@ def read_sheet_grid(path: Path, sheet: str | None = None) -> list[list]:
         return rows
     finally:
         wb.close()
+
+
+def files_inside(path: Path, keep: Callable[[Path, Path], bool]) -> list[Path]:
+    """The files a load reads from ``path``: the file itself, or (a folder) every file below it, in
+    name order, that ``keep(p, folder)`` accepts. A symbolic link that loops, leads nowhere or leaves
+    the folder is refused, never followed."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(f"no such file or folder: {path}")
+    if not path.is_dir():
+        return [path]
+    root = path.resolve()
+    files = []
+    for p in sorted(path.rglob("*")):
+        if not keep(p, path):
+            continue
+        try:
+            real = p.resolve(strict=True)
+        except (RuntimeError, OSError):  # a link loop or a dangling link
+            raise InvalidInput(f"{p}: a symbolic link loop or a link to nothing: not read") from None
+        if not real.is_relative_to(root):
+            raise InvalidInput(f"{p}: a symbolic link to {real}, outside the folder being loaded: not followed")
+        if real.is_file():
+            files.append(p)
+    return files
