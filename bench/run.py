@@ -1,7 +1,7 @@
 """chengxin benchmark: figures and ratios measured side by side in one run.
 
     python bench/run.py [--scale 100] [--baseline-rows 1000] [--minimal-rows 5000] [--rounds 3] [--requests 200]
-                        [--folder DIR] [--only load|flags]
+                        [--folder DIR] [--only load|flags|check]
     python bench/run.py --home /work/data/home700 --pages-only [--requests 200] [--paths 100]
     python bench/run.py --only matching   (entity matching: precision and recall on the labelled set, seconds)
 
@@ -22,6 +22,11 @@
    relationship finder, server side (Flask test client: query + view + template), p50/p95 over
    random keys, old queries beside their replacements where both run; resident memory of the
    embedded database process.
+
+``--only check``: the loader's own share of a load, alone: every row read, validated and built as a load
+would (``chengxin load --check``), no database; seconds, CPU microseconds a row (the process's CPU time,
+so a busy machine does not inflate it much) per table and in total, and the peak resident memory. A
+load cannot be faster than this on one Python thread, whatever the database does.
 
 Runs on its own temporary homes (embedded servers of its own), so it never touches your data;
 ``--home H --pages-only`` runs only part 3, reading the graph already loaded under ``H``.
@@ -413,6 +418,24 @@ def only_flags(work: Path, folder: Path, label: str, manifest: dict, args) -> No
         shutil.rmtree(work, ignore_errors=True)
 
 
+def only_check(work: Path, sample_dir: Path, label: str) -> None:
+    """``--only check``: the loader's own CPU cost a row (chengxin load --check: no database)."""
+    import resource
+
+    from chengxin.loaders.ingest import check_any
+
+    print(f"\n== the loader's own share: {label}, read + validated + built, nothing written ==")
+    settings = Settings(home=work / "check-home")
+    t0, c0 = time.perf_counter(), time.process_time()
+    report = check_any(settings, sample_dir, progress=False)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    for t in report.tables:
+        print(f"  {t.table:<16} {t.read:>10,} rows {t.seconds:8.1f} s {t.seconds / max(t.read, 1) * 1e6:7.1f} us/row")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  total {report.read:,} rows ({report.rejected:,} refused) in {wall:.1f} s: {report.read / wall:,.0f} rows/s; "
+          f"CPU {cpu:.1f} s = {cpu / max(report.read, 1) * 1e6:.1f} us/row; peak RSS {peak:,.0f} MB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=100)
@@ -426,7 +449,8 @@ def main() -> None:
     ap.add_argument("--pages-only", action="store_true", help="time the pages of --home's graph; no load")
     ap.add_argument("--folder", type=Path, help="load this table folder (only read; e.g. a scale-700 sample made "
                     "before with `chengxin sample --scale 700 --plant`) instead of generating one")
-    ap.add_argument("--only", choices=["load", "matching", "flags"], help="load: only the side-by-side first load "
+    ap.add_argument("--only", choices=["load", "matching", "flags", "check"], help="check: only the loader's "
+                    "own share (read, validate, build every row; no database); load: only the side-by-side first load "
                     "(section 2); matching: only entity matching's precision and recall on the labelled set (no "
                     "database); flags: one (bulk) load of the sample, then only the red-flag detectors (section 4, no "
                     "one-query runs) with the planted cases checked")
@@ -473,6 +497,10 @@ def main() -> None:
         label = f"scale {args.scale}"
     if args.only == "flags":
         only_flags(work, sample_dir, label, manifest, args)
+        return
+    if args.only == "check":
+        only_check(work, sample_dir, label)
+        shutil.rmtree(work, ignore_errors=True)
         return
     if args.only != "load":
         if args.folder:  # section 1 subsets the sample under work/

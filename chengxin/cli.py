@@ -24,7 +24,7 @@ from chengxin.graph.privacy import mask_text
 from chengxin.graph.results import cell_text, public, to_csv
 from chengxin.graph.schema import ensure_schema
 from chengxin.graph.settings import get_settings, Settings
-from chengxin.loaders.ingest import FORMATS, MAPPINGS, load_any
+from chengxin.loaders.ingest import FORMATS, MAPPINGS, check_any, load_any
 from chengxin.loaders.plant import plant as plant_cases
 from chengxin.loaders.sample import generate
 from chengxin.web import close_app, create_app
@@ -145,7 +145,8 @@ def print_report(report) -> None:
     def echo(text: str) -> None:
         click.echo(mask_text(text))
 
-    lines = text_table(["table", "file", "read", "loaded", "rejected", "seconds"],
+    check = report.mode == "check"
+    lines = text_table(["table", "file", "read", "valid" if check else "loaded", "rejected", "seconds"],
                        [[t.table, t.file, t.read, t.loaded, t.rejected, f"{t.seconds:.2f}"] for t in report.tables]
                        + [["total", "", report.read, report.loaded, report.rejected, f"{report.seconds:.2f}"]],
                        align=["left", "left", "right", "right", "right", "right"])
@@ -164,7 +165,9 @@ def print_report(report) -> None:
         if len(top) > 3:
             echo(f"  {sum(r['count'] for _, r in top[3:]):>7,} refused for {len(top) - 3} other reasons")
     echo(lines[-1])
-    if len(report.tables) > 1 and report.seconds > 0:
+    if check:
+        echo("  checked only: nothing was written to the graph")
+    elif len(report.tables) > 1 and report.seconds > 0:
         echo(f"  {report.loaded / report.seconds:,.0f} rows/s; a table's seconds run from its first row read to its "
              f"last row written, and the next table is read while the last is written")
     for key, value in report.summary.items():
@@ -188,12 +191,32 @@ def print_report(report) -> None:
 @click.option("--bulk/--merge", "bulk", default=None,
               help="Write path. Default: the bulk path (CREATE for new keys) into an empty graph, MERGE otherwise; "
               "--merge always MERGEs; --bulk insists on the bulk path (refused on a graph that is not empty).")
+@click.option("--check", is_flag=True,
+              help="Only read and validate every row and write the rejects file: nothing is written to the graph "
+              "and no database is started.")
 def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, report_path: Path | None,
-         source: str | None, bulk: bool | None) -> None:
+         source: str | None, bulk: bool | None, check: bool) -> None:
     """Load a dataset: a folder of tables, OCDS / OC4IDS JSON, or a sanctions list with a mapping.
 
     Exits non-zero when a table could not be read, most of a table's rows were refused, or the
     database failed part-way; the summary of what was loaded is printed first."""
+    if check:
+        if bulk is not None:
+            raise click.UsageError("--check writes nothing: it takes no --bulk or --merge")
+        try:
+            report = check_any(_settings(), path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
+                               report_path=report_path)
+        except ChengxinError as e:
+            if getattr(e, "report", None) is not None:
+                print_report(e.report)
+            raise click.ClickException(mask_text(e.detail)) from e
+        print_report(report)
+        problems = report.problems()
+        if problems:
+            raise click.ClickException(mask_text(
+                "the load would not be complete: " + "; ".join(problems) + f". Every refused row, with its file, "
+                f"line and reason: {report.rejects_file}"))
+        return
     with _connect() as graph:
         try:
             report = load_any(graph, path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,

@@ -300,7 +300,7 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "completions": (("Project", "project_code"), ("Permit", "permit_no")),
     "performances": (("Project", "project_code"), ("Enterprise", "uscc")),
 }
-MODES = ("auto", "bulk", "merge")
+MODES = ("auto", "bulk", "merge", "check")
 
 
 @functools.lru_cache(maxsize=None)
@@ -359,7 +359,8 @@ class LoadReport:
     tables: list[TableReport] = field(default_factory=list)
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)  # source-specific counts (OCDS: releases, awards …)
-    #: "bulk" (CREATE for keys new to an empty graph) or "merge" (UNWIND … MERGE, any graph)
+    #: "bulk" (CREATE for keys new to an empty graph), "merge" (UNWIND … MERGE, any graph) or "check"
+    #: (validated only, nothing written: ``loaded`` counts the rows that would be written)
     mode: str = "merge"
 
     @property
@@ -399,7 +400,10 @@ class LoadIncomplete(InvalidInput):
 class FolderLoader:
     """``mode``: "auto" (the default) takes the bulk path when the graph holds no node at all and
     MERGE otherwise; "merge" always MERGEs; "bulk" takes the bulk path and is refused on a graph
-    that is not empty.
+    that is not empty; "check" reads and validates every row and writes the rejects file, and writes
+    nothing to any database (``graph`` may be None): what ``chengxin load --check`` runs, and how the
+    bench times the loader's own share of a load. Only the rows a database itself would refuse are
+    not found that way.
 
     The bulk path writes a row whose key is new (to this load, and so to an empty graph) with
     ``cypher/bulk/load_*.cypher``: CREATE for the table's own node and its relationships, MERGE still
@@ -431,7 +435,7 @@ class FolderLoader:
 
     def _choose(self) -> bool:
         """Whether this load takes the bulk path (see the class doc)."""
-        if self.mode == "merge" or self.graph is None:
+        if self.mode in ("merge", "check") or self.graph is None:
             return False
         empty = self._graph_is_empty()
         if self.mode == "bulk" and not empty:
@@ -452,7 +456,7 @@ class FolderLoader:
         rejects = Rejects(rejects_path)
         found = [(t, src.table(t.name)) for t in TABLES]
         self._bulk = self._choose()
-        report.mode = "bulk" if self._bulk else "merge"
+        report.mode = "check" if self.mode == "check" else "bulk" if self._bulk else "merge"
         self._stubs = {}
         self._pending = {NODE_KEYS[t.name][0] for t, rows in found if rows is not None and t.name in NODE_KEYS}
         t0 = time.perf_counter()
@@ -652,7 +656,10 @@ class FolderLoader:
         """Write one batch; return (rows loaded, [(file, line, raw, reason)] the database refused). Runs on
         the writer thread. Raises LoadAborted when the database refuses rows for a reason of its own.
         A bulk batch (``create``) the database refuses or times out on is written again with MERGE
-        (a transaction is all or nothing, so that is safe either way), which finds the rows at fault."""
+        (a transaction is all or nothing, so that is safe either way), which finds the rows at fault.
+        A check (``mode="check"``) writes nothing: every valid row counts as loaded."""
+        if self.mode == "check":
+            return len(batch), []
         if create:
             try:
                 self._write(table, slots, [r for _, _, _, r in batch], loaded_at, create=True)

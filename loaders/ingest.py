@@ -66,6 +66,8 @@ def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | 
     s = graph.settings
     loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress,
                           mode=mode)
+    if mode == "check":
+        raise InvalidInput("a check is run by check_any(), which needs no database")
     rejects = rejects_path(s, Path(path).resolve().name if src.format == "folder" else src.name)
     report = None
     try:
@@ -90,6 +92,32 @@ def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | 
             report.summary.update({"matched_links_made": found["made"], "pairs_to_review": found["pending"]})
         if record:
             datasets.record(graph, name, src.format, path, report)
+        return report
+    finally:
+        if report_path is not None and report is not None:
+            report.write(report_path)
+
+
+def check_any(settings, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
+              id_scheme: str | None = None, report_path: Path | None = None,
+              progress: bool | None = None) -> LoadReport:
+    """``chengxin load --check``: read and validate every row of a dataset as a load would, write the
+    rejects file and the report, and touch no database (none need be running). A list's edition is
+    checked whole (a load writes only what changed since the last edition); the rows a database
+    itself would refuse are the only ones a check cannot find."""
+    name = source or datasets.dataset_name(path)
+    src = open_source(path, fmt, name, mapping, id_scheme)
+    loader = FolderLoader(None, Pseudonyms.for_settings(settings), batch_size=settings.batch_size,
+                          progress=progress, mode="check")
+    rejects = rejects_path(settings, (Path(path).resolve().name if src.format == "folder" else src.name) + "-check")
+    report = None
+    try:
+        try:
+            report = loader.load(src, rejects, source=name)
+        except LoadIncomplete as e:
+            report = e.report
+            raise
+        report.folder = str(path)
         return report
     finally:
         if report_path is not None and report is not None:

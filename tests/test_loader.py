@@ -231,3 +231,38 @@ def test_batches_start_small_then_take_the_configured_size(graph, tmp_path):
     writer.close()
     assert sizes == [250, 500, 1000, 2000, 2000]
     assert writer.next_size(1) == 1 and writer.next_size(100) == 100
+
+
+def test_a_check_validates_every_row_writes_the_rejects_and_nothing_to_the_graph(cli, graph, tmp_path):
+    """``chengxin load --check``: the same reading, validation and rejects as a load, no write."""
+    folder = tmp_path / "check"
+    good = make_uscc("MA0CHK001")
+    write_csv(folder / "enterprises.csv", [
+        {"uscc": good, "name": "抚州市只检查建设有限公司", "type": "施工"},
+        {"uscc": "not-a-uscc", "name": "坏代码公司", "type": "施工"},
+        {"uscc": good, "name": "抚州市只检查建设有限公司", "type": "施工"},  # repeated with the same values
+        {"uscc": good, "name": "另一个名字", "type": "施工"},  # repeated with other values
+    ])
+    write_csv(folder / "persons.csv", [{"person_id": "RY-CHK-0001", "name": "只检查"}])
+    before = graph.run("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    out = cli("load", "--check", str(folder), "--report", str(tmp_path / "check.json"))
+    assert out.exit_code == 0, out.output
+    assert "checked only: nothing was written" in out.output and "rows/s" not in out.output
+    lines = out.output.splitlines()
+    assert any(line.split()[:5] == ["enterprises", "enterprises.csv", "4", "2", "2"] for line in lines), out.output
+    assert graph.run("MATCH (n) RETURN count(n) AS n")[0]["n"] == before
+    assert not graph.run("MATCH (e:Enterprise {uscc: $u}) RETURN e", {"u": good})
+    report = json.loads((tmp_path / "check.json").read_text("utf-8"))
+    assert report["mode"] == "check" and report["rejected"] == 2
+    with open(report["rejects_file"], encoding="utf-8-sig") as f:
+        reasons = {int(r["line"]): r["reason"] for r in csv.DictReader(f)}
+    assert set(reasons) == {3, 5}
+    assert "uscc" in reasons[3] and "line 2" in reasons[5]  # the conflict names the first row's line
+    assert cli("load", "--check", "--merge", str(folder)).exit_code != 0  # a check writes nothing: no write path
+
+
+def test_a_check_of_a_mostly_refused_table_exits_non_zero(cli, tmp_path):
+    folder = tmp_path / "check-bad"
+    write_csv(folder / "enterprises.csv", [{"uscc": f"bad-{i}", "name": f"坏{i}", "type": "施工"} for i in range(5)])
+    out = cli("load", "--check", str(folder))
+    assert out.exit_code != 0 and "would not be complete" in out.output, out.output
