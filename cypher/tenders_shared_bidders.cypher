@@ -1,38 +1,40 @@
-// purpose: Tenders whose bidders share a legal representative, a phone, an address or a registered person
+// purpose: Tenders opened in a period whose bidders share a legal representative, a phone, an address or a registered person
 // mode: read
 // library: Bidding
+// param until: date = 2025-12-31 -- tenders opened on or before this date
+// param days: integer = 90 -- … and within this many days before it (the whole graph: the bid_ring red flag, /flags/bid_ring)
 // param all_bidders: boolean = false -- only where every bidder shares it
 // param limit: integer = 100 -- most rows
 // returns: tender, tender_no, bidders, sharing, what, value, firms
+// Starts from the tenders of the period, day by day in the opening-date index (ArcadeDB scans all
+// tenders for a date range), and compares each tender's own bidders: its cost follows the period,
+// not the size of the graph (grouping every firm of the country by phone or address first did not
+// finish at scale 700).
+UNWIND range(0, $days - 1) AS i
+WITH $until - duration({days: i}) AS day
+MATCH (t:Tender {open_date: day})<-[:BID_ON]-(b:Enterprise)
+WITH t, collect(DISTINCT b) AS bidders
+WHERE size(bidders) >= 2
 CALL {
-  MATCH (e:Enterprise)
-  WHERE e.legal_rep_id IS NOT NULL
-  WITH e.legal_rep_id AS key, collect(e) AS group
-  WHERE size(group) > 1
-  RETURN '法定代表人 legal representative' AS what, coalesce(group[0].legal_rep_name + ' (' + key + ')', key) AS value, group
+  WITH bidders
+  UNWIND bidders AS b
+  WITH b, [k IN [['法定代表人 legal representative', b.legal_rep_id], ['电话 phone', b.phone], ['地址 address', b.address]]
+           WHERE k[1] IS NOT NULL AND k[1] <> ''] AS keys
+  UNWIND keys AS k
+  WITH k[0] AS what, k[1] AS key, collect(b) AS grp
+  WHERE size(grp) > 1
+  RETURN what, CASE WHEN what STARTS WITH '法定代表人' THEN coalesce(grp[0].legal_rep_name + ' (' + key + ')', key)
+                    ELSE key END AS value, grp
   UNION ALL
-  MATCH (e:Enterprise)
-  WHERE e.phone IS NOT NULL AND e.phone <> ''
-  WITH e.phone AS value, collect(e) AS group
-  WHERE size(group) > 1
-  RETURN '电话 phone' AS what, value, group
-  UNION ALL
-  MATCH (e:Enterprise)
-  WHERE e.address IS NOT NULL AND e.address <> ''
-  WITH e.address AS value, collect(e) AS group
-  WHERE size(group) > 1
-  RETURN '地址 address' AS what, value, group
-  UNION ALL
-  MATCH (pe:Person)-[:REGISTERED_AT]->(e:Enterprise)
-  WITH pe, collect(DISTINCT e) AS group
-  WHERE size(group) > 1
-  RETURN '注册人员 registered person' AS what, pe.name + ' (' + pe.person_id + ')' AS value, group
+  WITH bidders
+  UNWIND bidders AS b
+  MATCH (pe:Person)-[:REGISTERED_AT]->(b)
+  WITH pe, collect(DISTINCT b) AS grp
+  WHERE size(grp) > 1
+  RETURN '注册人员 registered person' AS what, pe.name + ' (' + pe.person_id + ')' AS value, grp
 }
-UNWIND group AS b
-MATCH (b)-[:BID_ON]->(t:Tender)
-WITH t, what, value, collect(DISTINCT b.name) AS firms
-WHERE size(firms) >= 2
-WITH t, what, value, firms, size([(t)<-[:BID_ON]-(x:Enterprise) | 1]) AS total
+WITH t, size(bidders) AS total, what, value, [x IN grp | x.name] AS firms
 WHERE $all_bidders = false OR size(firms) = total
 RETURN t AS tender, t.tender_no AS tender_no, total AS bidders, size(firms) AS sharing, what, value, firms
+ORDER BY t.open_date DESC, tender_no, what, value
 LIMIT $limit
