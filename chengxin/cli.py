@@ -200,38 +200,25 @@ def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, repo
 
     Exits non-zero when a table could not be read, most of a table's rows were refused, or the
     database failed part-way; the summary of what was loaded is printed first."""
-    if check:
-        if bulk is not None:
-            raise click.UsageError("--check writes nothing: it takes no --bulk or --merge")
-        try:
-            report = check_any(_settings(), path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
-                               report_path=report_path)
-        except ChengxinError as e:
-            if getattr(e, "report", None) is not None:
-                print_report(e.report)
-            raise click.ClickException(mask_text(e.detail)) from e
-        print_report(report)
-        problems = report.problems()
-        if problems:
-            raise click.ClickException(mask_text(
-                "the load would not be complete: " + "; ".join(problems) + f". Every refused row, with its file, "
-                f"line and reason: {report.rejects_file}"))
-        return
-    with _connect() as graph:
-        try:
-            report = load_any(graph, path, fmt, source=source, mapping=mapping, id_scheme=id_scheme,
-                              report_path=report_path, mode={None: "auto", True: "bulk", False: "merge"}[bulk])
-        except ChengxinError as e:
-            if getattr(e, "report", None) is not None:
-                print_report(e.report)
-            raise click.ClickException(mask_text(e.detail)) from e
+    if check and bulk is not None:
+        raise click.UsageError("--check writes nothing: it takes no --bulk or --merge")
+    kw = dict(source=source, mapping=mapping, id_scheme=id_scheme, report_path=report_path)
+    try:
+        if check:
+            report = check_any(_settings(), path, fmt, **kw)
+        else:
+            with _connect() as graph:
+                report = load_any(graph, path, fmt, mode={None: "auto", True: "bulk", False: "merge"}[bulk], **kw)
+    except ChengxinError as e:
+        if getattr(e, "report", None) is not None:
+            print_report(e.report)
+        raise click.ClickException(mask_text(e.detail)) from e
     print_report(report)
     problems = report.problems()
     if problems:
         raise click.ClickException(mask_text(
-            "not loaded in full: " + "; ".join(problems) + f". Every refused row, with its file, line and reason: "
-            f"{report.rejects_file}"))
-
+            ("the load would not be complete: " if check else "not loaded in full: ") + "; ".join(problems)
+            + f". Every refused row, with its file, line and reason: {report.rejects_file}"))
 
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
