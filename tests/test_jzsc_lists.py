@@ -155,7 +155,11 @@ def test_a_name_only_blacklist_entry_and_its_page(graph, client, lists):
     assert {p["description"] for p in got.values()} == {"串通投标", "围标串标"}
     pid = next(iter(got))
     page = client.get(f"/api/penalty/{pid}").get_json()
-    assert page["key"] == pid
+    assert page["key"] == pid and page["penalty"]["list_kind"] == "黑名单"
+    html = client.get(f"/penalty/{pid}").get_data(as_text=True)
+    assert 'id="published-list">黑名单<' in html and "列入黑名单" in html
+    bad = client.get(f"/penalty/JZSC-BAD:杭建罚〔2024〕17号/{FIRM_A}").get_data(as_text=True)
+    assert "暂停投标资格（公布原文：罚款5万元，限制投标6个月）" in bad and "杭建罚〔2024〕17号" in bad
 
 
 def test_region_names_of_the_lists_folder_are_coded_and_counted(graph, lists):
