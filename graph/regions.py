@@ -8,7 +8,10 @@ as ``code,name,level`` under the same header (without the four 省直辖县级�
 
 A code the table does not know is shown as the code itself; a code that ends in zeros names its
 province (``420000``) or prefecture (``420100``). :func:`prefixes` turns a name a person types
-(湖北, 济南市, 江岸区) into the code prefixes a region filter compares with ``STARTS WITH``.
+(湖北, 济南市, 江岸区) into the code prefixes a region filter compares with ``STARTS WITH``;
+:func:`resolve` turns the 省 / 市 / 区 names a record gives (``浙江省-杭州市-西湖区``, split by
+:func:`split_names`) into the code of the deepest place they name for certain, and says which names
+named none or several: a loader keeps the names, counts those, and never guesses.
 """
 
 from __future__ import annotations
