@@ -283,8 +283,9 @@ class Builder:
         are counted in ``regions_not_coded`` (``unknown`` / ``ambiguous``) with the text as given."""
         province, city, county, code = text(province), text(city), text(county), text(code)
         out = {"province": province, "city": city, "county": county}
+        code = code or next((n for n in (county, city, province) if n and re.fullmatch(r"\d{6}", n)), None)
         if code and re.fullmatch(r"\d{6}", code):
-            return {**out, "region_code": code}
+            return {**out, "region_code": code}  # a code as given (also in a name field)
         if not (province or city or county):
             return out
         found = resolve(province, city, county)
