@@ -180,3 +180,10 @@ def test_region_names_of_the_lists_folder_are_coded_and_counted(graph, lists):
     counted = lists.summary["regions_not_coded"]
     assert counted["ambiguous"] == {"朝阳区": 2}
     assert counted["unknown"] == {"火星省-某市": 1, "广东省-深圳市-光明新区": 1, "火星省-火星市-某区": 1}
+
+
+def test_the_terminal_summary_warns_of_region_names_not_coded(lists, cli):
+    out = cli("load", str(LISTS), "--format", "jzsc")
+    assert "regions_not_coded" in out.output and "火星省-某市" in out.output and "朝阳区" in out.output
+    assert "rejected rows, with file, line and reason" in out.output
+    assert PERSON_ID not in out.output
