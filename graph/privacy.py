@@ -88,7 +88,7 @@ def _mask_match(m: re.Match) -> str:
 
 
 def mask_text(text: str) -> str:
-    """The text with every ID-number shape masked and every keyed hash redacted."""
+    """The text with every ID number (:func:`is_id_number`) masked and every keyed hash redacted."""
     if len(text) < 18:
         return text
     text = _ID_SHAPE.sub(_mask_match, text)
