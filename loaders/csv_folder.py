@@ -60,7 +60,7 @@ class Context:
 
 
 def _text(value):
-    """Text as stored: any ID-number shape in it masked (graph.privacy), so no full number is kept; a list
+    """Text as stored: any ID number in it masked (graph.privacy), so no full number is kept; a list
     of texts (a list entry's aliases) as a tuple of them, which the driver sends as a list."""
     if isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value):
         return tuple(mask_text(x) for x in value)
