@@ -1,6 +1,6 @@
 // purpose: Construction permit: project, firms, people, the drawing review it rests on and the completion records under it
 // mode: read
-// param permit_no: string = 3205002024062001201 -- construction permit number
+// param permit_no: string = 320500202406200101 -- construction permit number
 // returns: permit, projects, parties, people, reviews, completions
 MATCH (s:Permit {permit_no: $permit_no})
 RETURN s{.*} AS permit,

@@ -32,6 +32,7 @@ class LabelSpec(BaseModel):
     indexes: list[str] = []
     hub: bool = False  # nodes with many relationships each (firms, authorities)
     path_hub: bool = False  # never passed through by the relationship finder unless asked (authorities)
+    record_numbers: list[str] = []  # the platform's public record numbers: never masked as ID numbers (graph/privacy.py)
 
     @property
     def fulltext_index(self) -> str:
@@ -55,6 +56,7 @@ class RelSpec(BaseModel):
 class Model(BaseModel):
     labels: dict[str, LabelSpec]
     relationships: dict[str, RelSpec]
+    record_number_columns: list[str] = []  # catalog result columns that carry a record number under another name
 
     @model_validator(mode="after")
     def _consistent(self) -> "Model":
@@ -98,7 +100,7 @@ def get_model() -> Model:
         for name, spec in raw["labels"].items()
     }
     rels = {name: RelSpec(name=name, **spec) for name, spec in raw["relationships"].items()}
-    return Model(labels=labels, relationships=rels)
+    return Model(labels=labels, relationships=rels, record_number_columns=raw.get("record_number_columns", []))
 
 
 def label(name: str) -> str:

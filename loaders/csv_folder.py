@@ -32,7 +32,7 @@ from chengxin.graph.db import Graph
 from chengxin.graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
 from chengxin.graph.integrity import is_restrictive
 from chengxin.graph.names import identity_key
-from chengxin.graph.privacy import mask_text
+from chengxin.graph.privacy import is_record_number_field, mask_text
 
 from . import rows as R
 from .checks import AGAIN, CONFLICT, Seen, control_problem, header_problem
@@ -60,7 +60,7 @@ class Context:
 
 
 def _text(value):
-    """Text as stored: any ID-number shape in it masked (graph.privacy), so no full number is kept; a list
+    """Text as stored: any ID number in it masked (graph.privacy), so no full number is kept; a list
     of texts (a list entry's aliases) as a tuple of them, which the driver sends as a list."""
     if isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value):
         return tuple(mask_text(x) for x in value)
@@ -84,7 +84,7 @@ def _props(row: R.Row, exclude: set[str]) -> dict:
     for k, v in row.model_dump(exclude={"source", "source_url", *exclude}).items():
         if v is None or v == "":
             continue
-        out[k] = v if k in USCC_COLUMNS else _text(v)
+        out[k] = v if k in USCC_COLUMNS or is_record_number_field(k) else _text(v)
     for k, v in (row.model_extra or {}).items():
         k = mask_text(str(k).strip())
         if not k or k.startswith("_") or k in out or v in (None, ""):

@@ -11,9 +11,12 @@ recognised by their header, whatever the file is called:
   kept on the firm (``registered_staff_counts``, JSON text; ``registered_staff_total``), not people.
 - ``企业名称,项目名称,项目链接,项目属地,项目类别,建设单位``: a firm's performance list: the project
   (its number taken from the link, ``…/projectDetail/4403071705099904``; its region ``省-市-区`` kept
-  as ``province``, ``city``, ``county`` and ``region_name``, since chengxin holds no table of division
-  names to code them with; its category; its owner, known by name) and a performance record of the
+  as ``region_name``, ``province``, ``city`` and ``county``, and coded as ``region_code`` through
+  :func:`graph.regions.resolve`; its category; its owner, known by name) and a performance record of the
   firm on it (``<project number>/<firm>``).
+- a published list, 不良行为记录 or 黑名单 (a subject column such as ``诚信记录主体`` or ``黑名单记录主体`` and one
+  such as ``不良行为``, ``决定文号``, ``发布有效期`` or ``列入黑名单日期``: ``jzsc_records.LIST_FIELDS``): each row
+  read as the JSON record (``Converter._bad_record``), a penalty.
 
 A header repeated in the middle (pages appended) is skipped and counted; every other row that cannot
 be used goes to the rejects file with its file, line and reason.
@@ -26,9 +29,10 @@ import re
 from pathlib import Path
 
 from chengxin.graph.errors import InvalidInput
+from chengxin.graph.regions import split_names
 
 from .jzsc_quals import parse_qualification
-from .jzsc_records import Builder, text
+from .jzsc_records import BLACKLIST_FIELDS, LIST_FIELDS, Builder, text
 from .readers import read_table
 
 # --- the CSV exports --------------------------------------------------------------------------------
@@ -42,11 +46,22 @@ EXPORTS: dict[str, frozenset[str]] = {
 _PROJECT_LINK = re.compile(r"/projectDetail/([0-9A-Za-z_-]+)")
 
 
+def _chinese(*meanings: str) -> frozenset[str]:
+    return frozenset(f for m in meanings for f in LIST_FIELDS[m] if not f.isascii())
+
+
+#: A published list (不良行为记录 / 黑名单) saved as a table: a subject column and one of these.
+_LIST_MARKS = _chinese("behaviour", "decision_no", "period", "period_end") | (BLACKLIST_FIELDS - {"黑名单记录主体"})
+_LIST_SUBJECTS = _chinese("subject", "subject_code", "person")
+
+
 def export_kind(header: list[str]) -> str | None:
     cols = {h.strip() for h in header}
     for kind, needed in EXPORTS.items():
         if needed <= cols:
             return kind
+    if cols & _LIST_MARKS and cols & _LIST_SUBJECTS:
+        return "published_list"
     return None
 
 
@@ -78,7 +93,8 @@ def read_export(b: Builder, path: Path, name: str, firm_ids: dict[str, str]) -> 
                 kind = export_kind(tf.header)
                 if kind is None:
                     raise InvalidInput(f"{name}: the header ({', '.join(tf.header)}) is none of the platform's "
-                                       "exports (企业名称,企业资质 / 注册证,注册人员,企业名称 / 企业名称,项目名称,项目链接…)")
+                                       "exports (企业名称,企业资质 / 注册证,注册人员,企业名称 / 企业名称,项目名称,项目链接… / "
+                                       "诚信记录主体,不良行为,决定文号…)")
             b.origin = (name, line)
             counts["rows"] += 1
             if "_error" in raw:
@@ -87,6 +103,9 @@ def read_export(b: Builder, path: Path, name: str, firm_ids: dict[str, str]) -> 
             if "_extra_cells" in raw:
                 b.refuse(_TABLE[kind], f"{len(tf.header) + len(raw['_extra_cells'])} cells for {len(tf.header)} "
                          "columns (unquoted comma?)", raw)
+                continue
+            if kind == "published_list":
+                b.record("bad_record", {k.strip(): v for k, v in raw.items() if isinstance(k, str)})
                 continue
             firm_name = text(raw.get("企业名称"))
             if not firm_name:
@@ -109,7 +128,8 @@ def read_export(b: Builder, path: Path, name: str, firm_ids: dict[str, str]) -> 
     return counts
 
 
-_TABLE = {"qualifications": "qualifications", "head_counts": "enterprises", "performances": "performances"}
+_TABLE = {"qualifications": "qualifications", "head_counts": "enterprises", "performances": "performances",
+          "published_list": "penalties"}
 
 
 def _qualification(b: Builder, firm: str, raw: dict) -> None:
@@ -152,12 +172,11 @@ def _performance(b: Builder, firm: str, raw: dict) -> None:
         b.refuse("performances", f"项目链接 {link!r} holds no project number (…/projectDetail/<number>)", raw)
         return
     code = m.group(1)
-    parts = [p for p in (text(raw.get("项目属地")) or "").split("-") if p]
+    names = split_names(text(raw.get("项目属地")))
     owner = text(raw.get("建设单位"))
     owner_key = b.firm(owner, type="建设单位") if owner else None
     b.project(code, name=text(raw.get("项目名称")), category=text(raw.get("项目类别")), owner_uscc=owner_key,
-              region_name="-".join(parts) or None, province=parts[0] if parts else None,
-              city=parts[1] if len(parts) > 1 else None, county=parts[2] if len(parts) > 2 else None,
+              region_name="-".join(n for n in names if n) or None, **b.region(*names),
               source_url=link if link.startswith(("http://", "https://")) else None)
     b.add("performances", perf_no=f"{code}/{firm}", project_code=code, uscc=firm, enterprise_name=text(raw.get("企业名称")),
           derived_key=True, source_url=link if link.startswith(("http://", "https://")) else None)

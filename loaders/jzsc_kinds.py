@@ -8,12 +8,15 @@ the table of types and fields.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
-from chengxin.graph.vocabulary import zh
+from chengxin.graph.vocabulary import term, terms, zh
 
+from .ids import mask_id
 from .jzsc_quals import parse_qualification
-from .jzsc_records import (MOHURD, NATURES, TABLE_OF, BadRecord, Builder, codes, day, jdate, kind_of, number, org_code,
+from .jzsc_records import (BLACKLIST_FIELDS, MOHURD, NATURES, TABLE_OF, BadRecord, Builder, codes, day, jdate, kind_of,
+                           list_field, number, org_code,
                            text)
 
 
@@ -95,11 +98,10 @@ class Converter(Builder):
         nature = self.word("PRJPROPERTYNUM", rec.get("PRJPROPERTYNUM"))
         owner = self.firm(rec.get("BUILDCORPNAME"), rec.get("BUILDCORPCODE"), type="建设单位") \
             if rec.get("BUILDCORPNAME") or rec.get("BUILDCORPCODE") else None
-        county = text(rec.get("COUNTYNUM")) or text(rec.get("CITYNUM"))
+        region = self.region(rec.get("PROVINCE"), rec.get("CITY"), rec.get("COUNTY"),
+                             code=text(rec.get("COUNTYNUM")) or text(rec.get("CITYNUM")))
         self.project(rec.get("PRJNUM"), name=text(rec.get("PRJNAME")), platform_id=text(rec.get("ID")),
-                     provincial_project_no=text(rec.get("PROVINCEPRJNUM")),
-                     province=text(rec.get("PROVINCE")), city=text(rec.get("CITY")), county=text(rec.get("COUNTY")),
-                     region_code=county if county and re.fullmatch(r"\d{6}", county) else None,
+                     provincial_project_no=text(rec.get("PROVINCEPRJNUM")), **region,
                      owner_uscc=owner, category=self.word("PRJTYPENUM", rec.get("PRJTYPENUM")),
                      nature=nature if nature in NATURES else ("其他" if nature else None),
                      nature_detail=nature if nature and nature not in NATURES else None,
@@ -230,6 +232,70 @@ class Converter(Builder):
                  subject_id=firm, project_code=code, description=text(rec.get("FAKETYPE")),
                  measure=zh("measures", "false_performance"), decision_date=jdate(rec.get("MARKDATE")),
                  authority=MOHURD, project_name=text(rec.get("PRJNAME")))
+
+    def _bad_record(self, rec: dict, ctx: dict) -> None:
+        """不良行为记录 / 黑名单: a penalty on the firm (or person) it names, keyed by the decision number and the
+        subject (``JZSC-BAD:`` / ``JZSC-BLACK:``; without a number, by a hash of subject, date and behaviour,
+        ``derived_key``). The measure becomes the vocabulary's (:meth:`measure`)."""
+        f = lambda meaning: text(list_field(rec, meaning))  # noqa: E731
+        listing = f("list") or ""
+        black = bool(BLACKLIST_FIELDS & {k for k, v in rec.items() if v not in (None, "")}) or "黑名单" in listing
+        missing = [say for m, say in (("body", "decision body (实施部门 / DECISIONDEPT)"),
+                                      ("date", "decision date (决定日期 / DECISIONDATE)")) if not f(m)]
+        if missing:
+            self.refuse("penalties", f"{' and '.join(missing)} missing", rec)
+            return
+        subject_type, subject = "enterprise", None
+        if f("subject") or f("subject_code"):
+            subject = self.firm(f("subject"), f("subject_code"))
+        elif f("person") or f("person_id") or f("ry_id"):
+            subject_type = "person"
+            subject = self.person(f("person"), f("person_id"), f("ry_id"),
+                                  scope=f"{f('decision_no') or ''}|{f('body') or ''}")
+        if subject is None:
+            self.refuse("penalties", "the record names no subject (诚信记录主体 / CORPNAME, or PERSONNAME)", rec)
+            return
+        start, end = jdate(list_field(rec, "period_start")), jdate(list_field(rec, "period_end"))
+        if f("period") and not (start and end):
+            parts = [p.strip() for p in re.split(r"至|到|~|～|—|－|\s-\s", f("period")) if p.strip()]
+            if len(parts) == 2:
+                start, end = start or jdate(parts[0]), end or jdate(parts[1])
+            else:
+                end = end or jdate(f("period"))
+        prefix = "JZSC-BLACK" if black else "JZSC-BAD"
+        number_ = f("decision_no")
+        # A person's key may hold a full ID number (pseudonymised by the loader, but not inside another key):
+        # the penalty is keyed by the person's name and masked number instead.
+        who = subject if subject_type == "enterprise" else f"{f('person') or ''}/{mask_id(f('person_id')) or f('ry_id') or ''}"
+        if number_:
+            key = f"{prefix}:{number_}/{who}"
+        else:
+            basis = f"{who}|{jdate(list_field(rec, 'date'))}|{f('behaviour') or ''}|{f('body')}"
+            key = f"{prefix}:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16].upper()
+        given = f("measure")
+        measure = self.measure(given, black)
+        code = self.project(f("project"), name=f("project_name")) if f("project") else None
+        self.add("penalties", penalty_id=key, subject_type=subject_type, subject_id=subject, project_code=code,
+                 description=f("behaviour"), measure=measure, measure_as_given=given if given != measure else None,
+                 authority=f("body"), decision_date=jdate(list_field(rec, "date")), decision_no=number_,
+                 publish_date=start, valid_until=end, legal_basis=f("basis"),
+                 list_kind="黑名单" if black else "不良行为记录", derived_key=None if number_ else True)
+
+    def measure(self, given: str | None, black: bool) -> str | None:
+        """A published list's measure as the vocabulary's word: a 黑名单 record's is 列入黑名单; else, of the
+        measures the text names in the platform's words (jzsc_codes.toml [MEASURES]) or the vocabulary's own
+        (``罚款5万元，限制投标6个月``: a fine and a suspension from bidding), the heaviest (most risk points).
+        A measure of neither is kept as given and counted with the unknown codes (``MEASURES``)."""
+        if black:
+            return zh("measures", "blacklisting")
+        if not given:
+            return None
+        found = [term("measures", code) for word, code in codes()["MEASURES"].items() if word in given]
+        found += [t for t in terms("measures") if any(w in given for w in t.get("words") or [t.zh])]
+        if found:
+            return max(found, key=lambda t: t.get("risk_points", 0)).zh
+        self.unknown["MEASURES"][given] += 1
+        return given
 
     def _participant(self, rec: dict, ctx: dict) -> None:
         self.refuse("stage_parties", "a firm of a permit or completion page outside its record: "

@@ -17,6 +17,9 @@ in the files and ``loaders/jzsc_exports.py`` reads the Chinese-header CSV export
 - People: a full ID number is the person id (the loader keeps only its keyed pseudonym, so the same
   person is one node across records and loads); a masked one (``3201**********1234``) never merges
   people: the person is keyed by the platform's RY_ID, else within the record that names them.
+- Regions: a project's 省 / 市 / 区 names (JSON PROVINCE, CITY, COUNTY; the exports' 项目属地
+  ``浙江省-杭州市-西湖区``) are kept and coded through :func:`graph.regions.resolve` as deep as they name
+  one place for certain; a name that names none or several is counted (``regions_not_coded``), never guessed.
 - Firms and projects met in several records are one row (fields filled from each, the first value kept
   when two differ, counted as ``conflicting_values``); identical rows of other tables (the same page
   collected twice) are one row (``duplicates_collapsed``).
@@ -34,6 +37,7 @@ from functools import lru_cache
 from importlib import resources
 
 from chengxin.graph.names import identity_key
+from chengxin.graph.regions import resolve
 
 from .ids import looks_like_id_number, uscc_problem
 from .rows import parse_date, parse_number
@@ -58,6 +62,8 @@ def codes() -> dict[str, dict[str, str]]:
 #: (record type, the fields any one of which tells it), tried in this order.
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("false_performance", ("FAKE_NUM", "FAKETYPE")),
+    ("bad_record", ("BADBEHAVIOR", "BEHAVIOR", "BADCONTENT", "CREDITCONTENT", "BLACKLISTTYPE", "DECISIONNUM",
+                    "PUNISHNUM", "INBLACKDATE", "OUTBLACKDATE", "PUBLISHEND", "PUBLISHENDDATE")),
     ("perf_staff", ("PRJDUTY",)),
     ("performance", ("PERFNUM",)),
     ("completion", ("PRJFINISHNUM", "PROVINCEPRJFINISHNUM")),
@@ -70,6 +76,45 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("enterprise", ("QY_ID", "QY_NAME", "QY_ORG_CODE")),
     ("project", ("PRJNAME", "PRJNUM")),
 )
+#: The published lists (不良行为记录, 黑名单: a decision on a firm or person, with the behaviour, the decision's
+#: number, body and date, the period it is published for and the measure): each meaning, and the fields that
+#: may carry it, JSON (upper case) and the Chinese headers of a table, any one of them read (docs/jzsc.md). The
+#: spec names the contents, not the platform's fields: these are the names collectors use or may use.
+LIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "subject": ("CORPNAME", "QY_NAME", "SUBJECTNAME", "ENTNAME", "诚信记录主体", "黑名单记录主体", "记录主体",
+                "主体名称", "企业名称"),
+    "subject_code": ("CORPCODE", "QY_ORG_CODE", "CREDITCODE", "USCC", "统一社会信用代码", "组织机构代码"),
+    "person": ("PERSONNAME", "RY_NAME", "人员姓名", "姓名"),
+    "person_id": ("PERSONIDCARD", "RY_CARDNO", "IDCARD", "身份证号", "身份证号码"),
+    "ry_id": ("RY_ID",),
+    "behaviour": ("BADBEHAVIOR", "BEHAVIOR", "BADCONTENT", "CREDITCONTENT", "BLACKLISTTYPE", "不良行为",
+                  "不良行为内容", "诚信记录内容", "黑名单类型"),
+    "decision_no": ("DECISIONNUM", "PUNISHNUM", "FILENUM", "决定文号", "处罚决定文号", "处罚决定书文号", "文号"),
+    "body": ("DECISIONDEPT", "PUNISHDEPT", "DEPTNAME", "IMPLEMENTDEPT", "实施部门", "决定机关", "认定部门", "处罚机关"),
+    "date": ("DECISIONDATE", "PUNISHDATE", "INBLACKDATE", "决定日期", "处罚日期", "列入黑名单日期", "认定日期"),
+    "period_start": ("PUBLISHBEGIN", "PUBLISHSTARTDATE", "发布开始日期", "发布起始日期"),
+    "period_end": ("PUBLISHEND", "PUBLISHENDDATE", "OUTBLACKDATE", "发布截止日期", "发布结束日期", "移除黑名单日期"),
+    "period": ("PUBLISHPERIOD", "发布有效期", "公开期限", "发布期限"),
+    "measure": ("MEASURE", "PUNISHRESULT", "PUNISHTYPE", "处理措施", "处罚结果", "处罚措施", "处理结果"),
+    "basis": ("LEGALBASIS", "BASIS", "处罚依据", "认定依据", "黑名单认定依据"),
+    "list": ("LISTTYPE", "RECORDTYPE", "记录类型", "名单类型"),
+    "project": ("PRJNUM", "项目编号"),
+    "project_name": ("PRJNAME", "项目名称"),
+}
+#: Fields only a 黑名单 (blacklist) record has.
+BLACKLIST_FIELDS = frozenset({"INBLACKDATE", "OUTBLACKDATE", "BLACKLISTTYPE", "黑名单记录主体", "黑名单类型",
+                              "列入黑名单日期", "移除黑名单日期", "黑名单认定依据"})
+
+
+def list_field(rec: dict, meaning: str):
+    """The first non-empty value of a published-list field (:data:`LIST_FIELDS`) in ``rec``."""
+    for f in LIST_FIELDS[meaning]:
+        v = rec.get(f)
+        if v not in (None, "") and not isinstance(v, (dict, list)):
+            return v
+    return None
+
+
 #: A firm (and the person it names) listed on a permit or completion page.
 PARTICIPANT = ("CORPROLENUM", "CORPROLE")
 
@@ -132,7 +177,8 @@ class BadRecord(ValueError):
 TABLE_OF = {"enterprise": "enterprises", "qualification": "qualifications", "person": "persons",
             "project": "projects", "tender": "tenders", "contract": "contracts", "drawing_review": "drawing_reviews",
             "permit": "permits", "completion": "completions", "performance": "performances",
-            "perf_staff": "stage_people", "false_performance": "penalties", "participant": "stage_parties"}
+            "perf_staff": "stage_people", "false_performance": "penalties", "participant": "stage_parties",
+            "bad_record": "penalties"}
 
 
 def day(rec: dict, field: str):
@@ -166,6 +212,7 @@ class Builder:
         self.origin: tuple[str, int | None] = ("", None)
         self.counts: Counter = Counter()
         self.unknown: dict[str, Counter] = defaultdict(Counter)
+        self.regions_not_coded: dict[str, Counter] = defaultdict(Counter)
         self.conflicts = 0
 
     # --- output -----------------------------------------------------------------------------
@@ -225,7 +272,31 @@ class Builder:
             out["conflicting_values"] = self.conflicts
         if self.unknown:
             out["unknown_codes"] = {f: dict(c.most_common(10)) for f, c in sorted(self.unknown.items())}
+        if self.regions_not_coded:
+            out["regions_not_coded"] = {why: dict(c.most_common(10)) for why, c in sorted(self.regions_not_coded.items())}
         return out
+
+    # --- regions ----------------------------------------------------------------------------
+    def region(self, province=None, city=None, county=None, code=None) -> dict:
+        """A project's region properties: the names as given, and ``region_code``: ``code`` if it is a 6-digit
+        code, else what the names give (:func:`graph.regions.resolve`); names that name no place, or several,
+        are counted in ``regions_not_coded`` (``unknown`` / ``ambiguous``) with the text as given."""
+        province, city, county, code = text(province), text(city), text(county), text(code)
+        out = {"province": province, "city": city, "county": county}
+        code = code or next((n for n in (county, city, province) if n and re.fullmatch(r"\d{6}", n)), None)
+        if code and re.fullmatch(r"\d{6}", code):
+            return {**out, "region_code": code}  # a code as given (also in a name field)
+        if not (province or city or county):
+            return out
+        found = resolve(province, city, county)
+        given = "-".join(p for p in (province, city, county) if p)
+        if found.unknown:
+            self.regions_not_coded["unknown"][given] += 1
+        if found.ambiguous:
+            self.regions_not_coded["ambiguous"][given] += 1
+        if found.code is None and not (found.unknown or found.ambiguous):
+            self.regions_not_coded["unknown"][given] += 1
+        return {**out, "region_code": found.code}
 
     # --- codes ------------------------------------------------------------------------------
     def word(self, table: str, value) -> str | None:

@@ -366,7 +366,7 @@ class Planter:
 
     def permit(self, n: int, code: str, issued: str, contractor: str | None, start: str | None = None,
                end: str | None = None, pm: str | None = None, amount: float | None = 3000) -> str:
-        no = f"{REGION}{issued.replace('-', '')}{n:03d}01"  # 19 digits, as the sample's (18 would read as an ID number)
+        no = f"{REGION}{issued.replace('-', '')}{n:02d}01"  # 18 digits as the platform's: region, date, sequence
         self.add("permits", permit_no=no, project_code=code, provincial_project_no=f"3205{n:06d}", amount=amount,
                  area=12000, issued=issued, planned_start=start, planned_end=end, created=issued)
         if contractor:

@@ -84,6 +84,13 @@ def _years_later(d: dt.date, years: int) -> dt.date:
     return d.replace(year=d.year + years) if not (d.month == 2 and d.day == 29) else dt.date(d.year + years, 2, 28)
 
 
+def _permit_no(region: str, day: dt.date, draw: int) -> str:
+    """A construction-permit number as the platform's: 18 digits, the region, the day, a sequence
+    (``330106201905230101``), an ID number's shape (graph/privacy.py keeps it readable). ``draw`` is the
+    three-digit number the sample always drew, so the rest of the sample stays as it was."""
+    return f"{region}{day:%Y%m%d}{draw % 100:02d}01"
+
+
 def _fmt(v):
     if v is None:
         return ""
@@ -292,7 +299,7 @@ class Generator:
                   funding=self.rng.choices(["政府投资", "国有", "民营", "外资"], [55, 25, 18, 2])[0],
                   owner_uscc=owner.uscc, approval_no=f"{region[3]}发改投资〔{approval.year}〕{self.rng.randrange(1, 900)}号",
                   approval_authority=auth, approval_date=approval,
-                  permit_no=f"{region[0]}{start:%Y%m%d}{self.rng.randrange(100, 999)}01" if start <= self.as_of else None,
+                  permit_no=_permit_no(region[0], start, self.rng.randrange(100, 999)) if start <= self.as_of else None,
                   start_date=start, completion_date=completion, status=status,
                   address=f"{place}{self.rng.choice(STREETS)}", source=SOURCE, source_url=None)
             self.project_parties(w, code, region, category, investment, owner, open_date, start, completion)
@@ -484,9 +491,9 @@ class Generator:
                                                                 (life.surveyor, "surveyor")))
             late = rng.random() < 0.015
             issued = start + dt.timedelta(days=rng.randrange(5, 40)) if late else start - dt.timedelta(days=rng.randrange(0, 21))
-            permit_no = life.permit_no or f"{region[0]}{start:%Y%m%d}{rng.randrange(100, 999)}01"
+            permit_no = life.permit_no or _permit_no(region[0], start, rng.randrange(100, 999))
             while permit_no in permits:  # the project's number, unless another project drew it too
-                permit_no = f"{region[0]}{start:%Y%m%d}{rng.randrange(100, 999)}01"
+                permit_no = _permit_no(region[0], start, rng.randrange(100, 999))
             permits.add(permit_no)
             w.row("permits", permit_no=permit_no, project_code=code, review_no=review_no,
                   provincial_project_no=f"{region[0][:4]}{start:%y}{number(region, start.year):06d}", amount=amount,

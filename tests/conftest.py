@@ -38,7 +38,7 @@ def make_uscc(body: str) -> str:
 
 HOSTILE_USCC = make_uscc("MA0X55001")
 HOSTILE_NAME = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">恶意建设有限公司'
-ID_PERSON = "360102199001011237"  # an ID-card number used as a person id
+ID_PERSON = "360102199001010237"  # an ID-card number (valid check digit) used as a person id
 STUB_USCC = make_uscc("MA0TUB001")
 
 

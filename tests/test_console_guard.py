@@ -244,7 +244,7 @@ def test_no_query_reads_a_file_even_as_the_database_administrator(graph, secret_
 
 
 def test_private_values_are_redacted_in_every_console_result(read_console, graph):
-    number = "360102199001011237"
+    number = "360102199001010237"
     graph.run("MERGE (n:Award {award_id: 'ZZ-PRIVACY-1'}) SET n.name = $name, n.note = $note",
               {"name": "测试", "note": f"申报人身份证 {number}，联系"}, write=True)
     try:

@@ -22,7 +22,7 @@ OWNER = make_uscc("MA0TGX001")
 CONTRACTOR = make_uscc("MA0TGX002")
 SUPERVISOR = make_uscc("MA0TGX003")
 REVIEWER = make_uscc("MA0TGX004")
-PM_ID = "320102198001011233"  # an ID-card number as the person id: stored as a pseudonym only
+PM_ID = "320102198001010833"  # an ID-card number as the person id: stored as a pseudonym only
 
 
 def _write(path: Path, rows: list[dict]) -> None:
