@@ -1,8 +1,8 @@
 // purpose: Tenders opened in a period whose bidders share a legal representative, a phone, an address or a registered person
 // mode: read
 // library: Bidding
-// param until: date = 2024-12-31 -- tenders opened on or before this date
-// param days: integer = 366 -- … and within this many days before it (the whole graph: the bid_ring red flag, /flags/bid_ring)
+// param until: date = 2024-08-31 -- tenders opened on or before this date
+// param days: integer = 184 -- … and within this many days before it (the whole graph: the bid_ring red flag, /flags/bid_ring)
 // param all_bidders: boolean = false -- only where every bidder shares it
 // param limit: integer = 100 -- most rows
 // returns: tender, tender_no, bidders, sharing, what, value, firms
