@@ -1,8 +1,8 @@
 """The relationship finder: the shortest connections between two entities.
 
 A breadth-first search from both ends at once over element ids (``cypher/path_expand.cypher``:
-one query per level and thousand nodes, whatever their labels; a node found by its element id is
-read directly, on both backends), carrying ids only: the properties of the nodes and relationships
+one query per level and thousand nodes, whatever their labels, one record a node with its steps in a
+list; a node found by its element id is read directly, on both backends), carrying ids only: the properties of the nodes and relationships
 on the paths found, and of the hubs named, are read at the end (``path_nodes``, ``path_steps``).
 Hubs, nodes with more than ``path_hub_degree`` relationships and every Authority, are not
 passed through unless asked (``with_hubs``); a hub is found when the search reaches it (it is not
@@ -56,8 +56,13 @@ def _expand(graph: Graph, frontier: list[str], types: list[str], with_hubs: bool
     Each node's degree comes with its rows; a hub (not an end) is not expanded: one row, no edge."""
     hub_labels = get_model().path_hub_labels()
     for ids in _batches(frontier):
-        yield from graph.query("path_expand", ids=ids, types=types, with_hubs=with_hubs, hub_degree=hub, ends=ends,
-                               hub_labels=hub_labels)
+        for r in graph.query("path_expand", ids=ids, types=types, with_hubs=with_hubs, hub_degree=hub, ends=ends,
+                             hub_labels=hub_labels):
+            if not r["steps"]:  # a hub, or nothing of the types asked for
+                yield {"id": r["id"], "degree": r["degree"], "rel": None}
+            for rel, kind, outgoing, other, label in r["steps"]:
+                yield {"id": r["id"], "degree": r["degree"], "rel": rel, "type": kind, "outgoing": outgoing,
+                       "other": other, "label": label}
 
 
 def _degrees(graph: Graph, ids: list[str], known: dict[str, int]) -> dict[str, int]:
