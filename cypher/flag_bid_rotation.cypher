@@ -4,10 +4,16 @@
 // param lo: string = 9 -- the batch's key range, lower bound (inclusive)
 // param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: a_uscc, a_name, b_uscc, b_name, together, tenders, a_wins, b_wins
+// Candidates first: a pair where each firm won a tender both bid on (from the tenders the range's
+// firm won); only those pairs' common tenders are counted.
 MATCH (a:Enterprise)
 WHERE a.uscc >= $lo AND a.uscc < $hi
-MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b:Enterprise)
+MATCH (a)-[:WON]->(w1:Tender)<-[:BID_ON]-(b:Enterprise)
+WHERE EXISTS { MATCH (a)-[:BID_ON]->(w1) }
+WITH DISTINCT a, b
 WHERE a.uscc < b.uscc
+  AND EXISTS { MATCH (b)-[:WON]->(w2:Tender)<-[:BID_ON]-(a) WHERE EXISTS { MATCH (b)-[:BID_ON]->(w2) } }
+MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
 WITH a, b, collect(t) AS tenders
 WHERE size(tenders) >= $min_together
 UNWIND tenders AS t

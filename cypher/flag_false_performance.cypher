@@ -2,13 +2,14 @@
 // mode: read
 // param words: list -- words of the false-performance measure
 // param performer: list -- the stage roles of the performing firm (code and Chinese name)
-// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
-// param hi: string = A -- the batch's key range, upper bound (exclusive)
+// param lo: string = 苏 -- the batch's key range, lower bound (inclusive)
+// param hi: string = 苏住建罚字〔2022〕 -- the batch's key range, upper bound (exclusive)
 // returns: uscc, name, penalty_id, marked, description, project_code, project_name, won, used
-MATCH (e:Enterprise)
-WHERE e.uscc >= $lo AND e.uscc < $hi
-MATCH (e)-[:PENALIZED]->(pn:Penalty)
-WHERE pn.decision_date IS NOT NULL AND any(w IN $words WHERE pn.measure CONTAINS w)
+// On penalties (far fewer than firms): each row's penalty falls in exactly one range.
+MATCH (pn:Penalty)
+WHERE pn.penalty_id >= $lo AND pn.penalty_id < $hi
+  AND pn.decision_date IS NOT NULL AND any(w IN $words WHERE pn.measure CONTAINS w)
+MATCH (e:Enterprise)-[:PENALIZED]->(pn)
 WITH e, pn, head([(pn)-[:CONCERNS]->(x:Project) | x]) AS x
 WITH e, pn, x,
      [(e)-[:WON]->(t:Tender) WHERE t.open_date IS NOT NULL AND t.open_date > pn.decision_date |

@@ -1,13 +1,14 @@
 // purpose: Phoenix firms: the legal representative or a registered person of a blacklisted or disqualified firm reappears at another firm that then wins tenders
 // mode: read
 // param losses: list -- measures by which a firm loses its standing
-// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
-// param hi: string = A -- the batch's key range, upper bound (exclusive)
+// param lo: string = 苏 -- the batch's key range, lower bound (inclusive)
+// param hi: string = 苏住建罚字〔2022〕 -- the batch's key range, upper bound (exclusive)
 // returns: old_uscc, old_name, penalty_id, measure, decision_date, person_id, person_name, old_link, new_link, new_uscc, new_name, tenders
-MATCH (a:Enterprise)
-WHERE a.uscc >= $lo AND a.uscc < $hi
-MATCH (a)-[:PENALIZED]->(pn:Penalty)
-WHERE pn.decision_date IS NOT NULL AND any(w IN $losses WHERE pn.measure CONTAINS w)
+// On penalties (far fewer than firms): each row's penalty falls in exactly one range.
+MATCH (pn:Penalty)
+WHERE pn.penalty_id >= $lo AND pn.penalty_id < $hi
+  AND pn.decision_date IS NOT NULL AND any(w IN $losses WHERE pn.measure CONTAINS w)
+MATCH (a:Enterprise)-[:PENALIZED]->(pn)
 MATCH (a)<-[l1:LEGAL_REP_OF|REGISTERED_AT]-(p:Person)-[l2:LEGAL_REP_OF|REGISTERED_AT]->(b:Enterprise)
 WHERE b.uscc <> a.uscc
 MATCH (b)-[:WON]->(t:Tender)

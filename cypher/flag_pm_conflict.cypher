@@ -1,12 +1,13 @@
 // purpose: A project manager on two or more projects whose periods overlap
 // mode: read
 // param role: string = 项目经理 -- role
-// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
-// param hi: string = A -- the batch's key range, upper bound (exclusive)
+// param lo: string = 2019 -- the batch's key range, lower bound (inclusive)
+// param hi: string = 2020 -- the batch's key range, upper bound (exclusive)
 // returns: person_id, person_name, a_code, a_name, a_uscc, a_start, a_end, b_code, b_name, b_uscc, b_start, b_end
-MATCH (p:Person)
-WHERE p.person_id >= $lo AND p.person_id < $hi
-MATCH (p)-[a:WORKS_ON]->(x:Project)
+// On projects: each pair from its first project, so every pair falls in exactly one range.
+MATCH (x:Project)
+WHERE x.project_code >= $lo AND x.project_code < $hi
+MATCH (p:Person)-[a:WORKS_ON]->(x)
 WHERE a.role = $role
 MATCH (p)-[b:WORKS_ON]->(y:Project)
 WHERE b.role = $role AND x.project_code < y.project_code

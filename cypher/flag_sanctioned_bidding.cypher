@@ -1,13 +1,14 @@
 // purpose: Bidding or winning while a bidding ban or blacklisting was in force
 // mode: read
 // param bans: list -- measures that ban bidding
-// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
-// param hi: string = A -- the batch's key range, upper bound (exclusive)
+// param lo: string = 苏 -- the batch's key range, lower bound (inclusive)
+// param hi: string = 苏住建罚字〔2022〕 -- the batch's key range, upper bound (exclusive)
 // returns: uscc, name, tender_no, open_date, project_code, won, penalty_id, measure, decision_date, valid_until
-MATCH (e:Enterprise)
-WHERE e.uscc >= $lo AND e.uscc < $hi
-MATCH (e)-[:PENALIZED]->(pn:Penalty)
-WHERE pn.decision_date IS NOT NULL AND any(w IN $bans WHERE pn.measure CONTAINS w)
+// On penalties (far fewer than firms): each row's penalty falls in exactly one range.
+MATCH (pn:Penalty)
+WHERE pn.penalty_id >= $lo AND pn.penalty_id < $hi
+  AND pn.decision_date IS NOT NULL AND any(w IN $bans WHERE pn.measure CONTAINS w)
+MATCH (e:Enterprise)-[:PENALIZED]->(pn)
 MATCH (e)-[:BID_ON|WON]->(t:Tender)
 WHERE t.open_date IS NOT NULL AND t.open_date >= pn.decision_date
   AND (pn.valid_until IS NULL OR t.open_date <= pn.valid_until)

@@ -506,25 +506,32 @@ log = logging.getLogger("chengxin.flags")
 #: the ranges for all of them. Measured at scale 700: each batch well under the database's 5 s
 #: limit and its query heap; a batch over either is halved.
 BATCHING: dict[str, tuple[str, int]] = {
-    "cert_lending": ("person", 25_000),
-    "pm_conflict": ("person", 50_000),
-    "sanctioned_bidding": ("enterprise", 40_000),
-    "bid_ring": ("enterprise", 1_000),
-    "bid_rotation": ("enterprise", 5_000),
+    "cert_lending": ("project", 10_000),
+    "pm_conflict": ("project", 20_000),
+    "sanctioned_bidding": ("penalty", 40_000),
+    "bid_ring": ("tender", 10_000),
+    "bid_rotation": ("enterprise", 10_000),
     "subcontract_chain": ("enterprise", 40_000),
-    "unqualified_subcontractor": ("enterprise", 2_500),
-    "phoenix": ("enterprise", 40_000),
-    "unqualified_participation": ("enterprise", 2_500),
+    "unqualified_subcontractor": ("enterprise", 20_000),
+    "phoenix": ("penalty", 40_000),
+    "unqualified_participation": ("enterprise", 10_000),
     "pm_changed": ("project", 5_000),
     "contract_above_award": ("project", 10_000),
     "work_before_permit": ("project", 10_000),
     "permit_without_tender": ("project", 10_000),
-    "false_performance": ("enterprise", 40_000),
+    "false_performance": ("penalty", 40_000),
     "pm_overlap_permits": ("person", 50_000),
 }
 #: The walk of each key's index cuts ranges of this many keys; a detector's batch joins as many
 #: neighbouring ranges as its size holds (one walk per key space and run serves every detector).
-GRAIN = {"person": 12_500, "enterprise": 1_000, "project": 2_500}
+GRAIN = {"person": 12_500, "enterprise": 1_000, "project": 2_500, "tender": 2_500, "penalty": 1_000}
+#: Further queries of a detector, each on its own key space: (query, key space, keys per batch).
+#: bid_ring compares each tender's bidders (its own query, on tenders) and, candidates first, the
+#: firms a person is registered at (on people: only people registered at two firms or more).
+PARTS: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "bid_ring": (("flag_bid_ring_people", "person", 100_000),),
+    "cert_lending": (("flag_cert_lending_double", "person", 100_000),),
+}
 #: Above every key (keys are printable text): the upper bound of the last range.
 TOP = "\uffff\uffff"
 
@@ -590,39 +597,47 @@ class Batches:
     rows: int = 0
 
 
+def parts(kind: str) -> list[tuple[str, str, int]]:
+    """One detector's queries, each with the key space of its ranges and its batch size: its own
+    query (:data:`BATCHING`), then any further ones (:data:`PARTS`). Its rows are all of theirs."""
+    key, size = BATCHING[kind]
+    return [(detector(kind).query, key, size), *PARTS.get(kind, ())]
+
+
 def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
-               ranges: list[Range] | None = None) -> tuple[list[dict], Batches]:
-    """Every row of one detector's query, walking its key ranges (``ranges``, or cut here in batches
-    of ``size`` keys) within ``flag_budget_seconds``; rows in a canonical order, so the hits do not
-    depend on how the work was split."""
+               ranges: dict[str, list[Range]] | None = None) -> tuple[list[dict], Batches]:
+    """Every row of one detector's queries (:func:`parts`), each walking its key ranges within
+    ``flag_budget_seconds`` (together): ``ranges`` holds fine ranges already cut per key space
+    (joined here into the part's batches), else they are cut here in batches of ``size`` keys (or
+    the part's own size). Rows come in a canonical order, so the hits do not depend on how the
+    work was split."""
     d = detector(kind)
-    key, default = BATCHING[kind]
     budget = settings.flag_budget_seconds
     t0 = time.monotonic()
     info = Batches(kind)
-    if ranges is None:
-        ranges = key_ranges(graph, key, size or settings.flag_batch_keys or default)
-    todo = list(reversed(ranges))
     rows: list[dict] = []
     params = d.params(settings)
-    while todo:
-        r = todo.pop()
-        spent = time.monotonic() - t0
-        if spent > budget:
-            raise QueryTimeout(f"red flag {kind}: over its budget of {budget:g} s (CHENGXIN_FLAG_BUDGET_SECONDS) "
-                               f"after {info.ranges} key ranges, {len(todo) + 1} left")
-        try:
-            part = graph.query(d.query, lo=r[0], hi=r[1], **params)
-        except ChengxinError as e:
-            halves = _halve(graph, key, r) if _too_big(e) else None
-            if halves is None:
-                raise
-            log.info("red flag %s: key range [%s, %s) halved: %s", kind, r[0], r[1], e.detail)
-            info.halved += 1
-            todo += reversed(halves)
-            continue
-        rows += part
-        info.ranges += 1
+    for query, key, default in parts(kind):
+        n = size or settings.flag_batch_keys or default
+        todo = list(reversed(join(ranges[key], n) if ranges and key in ranges else key_ranges(graph, key, n)))
+        while todo:
+            r = todo.pop()
+            spent = time.monotonic() - t0
+            if spent > budget:
+                raise QueryTimeout(f"red flag {kind}: over its budget of {budget:g} s (CHENGXIN_FLAG_BUDGET_SECONDS) "
+                                   f"after {info.ranges} key ranges, {len(todo) + 1} left")
+            try:
+                part = graph.query(query, lo=r[0], hi=r[1], **params)
+            except ChengxinError as e:
+                halves = _halve(graph, key, r) if _too_big(e) else None
+                if halves is None:
+                    raise
+                log.info("red flag %s: key range [%s, %s) of %s halved: %s", kind, r[0], r[1], query, e.detail)
+                info.halved += 1
+                todo += reversed(halves)
+                continue
+            rows += part
+            info.ranges += 1
     rows.sort(key=_canonical)
     info.rows, info.seconds = len(rows), round(time.monotonic() - t0, 3)
     return rows, info
@@ -806,12 +821,11 @@ class FlagRuns:
         ranges: dict[str, int] = {}
         cut: dict[str, list[Range]] = {}  # one walk of each key's index per run
         for kind in DETECTORS:
-            key, default = BATCHING[kind]
-            size = self.settings.flag_batch_keys or default
             try:
-                if key not in cut:
-                    cut[key] = key_ranges(graph, key, min(GRAIN[key], size))
-                rows, info = fetch_rows(graph, kind, self.settings, ranges=join(cut[key], size))
+                for _, key, default in parts(kind):
+                    if key not in cut:
+                        cut[key] = key_ranges(graph, key, min(GRAIN[key], self.settings.flag_batch_keys or default))
+                rows, info = fetch_rows(graph, kind, self.settings, ranges=cut)
             except ChengxinError as e:
                 self.error = f"{kind}: {e.detail}"
                 raise

@@ -1,0 +1,19 @@
+// purpose: Rotating winners: two firms bid together repeatedly and each wins some of those tenders
+// mode: read
+// param min_together: integer = 3 -- least tenders bid together
+// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
+// param hi: string = A -- the batch's key range, upper bound (exclusive)
+// returns: a_uscc, a_name, b_uscc, b_name, together, tenders, a_wins, b_wins
+MATCH (a:Enterprise)
+WHERE a.uscc >= $lo AND a.uscc < $hi
+MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b:Enterprise)
+WHERE a.uscc < b.uscc
+WITH a, b, collect(t) AS tenders
+WHERE size(tenders) >= $min_together
+UNWIND tenders AS t
+WITH a, b, size(tenders) AS together, t, [(t)<-[:WON]-(w:Enterprise) | w.uscc] AS winners
+WITH a, b, together, collect(t.tender_no) AS tenders,
+     sum(CASE WHEN a.uscc IN winners THEN 1 ELSE 0 END) AS a_wins,
+     sum(CASE WHEN b.uscc IN winners THEN 1 ELSE 0 END) AS b_wins
+WHERE a_wins > 0 AND b_wins > 0
+RETURN a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc, b.name AS b_name, together, tenders, a_wins, b_wins
