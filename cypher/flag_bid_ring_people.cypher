@@ -6,15 +6,14 @@
 // Candidates first: only a person registered at two firms or more makes a pair, and only that
 // pair's common tenders are read.
 MATCH (p:Person)
-WHERE p.person_id >= $lo AND p.person_id < $hi
-WITH p, [(p)-[r:REGISTERED_AT]->(f:Enterprise) | r] AS regs
-WHERE size(regs) > 1
-MATCH (a:Enterprise)<-[r1:REGISTERED_AT]-(p)-[r2:REGISTERED_AT]->(b:Enterprise)
+WHERE p.person_id >= $lo AND p.person_id < $hi AND COUNT { (p)-[:REGISTERED_AT]->() } > 1
+MATCH (p)-[r1:REGISTERED_AT]->(a:Enterprise)
+MATCH (p)-[r2:REGISTERED_AT]->(b:Enterprise)
 WHERE a.uscc < b.uscc
 WITH p, a, b, r1, r2, [(a)-[:BID_ON]->(t:Tender) | t] AS tenders
-MATCH (b)-[:BID_ON]->(t:Tender)
-WHERE t IN tenders
-  AND (t.open_date IS NULL
+UNWIND [(b)-[:BID_ON]->(t:Tender) WHERE t IN tenders | t] AS t
+WITH p, a, b, r1, r2, t
+WHERE (t.open_date IS NULL
        OR ((r1.valid_from IS NULL OR r1.valid_from <= t.open_date) AND (r1.valid_until IS NULL OR r1.valid_until >= t.open_date)
            AND (r2.valid_from IS NULL OR r2.valid_from <= t.open_date) AND (r2.valid_until IS NULL OR r2.valid_until >= t.open_date)))
 RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,

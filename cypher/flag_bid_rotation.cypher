@@ -4,17 +4,16 @@
 // param lo: string = 9 -- the batch's key range, lower bound (inclusive)
 // param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: a_uscc, a_name, b_uscc, b_name, together, tenders, a_wins, b_wins
-// Candidates first: a pair where each firm won a tender both bid on (from the tenders the range's
-// firm won); only those pairs' common tenders are counted.
+// Candidates first: from each tender the range's firm won, the co-bidders above it in key order; a pair
+// goes on only if the other firm won a tender the first bid on, and only its common tenders are counted.
 MATCH (a:Enterprise)
-WHERE a.uscc >= $lo AND a.uscc < $hi
-MATCH (a)-[:WON]->(w1:Tender)<-[:BID_ON]-(b:Enterprise)
-WHERE EXISTS { MATCH (a)-[:BID_ON]->(w1) }
-WITH DISTINCT a, b
-WHERE a.uscc < b.uscc
-  AND EXISTS { MATCH (b)-[:WON]->(w2:Tender)<-[:BID_ON]-(a) WHERE EXISTS { MATCH (b)-[:BID_ON]->(w2) } }
-MATCH (a)-[:BID_ON]->(t:Tender)<-[:BID_ON]-(b)
-WITH a, b, collect(t) AS tenders
+WHERE a.uscc >= $lo AND a.uscc < $hi AND COUNT { (a)-[:WON]->() } > 0
+WITH a, [(a)-[:BID_ON]->(t:Tender) | t] AS mine
+UNWIND [(a)-[:WON]->(w:Tender) | w] AS w1
+UNWIND [(w1)<-[:BID_ON]-(b:Enterprise) WHERE b.uscc > a.uscc | b] AS b
+WITH DISTINCT a, mine, b
+WHERE any(x IN [(b)-[:WON]->(x:Tender) | x] WHERE x IN mine)
+WITH a, b, [(b)-[:BID_ON]->(t:Tender) WHERE t IN mine | t] AS tenders
 WHERE size(tenders) >= $min_together
 UNWIND tenders AS t
 WITH a, b, size(tenders) AS together, t, [(t)<-[:WON]-(w:Enterprise) | w.uscc] AS winners

@@ -506,11 +506,11 @@ log = logging.getLogger("chengxin.flags")
 #: the ranges for all of them. Measured at scale 700: each batch well under the database's 5 s
 #: limit and its query heap; a batch over either is halved.
 BATCHING: dict[str, tuple[str, int]] = {
-    "cert_lending": ("project", 10_000),
+    "cert_lending": ("person", 50_000),
     "pm_conflict": ("project", 20_000),
     "sanctioned_bidding": ("penalty", 40_000),
     "bid_ring": ("tender", 10_000),
-    "bid_rotation": ("enterprise", 10_000),
+    "bid_rotation": ("enterprise", 5_000),
     "subcontract_chain": ("enterprise", 40_000),
     "unqualified_subcontractor": ("enterprise", 20_000),
     "phoenix": ("penalty", 40_000),
@@ -530,7 +530,6 @@ GRAIN = {"person": 12_500, "enterprise": 1_000, "project": 2_500, "tender": 2_50
 #: firms a person is registered at (on people: only people registered at two firms or more).
 PARTS: dict[str, tuple[tuple[str, str, int], ...]] = {
     "bid_ring": (("flag_bid_ring_people", "person", 100_000),),
-    "cert_lending": (("flag_cert_lending_double", "person", 100_000),),
 }
 #: Above every key (keys are printable text): the upper bound of the last range.
 TOP = "\uffff\uffff"

@@ -17,9 +17,11 @@ from chengxin.graph.errors import QueryTimeout
 @pytest.mark.parametrize("kind", list(flags.DETECTORS))
 def test_many_tiny_batches_give_the_same_hits_as_one_query(plant_manifest, graph, kind):
     one_rows, one = flags.fetch_rows(graph, kind, graph.settings, size=10**9)
-    # The session graph holds about 200 projects (the project-driven detectors of issue 16) and hundreds of
-    # firms and people: a smaller batch for the smaller key space, so that every detector is really split.
-    many_rows, many = flags.fetch_rows(graph, kind, graph.settings, size=15 if flags.BATCHING[kind][0] == "project" else 25)
+    # The session graph holds about 200 projects (the project-driven detectors of issue 16), some dozens of
+    # penalties and hundreds of firms, tenders and people: a smaller batch for a smaller key space, so that
+    # every detector is really split.
+    size = {"project": 15, "penalty": 3}.get(flags.BATCHING[kind][0], 25)
+    many_rows, many = flags.fetch_rows(graph, kind, graph.settings, size=size)
     # one range per query of the detector (flags.parts: bid_ring and cert_lending run two), then really split
     assert one.ranges == len(flags.parts(kind)) and many.ranges >= 10  # (the sample graph has hundreds of keys)
     assert many_rows == one_rows and one_rows
@@ -70,17 +72,24 @@ def test_key_ranges_cover_every_key_once(graph):
 
 
 class RefusesWideRanges:
-    """The session graph, except that a detector's query over more than an eighth of the firms
-    is stopped as if at the database's time limit (as cert_lending was at scale 700)."""
+    """The session graph, except that a detector's query over more than an eighth of the keys of its key
+    space (firms, tenders, people …) is stopped as if at the database's time limit (as cert_lending was at
+    scale 700)."""
+
+    KEYS = {"enterprise": "MATCH (n:Enterprise) RETURN n.uscc AS k", "tender": "MATCH (n:Tender) RETURN n.tender_no AS k",
+            "person": "MATCH (n:Person) RETURN n.person_id AS k", "project": "MATCH (n:Project) RETURN n.project_code AS k",
+            "penalty": "MATCH (n:Penalty) RETURN n.penalty_id AS k"}
 
     def __init__(self, base: Graph):
         self.base, self.refused = base, 0
-        self.keys = [r["u"] for r in base.run("MATCH (e:Enterprise) RETURN e.uscc AS u")]
+        self.space = {query: key for kind in flags.DETECTORS for query, key, _ in flags.parts(kind)}
+        self.keys = {key: [r["k"] for r in base.run(text)] for key, text in self.KEYS.items()}
 
     def query(self, name, /, labels=None, **params):
-        if name.startswith("flag_") and not name.startswith("flag_keys_"):
-            inside = sum(params["lo"] <= k < params["hi"] for k in self.keys)
-            if inside > len(self.keys) // 8:
+        if name in self.space:
+            keys = self.keys[self.space[name]]
+            inside = sum(params["lo"] <= k < params["hi"] for k in keys)
+            if inside > len(keys) // 8:
                 self.refused += 1
                 raise QueryTimeout(f"{name}: stopped at the database's time limit")
         return self.base.query(name, labels=labels, **params)
