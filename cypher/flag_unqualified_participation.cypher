@@ -4,16 +4,12 @@
 // param lo: string = 9 -- the batch's key range, lower bound (inclusive)
 // param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: project_code, project_name, uscc, name, role, start_on, held
-// A firm's qualifications are read once, and a project only for a role that needs one.
 MATCH (e:Enterprise)
 WHERE e.uscc >= $lo AND e.uscc < $hi AND coalesce(e.stub, false) = false
-WITH e, [(e)-[:HOLDS]->(q:Qualification) | {cert_no: q.cert_no, category: q.category, issued: q.issued, expires: q.expires}] AS held
 MATCH (e)-[x:PARTICIPATES_IN]->(p:Project)
-WITH e, held, x, p, [n IN $needs WHERE n.role = x.role | n.categories][0] AS cats
-WHERE cats IS NOT NULL
-WITH e, held, x, p, cats, coalesce(x.start, p.start_date) AS start_on
-WHERE start_on IS NOT NULL
-  AND none(q IN held WHERE q.category IN cats
-           AND (q.issued IS NULL OR q.issued <= start_on) AND (q.expires IS NULL OR q.expires >= start_on))
+WITH e, x, p, [n IN $needs WHERE n.role = x.role | n.categories][0] AS cats, coalesce(x.start, p.start_date) AS start_on
+WHERE cats IS NOT NULL AND start_on IS NOT NULL
+  AND size([(e)-[:HOLDS]->(q:Qualification) WHERE q.category IN cats
+            AND (q.issued IS NULL OR q.issued <= start_on) AND (q.expires IS NULL OR q.expires >= start_on) | 1]) = 0
 RETURN p.project_code AS project_code, p.name AS project_name, e.uscc AS uscc, e.name AS name, x.role AS role, start_on,
-       held
+       [(e)-[:HOLDS]->(q:Qualification) | {cert_no: q.cert_no, category: q.category, issued: q.issued, expires: q.expires}] AS held
