@@ -23,6 +23,8 @@ import logging
 import os
 import threading
 import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -616,27 +618,37 @@ def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
     info = Batches(kind)
     rows: list[dict] = []
     params = d.params(settings)
+    todo: deque[tuple[str, str, Range]] = deque()
     for query, key, default in parts(kind):
         n = size or settings.flag_batch_keys or default
-        todo = list(reversed(join(ranges[key], n) if ranges and key in ranges else key_ranges(graph, key, n)))
-        while todo:
-            r = todo.pop()
-            spent = time.monotonic() - t0
-            if spent > budget:
-                raise QueryTimeout(f"red flag {kind}: over its budget of {budget:g} s (CHENGXIN_FLAG_BUDGET_SECONDS) "
-                                   f"after {info.ranges} key ranges, {len(todo) + 1} left")
-            try:
-                part = graph.query(query, lo=r[0], hi=r[1], **params)
-            except ChengxinError as e:
-                halves = _halve(graph, key, r) if _too_big(e) else None
-                if halves is None:
-                    raise
-                log.info("red flag %s: key range [%s, %s) of %s halved: %s", kind, r[0], r[1], query, e.detail)
-                info.halved += 1
-                todo += reversed(halves)
-                continue
-            rows += part
-            info.ranges += 1
+        todo += [(query, key, r) for r in (join(ranges[key], n) if ranges and key in ranges else key_ranges(graph, key, n))]
+    workers = settings.flag_workers
+    pool = ThreadPoolExecutor(workers, thread_name_prefix=f"chengxin-flag-{kind}")
+    running: dict = {}  # future -> (query, key space, range)
+    try:
+        while todo or running:
+            while todo and len(running) < workers:
+                if time.monotonic() - t0 > budget:
+                    raise QueryTimeout(f"red flag {kind}: over its budget of {budget:g} s (CHENGXIN_FLAG_BUDGET_SECONDS) "
+                                       f"after {info.ranges} key ranges, {len(todo) + len(running)} left")
+                query, key, r = todo.popleft()
+                running[pool.submit(graph.query, query, lo=r[0], hi=r[1], **params)] = (query, key, r)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                query, key, r = running.pop(future)
+                try:
+                    rows += future.result()
+                except ChengxinError as e:
+                    halves = _halve(graph, key, r) if _too_big(e) else None
+                    if halves is None:
+                        raise
+                    log.info("red flag %s: key range [%s, %s) of %s halved: %s", kind, r[0], r[1], query, e.detail)
+                    info.halved += 1
+                    todo.extendleft((query, key, h) for h in reversed(halves))
+                    continue
+                info.ranges += 1
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     rows.sort(key=_canonical)
     info.rows, info.seconds = len(rows), round(time.monotonic() - t0, 3)
     return rows, info

@@ -124,6 +124,9 @@ class Settings(BaseSettings):
         None, ge=1, description="Red-flag detectors: driving keys (firms or people, in key order) per batch of a "
         "detector's query (unset: each detector's own size; a batch the database refuses as too slow or too big is "
         "halved).")
+    flag_workers: int = Field(
+        2, ge=1, le=16, description="Red-flag detectors: key-range batches of one detector run at once (the database "
+        "serves each on a core of its own; 1 runs them one after another).")
     path_max_hops: int = Field(6, ge=1, le=10, description="Relationship finder: most hops between two entities.")
     path_hub_degree: int = Field(
         150, ge=2, description="Relationship finder: a node with more relationships than this is a hub and is "

@@ -81,7 +81,7 @@ class RefusesWideRanges:
             "penalty": "MATCH (n:Penalty) RETURN n.penalty_id AS k"}
 
     def __init__(self, base: Graph):
-        self.base, self.refused = base, 0
+        self.base, self.refused, self.lock = base, 0, __import__("threading").Lock()  # batches run in threads
         self.space = {query: key for kind in flags.DETECTORS for query, key, _ in flags.parts(kind)}
         self.keys = {key: [r["k"] for r in base.run(text)] for key, text in self.KEYS.items()}
 
@@ -90,7 +90,8 @@ class RefusesWideRanges:
             keys = self.keys[self.space[name]]
             inside = sum(params["lo"] <= k < params["hi"] for k in keys)
             if inside > len(keys) // 8:
-                self.refused += 1
+                with self.lock:
+                    self.refused += 1
                 raise QueryTimeout(f"{name}: stopped at the database's time limit")
         return self.base.query(name, labels=labels, **params)
 
