@@ -516,7 +516,7 @@ BATCHING: dict[str, tuple[str, int]] = {
     "subcontract_chain": ("enterprise", 40_000),
     "unqualified_subcontractor": ("enterprise", 20_000),
     "phoenix": ("penalty", 40_000),
-    "unqualified_participation": ("enterprise", 2_500),
+    "unqualified_participation": ("enterprise", 10_000),
     "pm_changed": ("project", 5_000),
     "contract_above_award": ("project", 10_000),
     "work_before_permit": ("project", 10_000),
