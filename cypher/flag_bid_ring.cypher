@@ -3,29 +3,22 @@
 // param lo: string = E -- the batch's key range, lower bound (inclusive)
 // param hi: string = F -- the batch's key range, upper bound (exclusive)
 // returns: tender_no, open_date, a_uscc, a_name, b_uscc, b_name, what, value, via
-// Registered people are compared by flag_bid_ring_people (the same detector, on people).
+// Shareholders and registered people are compared by flag_bid_ring_holders and flag_bid_ring_people (the same
+// detector, on firms and on people).
 // Candidates first: each tender's bidders are read once, with what they could share, and only a tender
 // where two of them share something is expanded into pairs (no firm expands every bid of its co-bidders).
 MATCH (t:Tender)
 WHERE t.tender_no >= $lo AND t.tender_no < $hi
-WITH t, [(t)<-[:BID_ON]-(e:Enterprise) | [e.uscc, e.legal_rep_id, e.phone, e.address, [(e)<-[:SHAREHOLDER_OF]-(h) | h]]] AS bs
+WITH t, [(t)<-[:BID_ON]-(e:Enterprise) | [e.uscc, e.legal_rep_id, e.phone, e.address]] AS bs
 WHERE size(bs) > 1
   AND any(i IN range(0, size(bs) - 2) WHERE any(j IN range(i + 1, size(bs) - 1) WHERE bs[i][0] <> bs[j][0]
-        AND (bs[i][1] = bs[j][1] OR (bs[i][2] <> '' AND bs[i][2] = bs[j][2]) OR (bs[i][3] <> '' AND bs[i][3] = bs[j][3])
-             OR any(h IN bs[i][4] WHERE h IN bs[j][4]))))
+        AND (bs[i][1] = bs[j][1] OR (bs[i][2] <> '' AND bs[i][2] = bs[j][2]) OR (bs[i][3] <> '' AND bs[i][3] = bs[j][3]))))
 UNWIND [(t)<-[:BID_ON]-(a:Enterprise) | a] AS a
 UNWIND [(t)<-[:BID_ON]-(b:Enterprise) WHERE a.uscc < b.uscc | b] AS b
-WITH t, a, b,
-     [w IN [['legal_rep', b.legal_rep_id = a.legal_rep_id], ['phone', a.phone <> '' AND b.phone = a.phone],
-            ['address', a.address <> '' AND b.address = a.address]] WHERE w[1] | w[0]] AS same,
-     [(a)<-[:SHAREHOLDER_OF]-(h) | h] AS mine, [(b)<-[:SHAREHOLDER_OF]-(h) | h] AS theirs
-WITH t, a, b, [w IN same | {what: w, h: null}] + [h IN mine WHERE h IN theirs | {what: 'shareholder', h: h}] AS links
-UNWIND links AS l
-WITH t, a, b, l.what AS what, l.h AS h
+UNWIND [w IN [['legal_rep', b.legal_rep_id = a.legal_rep_id], ['phone', a.phone <> '' AND b.phone = a.phone],
+              ['address', a.address <> '' AND b.address = a.address]] WHERE w[1] | w[0]] AS what
 RETURN t.tender_no AS tender_no, t.open_date AS open_date, a.uscc AS a_uscc, a.name AS a_name, b.uscc AS b_uscc,
        b.name AS b_name, what,
        CASE what WHEN 'legal_rep' THEN coalesce([(a)<-[:LEGAL_REP_OF]-(p:Person) | p.name][0], a.legal_rep_name, a.legal_rep_id)
-                 WHEN 'phone' THEN a.phone WHEN 'address' THEN a.address ELSE h.name END AS value,
-       CASE what WHEN 'legal_rep' THEN 'person:' + a.legal_rep_id
-                 WHEN 'shareholder' THEN CASE WHEN h.person_id IS NOT NULL THEN 'person:' + h.person_id ELSE 'enterprise:' + h.uscc END
-       END AS via
+                 WHEN 'phone' THEN a.phone ELSE a.address END AS value,
+       CASE what WHEN 'legal_rep' THEN 'person:' + a.legal_rep_id END AS via

@@ -528,10 +528,11 @@ BATCHING: dict[str, tuple[str, int]] = {
 #: neighbouring ranges as its size holds (one walk per key space and run serves every detector).
 GRAIN = {"person": 12_500, "enterprise": 1_000, "project": 2_500, "tender": 2_500, "penalty": 1_000}
 #: Further queries of a detector, each on its own key space: (query, key space, keys per batch).
-#: bid_ring compares each tender's bidders (its own query, on tenders) and, candidates first, the
-#: firms a person is registered at (on people: only people registered at two firms or more).
+#: bid_ring compares each tender's bidders' own details (its own query, on tenders) and, candidates
+#: first, the firms a shareholder holds (on firms: only a holder of two firms or more) and the firms a
+#: person is registered at (on people: only people registered at two firms or more).
 PARTS: dict[str, tuple[tuple[str, str, int], ...]] = {
-    "bid_ring": (("flag_bid_ring_people", "person", 100_000),),
+    "bid_ring": (("flag_bid_ring_holders", "enterprise", 20_000), ("flag_bid_ring_people", "person", 100_000)),
 }
 #: Above every key (keys are printable text): the upper bound of the last range.
 TOP = "\uffff\uffff"
