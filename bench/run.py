@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -260,6 +261,15 @@ def first_loads(work: Path, folder: Path, label: str) -> dict:
     return b
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -304,13 +314,13 @@ def _one_query(graph, kind: str, settings) -> tuple[float | None, str]:
 
 
 def detectors(graph, settings, app=None, manifest: dict | None = None, requests: int = 20,
-              before: bool = True, stored: bool = False) -> dict:
+              before: bool = True, stored: bool = False, store: Path | None = None) -> dict:
     """Section 5: every red-flag detector as a batch job (key ranges, its own budget) beside the
     same detector as one query (before; a timeout or a refused query reported as such), the
     total, the run stored under the home, and the /flags and /risk pages reading it (p95)."""
     from chengxin.graph import flags
 
-    runs = flags.FlagRuns(settings)
+    runs = flags.FlagRuns(settings, store=store)
     if stored and runs.latest() is not None:
         run, lines = runs.latest(), {}
         print(f"\n[red-flag detectors: the stored run of {run.computed_at}, {run.total_seconds:.1f} s: "
@@ -327,8 +337,12 @@ def _run_detectors(graph, settings, runs, manifest, before: bool):
 
     print(f"\n[red-flag detectors: one query (before) vs key-range batches (after), s; budget "
           f"{settings.flag_budget_seconds:g} s each]")
-    print(f"  {'detector':<28}{'before':>16}{'after':>9}{'ranges':>8}{'halved':>8}{'hits':>8}{'ratio':>8}")
+    print(f"  {'detector':<28}{'before':>16}{'after':>9}{'db cpu':>8}{'ranges':>8}{'halved':>8}{'hits':>8}{'ratio':>8}"
+          f"{'load':>6}")
     lines: dict[str, dict] = {}
+    state = embedded.status(settings)
+    cpu = [_cpu_seconds(state.pid) if state else None]  # the database's CPU time (steadier than wall time on a shared machine)
+    cpu0 = cpu[0]
 
     # Before: each detector as one query (the 5 s limit of the database stops some); first, so that
     # the batch run's own total is what is timed after.
@@ -344,14 +358,19 @@ def _run_detectors(graph, settings, runs, manifest, before: bool):
             keys = {h["key"] for h in hits}
             planted = (f"  planted found {sum(k in keys for k in expect['planted'])}/{len(expect['planted'])}, "
                        f"controls flagged {sum(k in keys for k in expect['controls'])}/{len(expect['controls'])}")
-        print(f"  {info.kind:<28}{(f'{old:.2f}' if old is not None else why):>16}{info.seconds:>9.2f}"
-              f"{info.ranges:>8}{info.halved:>8}{len(hits):>8}{ratio:>8}{planted}", flush=True)
+        now = _cpu_seconds(state.pid) if state else None
+        used = f"{now - cpu[0]:8.1f}" if now is not None and cpu[0] is not None else "       —"
+        cpu[0] = now  # (the index walks a detector starts count in its figure)
+        print(f"  {info.kind:<28}{(f'{old:.2f}' if old is not None else why):>16}{info.seconds:>9.2f}{used}"
+              f"{info.ranges:>8}{info.halved:>8}{len(hits):>8}{ratio:>8}{os.getloadavg()[0]:6.1f}{planted}", flush=True)
 
     run = runs.run_all(graph, progress=progress)
     finished = [v["before"] for v in lines.values() if v["before"] is not None]
     old_total = (f"{sum(finished):.1f} s, {len(lines) - len(finished)} of {len(lines)} did not finish"
                  if before else "not tried")
-    print(f"  {'all detectors':<28}{'':>16}{run.total_seconds:>9.2f}   (target <= 60 s; one query each: {old_total})")
+    total_cpu = (f"; database CPU {cpu[0] - cpu0:.1f} s" if cpu[0] is not None and cpu0 is not None else "")
+    print(f"  {'all detectors':<28}{'':>16}{run.total_seconds:>9.2f}   (target <= 60 s; one query each: {old_total}"
+          f"{total_cpu}; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
     print(f"  stored run: {runs.store} ({run.computed_at})")
     return run, lines
 
@@ -386,7 +405,8 @@ def flags_on_home(args) -> None:
         if stats:
             print(f"graph: {sum(stats['labels'].values()):,} nodes, {sum(stats['relationships'].values()):,} relationships")
         app = create_app(settings, graph=graph)
-        detectors(graph, settings, app=app, requests=args.requests, before=not args.no_before, stored=args.stored)
+        detectors(graph, settings, app=app, requests=args.requests, before=not args.no_before, stored=args.stored,
+                  store=args.store)
         state = embedded.status(settings)
         if state:
             print(f"\n[memory] embedded database resident: {rss_mb(state.pid):,.0f} MB")
@@ -459,6 +479,8 @@ def main() -> None:
     ap.add_argument("--no-before", action="store_true", help="with --flags-only: skip the one-query runs")
     ap.add_argument("--stored", action="store_true", help="with --flags-only: time the pages on the home's stored run "
                     "(no detector run)")
+    ap.add_argument("--store", type=Path, help="with --flags-only: keep the run in this file instead of under --home "
+                    "(the home then stays read only)")
     ap.add_argument("--stats", action="store_true", help="with --flags-only: print the graph's counts first")
     args = ap.parse_args()
     if args.only == "matching":
