@@ -14,7 +14,6 @@ The weights are settings (``CHENGXIN_RISK_*``), documented in the README.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from .db import Graph
 from .errors import NotFound
@@ -142,17 +141,19 @@ def ranking(graph: Graph, region: str | None = None, type_: str | None = None, l
     """Every firm with a score above zero, highest first, optionally within a region-code prefix and a type.
     The red flags come from the stored run (``runs``); ``wait=False`` (the page) never waits for
     one: until the first run finishes the ranking leaves flags out and says so (``flags_pending``).
-    The scored list is kept with the run it was made from (``runs.ranked``) for
-    ``flag_cache_seconds`` at most: at scale 700 scoring every firm takes seconds, a page does not."""
+    The scored list is kept with the run it was made from (``runs.ranked``) while the run, the day and
+    the data (:meth:`FlagRuns.data_version`, read again at most every ``flag_cache_seconds``) stay the
+    same: at scale 700 scoring every firm takes seconds, so it is done once per run and day, not again
+    every ``flag_cache_seconds`` (a page then waited 12 s every five minutes)."""
     today = today or dt.date.today()
     found = runs.detect_all(graph, wait=wait)
-    key = (runs.computed_at, today, id(settings))
+    key = (runs.computed_at, today, id(settings), runs.data_version(graph))
     held = getattr(runs, "ranked", None)
-    if held and held[0] == key and time.monotonic() - held[1] < settings.flag_cache_seconds:
-        scored = held[2]
+    if held and held[0] == key:
+        scored = held[1]
     else:
         scored = _scored(graph, found, today, settings)
-        runs.ranked = (key, time.monotonic(), scored)
+        runs.ranked = (key, scored)
     rows = [r for r in scored if r["score"] > 0
             and (not region or (r.get("region_code") or "").startswith(region))
             and (not type_ or r.get("type") == type_)]

@@ -202,3 +202,26 @@ def test_a_stored_run_is_made_again_only_when_a_load_changed_the_data(graph, tmp
     finally:
         graph.run("MATCH (d:Dataset {name: 'test-data-version'}) DELETE d", write=True)
     assert not runs.stale(run, graph)
+
+
+def test_the_risk_ranking_is_scored_once_per_run_day_and_data(graph, tmp_path, monkeypatch):
+    """Scoring every firm takes seconds at scale 700: /risk scores once for a run, a day and the data's
+    version, not again every flag_cache_seconds, and again after a load changed the data."""
+    from chengxin.graph import risk
+
+    settings = graph.settings.model_copy(update={"flag_cache_seconds": 0.0})  # read the version every time
+    runs = flags.FlagRuns(settings, store=tmp_path / "run.json")
+    calls = []
+    real = risk._scored
+    monkeypatch.setattr(risk, "_scored", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = risk.ranking(graph, settings=settings, runs=runs)
+    again = risk.ranking(graph, settings=settings, runs=runs, limit=5)
+    assert len(calls) == 1 and again["rows"] == first["rows"][:5] and again["total"] == first["total"]
+    graph.query("record_dataset", name="test-ranking-version", props={"loaded_at": "2999-01-01T00:00:00", "rows": 0})
+    try:
+        risk.ranking(graph, settings=settings, runs=runs)
+        assert len(calls) == 2  # a load changed the data: scored again
+    finally:
+        graph.run("MATCH (d:Dataset {name: 'test-ranking-version'}) DELETE d", write=True)
+    risk.ranking(graph, settings=settings, runs=runs, today=first["today"] + __import__("datetime").timedelta(days=1))
+    assert len(calls) == 3  # another day: qualifications and sanctions expire
