@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from importlib import resources
@@ -544,6 +545,11 @@ def sample_dir() -> Path:
     return Path(str(resources.files("chengxin").joinpath("sample")))
 
 
+def _interrupt(signum, frame) -> None:
+    """A SIGTERM or SIGHUP ends the demo as Ctrl-C does (its database stopped too)."""
+    raise KeyboardInterrupt
+
+
 @main.command()
 @click.option("--host", default=None, help="Listen address (default CHENGXIN_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default CHENGXIN_PORT, 5000).")
@@ -553,7 +559,8 @@ def demo(host: str | None, port: int | None, with_foreign: bool) -> None:
     """The main job: start the database, load the demo graph if the graph is empty, serve.
     The demo graph is the bundled sample of China's construction market and its red-flag cases
     under ordinary names. Ctrl-C stops the web app and the embedded database, if this command
-    started it (also while it is still loading)."""
+    started it (also while it is still loading); so does a SIGTERM or SIGHUP (``kill``, a service
+    manager, a closed terminal), which would otherwise leave the database running without its app."""
     settings = _settings()
     host, port = host or settings.host, port or settings.port
     database = backend_for(settings)
@@ -561,6 +568,7 @@ def demo(host: str | None, port: int | None, with_foreign: bool) -> None:
     started_here = running is False
     click.echo(f"chengxin demo: {url(host, port)} once ready (Ctrl-C stops it)")
     graph = None
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if started_here:
             click.echo("[1/3] starting the embedded database (the first start takes a few seconds) …")
@@ -592,6 +600,8 @@ def demo(host: str | None, port: int | None, with_foreign: bool) -> None:
     except KeyboardInterrupt:
         click.echo("")
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if graph is not None:
             graph.close()
         if started_here:
