@@ -145,3 +145,29 @@ def test_capped_authority_lists_report_the_true_totals(graph, monkeypatch):
     full = graph.run("MATCH (a:Authority {name: $n})<-[:ISSUED_BY]-(q:Qualification) RETURN collect(q.cert_no) AS c",
                      {"n": busy["n"]})[0]["c"]
     assert {q["cert_no"] for q in data["qualifications"]} <= set(full)
+
+
+def test_an_authority_page_is_queried_once_until_a_load_changes_the_data(client, graph, monkeypatch):
+    """Paging, sorting or filtering an authority's penalties asks for the same profile again: it is kept
+    (its list of every penalty costs the most of any page at scale 700) until a load is recorded."""
+    from urllib.parse import quote
+
+    from chengxin.web.views import entity
+
+    busy = graph.run("MATCH (a:Authority)<-[:ISSUED_BY]-(:Penalty) RETURN a.name AS n, count(*) AS k "
+                     "ORDER BY k DESC, n LIMIT 1")[0]
+    calls = []
+    real = queries.profile
+    monkeypatch.setattr(entity.queries, "profile", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    url = f"/api/authority/{quote(busy['n'])}"
+    first = client.get(url).get_json()
+    assert client.get(url + "?penalties_page=2").status_code == 200
+    again = client.get(url + "?penalties_sort=decision_date").get_json()
+    assert calls.count("authority") <= 1 and again["n_penalties"] == first["n_penalties"] == busy["k"]
+    graph.query("record_dataset", name="test-authority-cache", props={"loaded_at": "2999-01-01T00:00:00", "rows": 0})
+    try:
+        before = calls.count("authority")
+        assert client.get(url).status_code == 200
+        assert calls.count("authority") == before + 1  # a load was recorded: the profile is read again
+    finally:
+        graph.run("MATCH (d:Dataset {name: 'test-authority-cache'}) DELETE d", write=True)

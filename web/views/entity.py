@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from chengxin.graph import eligibility, matching, queries, risk, verdict
 from chengxin.graph.integrity import sanction_status
@@ -45,13 +45,26 @@ def _list_names(data: dict) -> dict:
     return names
 
 
+def _authority(graph, key: str, today: dt.date) -> dict:
+    """An authority's profile, kept while the day and the data stay the same (``profile_cache``; the data's
+    version is read each time, one small query, so a load shows at once): it holds every penalty the
+    authority decided (up to 20,000, so its table filters, sorts and exports them all), and paging,
+    sorting or filtering that table asks for the same page again."""
+    cache = current_app.extensions["chengxin"]["profile_cache"]
+    ck = ("authority", key, today, get_flag_runs().data_version(graph, fresh=True))
+    data = cache.get(ck)
+    if data is None:
+        data = cache[ck] = queries.profile(graph, "authority", key, today)
+    return dict(data)
+
+
 def _data(route: str, graph, key: str, today: dt.date) -> dict:
     """A page's view model; for a firm with its verdict, matched records and their sanctions."""
     if route == "enterprise":
         # The app's objects are read here, in the request; the workers only query.
         panels = _PANELS.submit(_firm_panels, graph, key, today, app_settings(), get_flag_runs())
         matched = _PANELS.submit(graph.query, "matched_records", uscc=key)
-    data = queries.profile(graph, route, key, today)
+    data = _authority(graph, key, today) if route == "authority" else queries.profile(graph, route, key, today)
     if route in ("person", "project", "tender", "penalty") or route in STAGE_ROUTES:
         data["flags"] = get_flag_runs().for_entity(graph, route, key)
     if route == "project":
