@@ -63,11 +63,11 @@ def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | 
     ``record``, record the dataset for ``/sources``. The report is written once, at the end, whether the
     load went through or stopped part-way. ``mode``: the write path (csv_folder.FolderLoader): "auto"
     takes the bulk path into an empty graph and MERGEs otherwise; "bulk" or "merge" force one."""
+    if mode == "check":
+        raise InvalidInput("a check is run by check_any(), which needs no database")
     s = graph.settings
     loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress,
                           mode=mode)
-    if mode == "check":
-        raise InvalidInput("a check is run by check_any(), which needs no database")
     rejects = rejects_path(s, Path(path).resolve().name if src.format == "folder" else src.name)
     report = None
     try:

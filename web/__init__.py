@@ -55,8 +55,9 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         "flag_runs": FlagRuns(settings),
         "schema_cache": TTLCache(maxsize=1, ttl=60),  # the console's schema panel: counts kept a minute
         "chart_cache": TTLCache(maxsize=256, ttl=600),  # the penalty charts: counts kept ten minutes
-        # authorities' profiles (every penalty they decided), by day and data version: web/views/entity.py
-        "profile_cache": TTLCache(maxsize=64, ttl=600),
+        # authorities' profiles (every penalty they decided, up to 20,000: some MB each), by day and data
+        # version: web/views/entity.py; few, so memory stays bounded whatever names are asked for
+        "profile_cache": TTLCache(maxsize=16, ttl=600),
         "owns_graph": graph is None,  # a graph handed in is its caller's to close
     }
     atexit.register(close_app, app)
