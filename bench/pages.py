@@ -140,11 +140,16 @@ def run_pages(graph, settings, *, requests: int = 200, n_paths: int = 100, seed:
         t = time.perf_counter()
         runs.detect_all(graph, wait=True)
         print(f"\n[red-flag run for the entity pages: {time.perf_counter() - t:.1f} s, made before timing]")
-    else:
-        from chengxin.graph.flags import DETECTORS, FlagRun  # an empty run, held in memory only
+    elif runs.latest() is None or runs.stale(runs.latest(), graph):
+        from chengxin.graph.flags import DETECTORS, FlagRun, data_version  # an empty run, held in memory only
 
+        # Of the data's current version: a run of another version is stale, and a page reading it
+        # would start a background run of every detector behind the figures.
         runs.store = Path(settings.home_path) / "no-flag-run.json"
-        runs.run = FlagRun({k: [] for k in DETECTORS}, dt.datetime.now() + dt.timedelta(days=3650))
+        runs.run = FlagRun({k: [] for k in DETECTORS}, dt.datetime.now() + dt.timedelta(days=3650),
+                           data_version=data_version(graph))
+    else:
+        print(f"\n[red-flag run for the entity pages: the home's stored run of {runs.latest().computed_at:%Y-%m-%d %H:%M}]")
     client = app.test_client()
 
     def timed_pages(make_path, n: int, warm: int = 5) -> list[float]:
@@ -225,4 +230,4 @@ def run_pages(graph, settings, *, requests: int = 200, n_paths: int = 100, seed:
     state = embedded.status(settings) if settings.embedded else None
     if state:
         print(f"\n[memory] embedded database resident: {rss_mb(state.pid):,.0f} MB "
-              f"(heap limit {settings.embedded_heap})")
+              f"(heap limit {embedded.heap_size(settings)}, page cache {embedded.page_cache_mb(settings):,} MB)")

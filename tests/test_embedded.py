@@ -17,6 +17,8 @@ def test_start_stop_restart_keeps_data(tmp_path):
     assert embedded.status(s) is None
     first = embedded.start(s)
     assert embedded.start(s) == first  # idempotent
+    cmd = embedded.psutil.Process(first.pid).cmdline()
+    assert cmd[cmd.index("--page-cache-mb") + 1] == str(embedded.page_cache_mb(s)) != "0"
     pw = tmp_path / "home" / "root-password"
     assert oct(pw.stat().st_mode & 0o777) == "0o600"
     try:
@@ -31,6 +33,23 @@ def test_start_stop_restart_keeps_data(tmp_path):
         assert pw.read_text().strip() not in log  # the password is never logged
     finally:
         embedded.stop(s)
+
+
+def test_the_heap_and_page_cache_follow_the_machine_unless_set(monkeypatch, tmp_path):
+    class Memory:
+        total = 24 * 1024 ** 3
+
+    monkeypatch.setattr(embedded.psutil, "virtual_memory", lambda: Memory)
+    s = Settings(home=tmp_path / "home")
+    assert (embedded.heap_size(s), embedded.page_cache_mb(s)) == ("6144m", 3072)  # a quarter, half of it
+    Memory.total = 2 * 1024 ** 3
+    assert (embedded.heap_size(s), embedded.page_cache_mb(s)) == ("1024m", 512)  # never under 1 GB
+    Memory.total = 256 * 1024 ** 3
+    assert embedded.heap_size(s) == "8192m"  # nor over 8 GB
+    s = Settings(home=tmp_path / "home", embedded_heap="3g", embedded_page_cache="1200m")
+    assert (embedded.heap_size(s), embedded.page_cache_mb(s)) == ("3g", 1200)
+    assert embedded.page_cache_mb(Settings(home=tmp_path / "h", embedded_heap="3g")) == 1536
+    assert embedded.page_cache_mb(Settings(home=tmp_path / "h", embedded_heap="not-a-size")) == 0  # the JVM says why
 
 
 @pytest.mark.skipif(bool(os.environ.get("CHENGXIN_URI")), reason="embedded server only")

@@ -126,6 +126,22 @@ def test_the_stored_run_round_trips_and_is_private(graph, tmp_path):
     assert again.total_seconds >= max(again.seconds.values())
 
 
+def test_a_pages_hits_come_from_the_runs_index_and_match_a_full_scan(graph, tmp_path):
+    """for_entity / for_firm read an index made once per run; it gives what going through every
+    hit gives, for every entity and firm the run names, and for one it does not."""
+    runs = flags.FlagRuns(graph.settings, store=tmp_path / "flag-run.json")
+    found = runs.run_all(graph).hits
+    every = [h for hits in found.values() for h in hits]
+    refs = {(e["route"], e["key"]) for h in every for e in h["evidence"]}
+    firms = {u for h in every for u in h["firms"]}
+    assert len(refs) > 20 and len(firms) > 10
+    for route, key in refs | {("enterprise", "NO-SUCH-FIRM")}:
+        scan = [h for h in every if any(e["route"] == route and e["key"] == key for e in h["evidence"])]
+        assert runs.for_entity(graph, route, key) == scan, (route, key)
+    for uscc in firms | {"NO-SUCH-FIRM"}:
+        assert runs.for_firm(graph, uscc) == [h for h in every if uscc in h["firms"]], uscc
+
+
 def _flag_queries(monkeypatch) -> list[str]:
     asked: list[str] = []
     real = Graph.query
