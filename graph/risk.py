@@ -14,14 +14,20 @@ The weights are settings (``CHENGXIN_RISK_*``), documented in the README.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import weakref
 
+from . import regions
 from .db import Graph
 from .errors import NotFound
-from .flags import DETECTORS, FlagRuns
+from .flags import DETECTORS, FlagRuns, key_ranges
 from .integrity import MUNICIPALITIES, authority_level, in_force
 from .messages import N_, msg
 
 __all__ = ["LEVELS", "MUNICIPALITIES", "authority_level", "contributions", "firm_score", "ranking"]
+
+log = logging.getLogger(__name__)
 
 #: The authority levels as a reason names them (English msgids).
 LEVELS = {"national": N_("national"), "provincial": N_("provincial"), "local": N_("local")}
@@ -109,13 +115,24 @@ def firm_score(graph: Graph, uscc: str, today: dt.date | None = None, wait: bool
 
 #: Firms whose brief one query asks for (a ranking at scale 700 names tens of thousands).
 BRIEF_CHUNK = 5_000
+#: Firms whose penalties and awards one query reads: at scale 700 the whole market in one query
+#: took 5-10 s, over the database's time limit on a busy machine.
+FACT_RANGE = 20_000
+#: How long a page waits for a ranking being scored before it shows the one it has (or says one is
+#: being made): a small graph is scored within it; at scale 700 scoring takes seconds.
+PAGE_WAIT_SECONDS = 2.0
+
+_jobs: "weakref.WeakKeyDictionary[FlagRuns, threading.Thread]" = weakref.WeakKeyDictionary()
+_jobs_lock = threading.Lock()
 
 
 def _scored(graph: Graph, found: dict | None, today: dt.date, settings) -> list[dict]:
-    """Every firm with a penalty, an award or a red-flag hit, scored (zero included), highest first."""
+    """Every firm whose penalties, awards and red-flag hits score above zero, highest first, each with
+    its region's name."""
     facts: dict[str, list[dict]] = {}
-    for f in graph.query("risk_facts"):
-        facts.setdefault(f["uscc"], []).append(f)
+    for lo, hi, _ in key_ranges(graph, "enterprise", FACT_RANGE):
+        for f in graph.query("risk_facts", lo=lo, hi=hi):
+            facts.setdefault(f["uscc"], []).append(f)
     hits: dict[str, list[dict]] = {}
     for hs in (found or {}).values():
         for h in hs:
@@ -128,12 +145,33 @@ def _scored(graph: Graph, found: dict | None, today: dt.date, settings) -> list[
     for u in usccs:
         b = briefs.get(u) or {"uscc": u, "name": None, "type": None, "region_code": None}
         parts = contributions(facts.get(u, []), hits.get(u, []), settings, today)
-        rows.append({**b, "score": _score(parts), "raw": round(sum(c["points"] for c in parts), 1),
+        rows.append({**b, "region": regions.label(b.get("region_code")) or None,
+                     "score": _score(parts), "raw": round(sum(c["points"] for c in parts), 1),
                      "penalties": sum(1 for c in parts if c["kind"] == "penalty"),
                      "flags": sum(1 for c in parts if c["kind"] == "flag"),
                      "awards": sum(1 for c in parts if c["kind"] == "award")})
     rows.sort(key=lambda r: (-r["score"], -r["raw"], r["uscc"]))
-    return rows
+    return [r for r in rows if r["score"] > 0]
+
+
+def _score_job(graph: Graph, found: dict | None, today: dt.date, settings, runs: FlagRuns, key: tuple) -> None:
+    try:
+        runs.ranked = (key, _scored(graph, found, today, settings))
+    except Exception as e:  # noqa: BLE001 -- the page keeps the ranking it has and says it is pending
+        log.warning("risk ranking: scoring failed: %s", e)
+
+
+def _score_in_background(graph: Graph, found: dict | None, today: dt.date, settings, runs: FlagRuns,
+                         key: tuple) -> threading.Thread:
+    """The thread scoring ``key``'s ranking: the one under way for these runs, or a new one."""
+    with _jobs_lock:
+        job = _jobs.get(runs)
+        if job is None or not job.is_alive():
+            job = threading.Thread(target=_score_job, args=(graph, found, today, settings, runs, key), daemon=True,
+                                   name="chengxin-risk")
+            _jobs[runs] = job
+            job.start()
+        return job
 
 
 def ranking(graph: Graph, region: str | None = None, type_: str | None = None, limit: int = 100,
@@ -144,18 +182,25 @@ def ranking(graph: Graph, region: str | None = None, type_: str | None = None, l
     The scored list is kept with the run it was made from (``runs.ranked``) while the run, the day and
     the data (:meth:`FlagRuns.data_version`, read again at most every ``flag_cache_seconds``) stay the
     same: at scale 700 scoring every firm takes seconds, so it is done once per run and day, not again
-    every ``flag_cache_seconds`` (a page then waited 12 s every five minutes)."""
+    every ``flag_cache_seconds`` (a page then waited 12 s every five minutes).
+
+    With ``wait=False`` the scoring is a background job, not the request's work: the page waits
+    for it ``PAGE_WAIT_SECONDS`` at most, then shows the ranking it holds (``ranking_stale``: made
+    from an earlier run, day or data) or none yet (``ranking_pending``)."""
     today = today or dt.date.today()
     found = runs.detect_all(graph, wait=wait)
     key = (runs.computed_at, today, id(settings), runs.data_version(graph))
-    held = getattr(runs, "ranked", None)
-    if held and held[0] == key:
-        scored = held[1]
-    else:
-        scored = _scored(graph, found, today, settings)
-        runs.ranked = (key, scored)
-    rows = [r for r in scored if r["score"] > 0
-            and (not region or (r.get("region_code") or "").startswith(region))
-            and (not type_ or r.get("type") == type_)]
+    held = runs.ranked
+    if not (held and held[0] == key):
+        if wait:
+            runs.ranked = (key, _scored(graph, found, today, settings))
+        else:
+            _score_in_background(graph, found, today, settings, runs, key).join(PAGE_WAIT_SECONDS)
+        held = runs.ranked
+    scored = held[1] if held else []
+    rows = [r for r in scored
+            if (not region or (r.get("region_code") or "").startswith(region)) and (not type_ or r.get("type") == type_)]
     return {"today": today, "region": region, "type": type_, "total": len(rows), "rows": rows[:limit],
-            "limit": limit, "flags_pending": found is None, "computed_at": runs.computed_at}
+            "limit": limit, "flags_pending": found is None, "computed_at": runs.computed_at,
+            "ranking_pending": held is None, "ranking_stale": held is not None and held[0] != key,
+            "ranked_for": held[0][1] if held else None}

@@ -147,7 +147,7 @@ def _flag_queries(monkeypatch) -> list[str]:
     real = Graph.query
 
     def spy(self, name, /, labels=None, **params):
-        if name.startswith("flag_"):
+        if name.startswith("flag_") and not name.startswith("flag_keys_"):  # a key walk (the ranking's too) runs no detector
             asked.append(name)
         return real(self, name, labels=labels, **params)
 
@@ -230,14 +230,57 @@ def test_the_risk_ranking_is_scored_once_per_run_day_and_data(graph, tmp_path, m
     calls = []
     real = risk._scored
     monkeypatch.setattr(risk, "_scored", lambda *a, **k: calls.append(1) or real(*a, **k))
-    first = risk.ranking(graph, settings=settings, runs=runs)
+    first = risk.ranking(graph, settings=settings, runs=runs, wait=True)
     again = risk.ranking(graph, settings=settings, runs=runs, limit=5)
     assert len(calls) == 1 and again["rows"] == first["rows"][:5] and again["total"] == first["total"]
     graph.query("record_dataset", name="test-ranking-version", props={"loaded_at": "2999-01-01T00:00:00", "rows": 0})
     try:
-        risk.ranking(graph, settings=settings, runs=runs)
+        risk.ranking(graph, settings=settings, runs=runs, wait=True)
         assert len(calls) == 2  # a load changed the data: scored again
     finally:
         graph.run("MATCH (d:Dataset {name: 'test-ranking-version'}) DELETE d", write=True)
-    risk.ranking(graph, settings=settings, runs=runs, today=first["today"] + __import__("datetime").timedelta(days=1))
+    risk.ranking(graph, settings=settings, runs=runs, today=first["today"] + __import__("datetime").timedelta(days=1),
+                 wait=True)
     assert len(calls) == 3  # another day: qualifications and sanctions expire
+
+
+def test_the_risk_page_never_waits_long_for_scoring_and_shows_what_it_holds(app, settings, graph, tmp_path,
+                                                                           monkeypatch):
+    """Scoring every firm is a background job: a page waits for it a moment at most, then says a
+    ranking is being computed (none held yet) or shows the one it holds with its day; a score that
+    fails leaves the page answering. The firms' facts are read in key ranges (each query small)."""
+    import threading
+    import time
+
+    from chengxin.graph import risk
+    from chengxin.web import create_app
+
+    fresh = create_app(settings, graph=graph)
+    runs = fresh.extensions["chengxin"]["flag_runs"]
+    runs.run_all(graph)
+    real, gate = risk._scored, threading.Event()
+    monkeypatch.setattr(risk, "_scored", lambda *a, **k: gate.wait(60) and real(*a, **k))
+    monkeypatch.setattr(risk, "FACT_RANGE", 7)  # many ranges: every firm still read once
+    client = fresh.test_client()
+    t = time.monotonic()
+    page = client.get("/risk")
+    assert page.status_code == 200 and time.monotonic() - t < risk.PAGE_WAIT_SECONDS + 5
+    assert 'id="ranking-pending"' in page.get_data(as_text=True)
+    assert client.get("/api/risk").get_json()["ranking_pending"]
+    gate.set()
+    risk._jobs[runs].join(60)
+    data = client.get("/api/risk").get_json()
+    assert not data["ranking_pending"] and not data["ranking_stale"] and data["total"] > 0
+    today = __import__("datetime").date.today()
+    whole = [r["uscc"] for r in real(graph, runs.latest().hits, today, settings) if ":" not in r["uscc"]]
+    assert data["total"] == len(whole) and [r["uscc"] for r in data["rows"]] == whole[:len(data["rows"])]
+    # The next day: the held ranking is shown, said to be of its day, while a new one is scored.
+    gate.clear()
+    runs.ranked = (runs.ranked[0][:1] + (runs.ranked[0][1] - __import__("datetime").timedelta(days=1),)
+                   + runs.ranked[0][2:], runs.ranked[1])
+    stale = client.get("/api/risk").get_json()
+    assert stale["ranking_stale"] and stale["total"] == data["total"]
+    assert 'id="ranking-pending"' in client.get("/risk").get_data(as_text=True)
+    gate.set()
+    risk._jobs[runs].join(60)
+    assert not client.get("/api/risk").get_json()["ranking_stale"]

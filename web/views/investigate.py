@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import threading
 
+from cachetools import LRUCache
 from flask import Blueprint, Response, request
 from flask_babel import get_translations, gettext
 
@@ -195,6 +197,11 @@ RISK_COLUMNS = [
 ]
 
 
+#: The ranking as a region, type and market choice shows it (ranked, the region named), per ranking held.
+_risk_views: LRUCache = LRUCache(maxsize=32)
+_risk_lock = threading.Lock()
+
+
 @bp.get("/risk")
 @bp.get("/api/risk", endpoint="risk_json")
 def risk_ranking():
@@ -205,21 +212,29 @@ def risk_ranking():
     type_ = (request.args.get("type") or "").strip() or None
     market = "all" if request.args.get("market") == "all" else "cn"
     size = max(1, min(request.args.get("limit", 50, type=int) or 50, 1000))
-    result = risk.ranking(get_graph(), None, type_, 10 ** 9, settings=app_settings(), runs=get_flag_runs())
-    rows = [r for r in result["rows"]]
+    runs = get_flag_runs()
+    result = risk.ranking(get_graph(), None, type_, 10 ** 9, settings=app_settings(), runs=runs)
     wanted = regions.prefixes(region) if region else []
-    if region:
-        rows = [r for r in rows if regions.matches(r.get("region_code"), wanted)]
-    others = [r for r in rows if ":" in (r.get("uscc") or "")]
-    if market == "cn":
-        rows = [r for r in rows if ":" not in (r.get("uscc") or "")]
-    rows = [{**r, "rank": i, "region": regions.label(r.get("region_code")) or None} for i, r in enumerate(rows, 1)]
+    view = (runs.ranked and runs.ranked[0], tuple(wanted), region is None, type_, market)
+    with _risk_lock:
+        held = _risk_views.get(view)
+    if held is None:  # ranked once per ranking and choice: tens of thousands of firms at scale 700
+        rows = result["rows"]
+        if region:
+            rows = [r for r in rows if regions.matches(r.get("region_code"), wanted)]
+        others = sum(1 for r in rows if ":" in (r.get("uscc") or ""))
+        if market == "cn":
+            rows = [r for r in rows if ":" not in (r.get("uscc") or "")]
+        held = ([{**r, "rank": i} for i, r in enumerate(rows, 1)], others)
+        with _risk_lock:
+            _risk_views[view] = held
+    rows, others = held
     table = Table.build("risk", RISK_COLUMNS, rows, size=size)
     as_csv = csv_requested(table, filename="risk")
     if as_csv is not None:
         return as_csv
     data = {**result, "region": region, "region_prefixes": wanted, "market": market, "rows": table.rows,
-            "total": len(rows), "limit": size, "other_markets": len(others), "tables": {"risk": table.as_data()}}
+            "total": len(rows), "limit": size, "other_markets": others, "tables": {"risk": table.as_data()}}
     return respond("investigate/risk.html", data, tables={"risk": table})
 
 
