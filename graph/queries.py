@@ -93,13 +93,15 @@ UNCAPPED = {("authority", "penalties")}
 AUTHORITY_PENALTY_LIMIT = 20000
 
 
-def profile(graph: Graph, route: str, key: str, today: dt.date | None = None) -> dict:
-    """The view model of an entity page (and its JSON twin); raises NotFound."""
+def profile(graph: Graph, route: str, key: str, today: dt.date | None = None, *,
+            penalty_limit: int = AUTHORITY_PENALTY_LIMIT) -> dict:
+    """The view model of an entity page (and its JSON twin); raises NotFound. An authority's
+    penalties are the latest ``penalty_limit`` (a first view reads only its first page)."""
     spec = get_model().by_route(route)
     params = {spec.key: key}
     if route == "authority":
         params["limit"] = graph.settings.page_row_cap
-        params["penalty_limit"] = AUTHORITY_PENALTY_LIMIT
+        params["penalty_limit"] = min(penalty_limit, AUTHORITY_PENALTY_LIMIT)
     rows = graph.query(f"{route}_profile", **params)
     if not rows:
         raise NotFound(msg(N_("{kind} {key} not found"), kind=msg(spec.title), key=key))
@@ -249,7 +251,9 @@ def _person(graph: Graph, d: dict, today: dt.date) -> None:
 
 
 def _authority(graph: Graph, d: dict, today: dt.date) -> None:
-    d["penalties"] = _by_date(d["penalties"], "decision_date")
+    # The query's order (latest first, then by id), whatever order the list came back in: the first
+    # view's one page and the whole list's first page are the same rows.
+    d["penalties"] = _by_date(sorted(d["penalties"], key=lambda p: p.get("penalty_id") or ""), "decision_date")
 
 
 def _penalty(graph: Graph, d: dict, today: dt.date) -> None:

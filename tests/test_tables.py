@@ -58,6 +58,32 @@ def test_authority_pages_through_every_penalty(client, many_penalties):
     assert "pager-next" not in last and "pager-prev" in last
 
 
+def test_an_authority_first_view_reads_one_page_the_same_as_the_whole_lists(client, many_penalties, monkeypatch):
+    """A first view of the page asks the database for the table's first page only (latest first); its
+    rows, totals and pager are those of the whole list's first page, which paging then reads. The
+    JSON twin keeps the whole list."""
+    from chengxin.graph import queries
+    from chengxin.web.views import entity
+
+    def tbody(html: str) -> str:
+        return html[html.index("<tbody"):html.index("</tbody>")]
+
+    client.application.extensions["chengxin"]["profile_cache"].clear()
+    asked = []
+    real = queries.profile
+    monkeypatch.setattr(entity.queries, "profile", lambda *a, **k: asked.append(k.get("penalty_limit")) or real(*a, **k))
+    first = client.get(f"/authority/{AUTH}").get_data(as_text=True)
+    whole = client.get(f"/authority/{AUTH}?penalties_page=1").get_data(as_text=True)
+    assert asked == [50, None]  # one page, then the whole list (kept for paging, sorting, filtering)
+    assert tbody(first) == tbody(whole) and tbody(first).count("<tr") == 50
+    assert "pager-next" in first and f"{N}" in first[first.index('id="rel-ISSUED_BY"'):]
+    latest = max(many_penalties, key=lambda p: (p["decision_date"], ""))["decision_date"]
+    assert latest in tbody(first)[:tbody(first).index("</tr>")]  # the latest first
+    assert tbody(client.get(f"/authority/{AUTH}").get_data(as_text=True)) == tbody(whole) and asked[2:] == []
+    data = client.get(f"/api/authority/{AUTH}").get_json()
+    assert len(data["penalties"]) == N and data["tables"]["penalties"]["total"] == N
+
+
 def test_authority_table_sorts_and_filters(client, many_penalties):
     html = client.get(f"/authority/{AUTH}?penalties_sort=decision_date&penalties_size=5").get_data(as_text=True)
     oldest = min(p["decision_date"] for p in many_penalties)

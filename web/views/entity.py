@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 
 from chengxin.graph import eligibility, matching, queries, risk, verdict
 from chengxin.graph.integrity import sanction_status
 from chengxin.graph.model import get_model
 
-from ..core import app_settings, get_flag_runs, get_graph, respond
-from ..tables import csv_requested
+from ..core import app_settings, get_flag_runs, get_graph, respond, wants_json
+from ..tables import PAGE_SIZE, csv_requested
 from . import entity_tables
 
 
@@ -53,6 +53,12 @@ def _authority(graph, key: str, today: dt.date) -> dict:
     cache = current_app.extensions["chengxin"]["profile_cache"]
     ck = ("authority", key, today, get_flag_runs().data_version(graph, fresh=True))
     data = cache.get(ck)
+    if data is None and not wants_json() and not any(k == "csv" or k.startswith("penalties_") for k in request.args):
+        # A first view of the page (no paging, sorting, filtering or CSV asked) reads only the table's
+        # first page: an authority has hundreds to tens of thousands of penalties. (The JSON twin
+        # keeps the whole list, its data.)
+        first = queries.profile(graph, "authority", key, today, penalty_limit=PAGE_SIZE)
+        return dict(first, penalties_paged=True)
     if data is None:
         data = cache[ck] = queries.profile(graph, "authority", key, today)
     return dict(data)

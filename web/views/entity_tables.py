@@ -5,8 +5,9 @@ page's data each one shows. A page's template draws them with ``_tables.html``'s
 from __future__ import annotations
 
 from chengxin.graph.messages import N_, Message, msg
+from chengxin.graph.queries import AUTHORITY_PENALTY_LIMIT
 
-from ..tables import Column, Table
+from ..tables import PAGE_SIZE, Column, Table
 
 
 def _m(msgid: str, context: str | None = None) -> Message:
@@ -107,5 +108,11 @@ def build(route: str, data: dict) -> dict[str, Table]:
         total = (data.get("truncated") or {}).get(field)
         if route == "authority" and field == "penalties":
             total = data.get("n_penalties")
+            if data.get("penalties_paged"):  # a first view: the database gave the first page only
+                listed = min(total or 0, AUTHORITY_PENALTY_LIMIT)
+                table = out[name] = Table.paged(name, columns, rows[:PAGE_SIZE], total=listed, page=1, size=PAGE_SIZE,
+                                                sort=default_sort)
+                table.cap = total if total and total > listed else None
+                continue
         out[name] = Table.build(name, columns, rows, default_sort=default_sort, total=total)
     return out
