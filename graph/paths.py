@@ -15,6 +15,7 @@ the language of the translations they are given.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 from .db import Graph
@@ -43,6 +44,8 @@ def parse_ref(text: str) -> tuple[str, str]:
 
 
 BATCH = 1000  # node ids per query
+PARALLEL_FROM = 32  # a level of more nodes than twice this is asked in parts at once, on _POOL
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chengxin-path")
 
 
 def _batches(items: list, size: int = BATCH):
@@ -52,12 +55,21 @@ def _batches(items: list, size: int = BATCH):
 
 def _expand(graph: Graph, frontier: list[str], types: list[str], with_hubs: bool, hub: int, ends: list[str]):
     """One step out from every node of the frontier (element ids), whatever their labels: one query
-    per thousand nodes, returning ids only (properties are read at the end for the paths found).
+    per thousand nodes, a wide level in two parts or more asked at once, returning ids only
+    (properties are read at the end for the paths found).
     Each node's degree comes with its rows; a hub (not an end) is not expanded: one row, no edge."""
     hub_labels = get_model().path_hub_labels()
-    for ids in _batches(frontier):
-        for r in graph.query("path_expand", ids=ids, types=types, with_hubs=with_hubs, hub_degree=hub, ends=ends,
-                             hub_labels=hub_labels):
+
+    def one(ids: list[str]) -> list[dict]:
+        return graph.query("path_expand", ids=ids, types=types, with_hubs=with_hubs, hub_degree=hub, ends=ends,
+                           hub_labels=hub_labels)
+
+    # A wide level is cut in two or more parts asked at once (the database runs a query on one core).
+    size = BATCH if len(frontier) > 2 * BATCH else max(PARALLEL_FROM, -(-len(frontier) // 2))
+    parts = list(_batches(frontier, size))
+    results = _POOL.map(one, parts) if len(parts) > 1 else map(one, parts)
+    for rows in results:
+        for r in rows:
             if not r["steps"]:  # a hub, or nothing of the types asked for
                 yield {"id": r["id"], "degree": r["degree"], "rel": None}
             for rel, kind, outgoing, other, label in r["steps"]:

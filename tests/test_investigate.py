@@ -111,6 +111,18 @@ def test_path_finder_types_hops_and_hubs(plant_manifest, graph):
         paths.find(graph, src, "enterprise:91320500PLANT9999X")
 
 
+def test_a_wide_level_asked_in_parts_at_once_finds_the_same_paths(plant_manifest, graph, monkeypatch):
+    """The finder asks a wide level's nodes in parts on two threads: cut as finely as can be, every
+    search returns what one query a level returns, in the same order."""
+    asked = [("penalty:苏植罚字〔2025〕1号", "penalty:苏植罚字〔2024〕2号")]
+    asked += [(p["from"], p["to"]) for p in plant_manifest["path"]]
+    monkeypatch.setattr(paths, "PARALLEL_FROM", 10 ** 9)
+    whole = [paths.find(graph, a, b) for a, b in asked] + [paths.find(graph, *asked[0], with_hubs=True)]
+    monkeypatch.setattr(paths, "PARALLEL_FROM", 1)
+    parts = [paths.find(graph, a, b) for a, b in asked] + [paths.find(graph, *asked[0], with_hubs=True)]
+    assert parts == whole and all(w["paths"] for w in whole)
+
+
 def test_path_direction_is_right_both_ways(plant_manifest, graph):
     expect = plant_manifest["path"][0]
     there = paths.find(graph, expect["from"], expect["to"])["paths"][0]
