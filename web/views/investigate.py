@@ -198,7 +198,7 @@ RISK_COLUMNS = [
 
 
 #: The ranking as a region, type and market choice shows it (ranked, the region named), per ranking held.
-_risk_views: LRUCache = LRUCache(maxsize=8)  # a whole-market view is ~25 MB at scale 700
+_risk_views: LRUCache = LRUCache(maxsize=8)  # a whole-market view is ~18 MB at scale 700 (35,739 firms)
 _risk_lock = threading.Lock()
 
 
