@@ -1,15 +1,17 @@
 // purpose: One person as project manager on construction permits (of different projects) whose construction periods overlap
 // mode: read
 // param roles: list -- the project manager's staff role (code and Chinese name)
-// param lo: string = 9 -- the batch's key range, lower bound (inclusive)
-// param hi: string = A -- the batch's key range, upper bound (exclusive)
+// param lo: string = 2019 -- the batch's key range, lower bound (inclusive)
+// param hi: string = 2020 -- the batch's key range, upper bound (exclusive)
 // returns: person_id, person_name, a_no, a_code, a_uscc, a_start, a_end, b_no, b_code, b_uscc, b_start, b_end
-MATCH (pe:Person)
-WHERE pe.person_id >= $lo AND pe.person_id < $hi
-MATCH (pe)-[x:NAMED_ON]->(a:Permit)
-WHERE x.role IN $roles
-MATCH (pe)-[y:NAMED_ON]->(b:Permit)
-WHERE y.role IN $roles AND a.permit_no < b.permit_no
+// Candidates first: from each permit of the range (the pair's first permit in key order), the project
+// managers it names, and only a manager named on a later permit too is read further.
+MATCH (a:Permit)
+WHERE a.permit_no >= $lo AND a.permit_no < $hi
+UNWIND [(a)<-[x:NAMED_ON]-(pe:Person) WHERE x.role IN $roles | [x, pe]] AS xp
+WITH a, xp[0] AS x, xp[1] AS pe
+UNWIND [(pe)-[y:NAMED_ON]->(b:Permit) WHERE y.role IN $roles AND a.permit_no < b.permit_no | [y, b]] AS yb
+WITH pe, x, a, yb[0] AS y, yb[1] AS b
 WITH pe, x, y, a, b, head([(a)-[:STAGE_OF]->(p:Project) | p.project_code]) AS a_code,
      head([(b)-[:STAGE_OF]->(p:Project) | p.project_code]) AS b_code
 WHERE a_code IS NULL OR b_code IS NULL OR a_code <> b_code

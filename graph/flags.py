@@ -449,7 +449,9 @@ class Detector:
 
 
 def _needs(settings) -> dict:
-    return {"needs": needs_param()}
+    """The roles that need a qualification, and per role its categories (a map: looked up, not searched)."""
+    needs = needs_param()
+    return {"roles": [n["role"] for n in needs], "categories": {n["role"]: n["categories"] for n in needs}}
 
 
 def _subcontract_needs(settings) -> dict:
@@ -523,11 +525,11 @@ BATCHING: dict[str, tuple[str, int]] = {
     "work_before_permit": ("project", 10_000),
     "permit_without_tender": ("project", 10_000),
     "false_performance": ("penalty", 40_000),
-    "pm_overlap_permits": ("person", 50_000),
+    "pm_overlap_permits": ("permit", 10_000),
 }
 #: The walk of each key's index cuts ranges of this many keys; a detector's batch joins as many
 #: neighbouring ranges as its size holds (one walk per key space and run serves every detector).
-GRAIN = {"person": 12_500, "enterprise": 1_000, "project": 2_500, "tender": 2_500, "penalty": 1_000}
+GRAIN = {"person": 12_500, "enterprise": 1_000, "project": 2_500, "tender": 2_500, "penalty": 1_000, "permit": 2_500}
 #: Further queries of a detector, each on its own key space: (query, key space, keys per batch).
 #: bid_ring compares each tender's bidders' own details (its own query, on tenders) and, candidates
 #: first, the firms a shareholder holds (on firms: only a holder of two firms or more) and the firms a
