@@ -1,12 +1,13 @@
 // purpose: Bid rings through people: a person registered at two bidders of one tender, both registrations valid on its opening day
 // mode: read
+// param keys: list -- the people registered at two firms or more in the range (flag_people_registered_twice)
 // param lo: string = RY -- the batch's key range, lower bound (inclusive)
 // param hi: string = RZ -- the batch's key range, upper bound (exclusive)
 // returns: tender_no, open_date, a_uscc, a_name, b_uscc, b_name, what, value, via
-// Candidates first: only a person registered at two firms or more makes a pair, and only that
-// pair's common tenders are read.
+// Candidates first: only a person registered at two firms or more makes a pair (found once per run for
+// this and cert_lending), and only that pair's common tenders are read.
 MATCH (p:Person)
-WHERE p.person_id >= $lo AND p.person_id < $hi AND COUNT { (p)-[:REGISTERED_AT]->() } > 1
+WHERE p.person_id IN $keys AND p.person_id >= $lo AND p.person_id < $hi
 MATCH (p)-[r1:REGISTERED_AT]->(a:Enterprise)
 MATCH (p)-[r2:REGISTERED_AT]->(b:Enterprise)
 WHERE a.uscc < b.uscc

@@ -6,11 +6,15 @@
 // param lo: string = 2019 -- the batch's key range, lower bound (inclusive)
 // param hi: string = 2020 -- the batch's key range, upper bound (exclusive)
 // returns: project_code, project_name, funding, permit_no, issued, amount, must_tender, winners, contractors
-MATCH (p:Project)
-WHERE p.project_code >= $lo AND p.project_code < $hi
-MATCH (p)<-[:STAGE_OF]-(s:Permit)
-WITH p, s,
-     [(s)<-[r:PARTY_TO]-(e:Enterprise) WHERE r.role IN $contractor | {uscc: e.uscc, name: e.name}] AS contractors,
+// Candidates first, from each permit: a contractor that won one of its project's tenders makes no hit, so the
+// project's winners are read only for the permits where no contractor did.
+MATCH (s:Permit)
+WHERE s.permit_no >= $lo AND s.permit_no < $hi
+MATCH (s)-[:STAGE_OF]->(p:Project)
+WITH p, s, [(s)<-[r:PARTY_TO]-(e:Enterprise) WHERE r.role IN $contractor | e] AS cs
+// a contractor that won one of the project's tenders: not a hit (the winners are read only for the others)
+WHERE NOT any(e IN cs WHERE EXISTS { MATCH (e)-[:WON]->(:Tender)-[:FOR]->(p) })
+WITH p, s, [e IN cs | {uscc: e.uscc, name: e.name}] AS contractors,
      [(p)<-[:FOR]-(t:Tender)<-[:WON]-(w:Enterprise) | {uscc: w.uscc, name: w.name, tender_no: t.tender_no}] AS winners,
      coalesce(s.amount, head([(p)<-[:STAGE_OF]-(c:Contract) WHERE c.amount IS NOT NULL | c.amount])) AS amount
 WITH p, s, contractors, winners, amount,
