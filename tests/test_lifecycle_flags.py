@@ -39,7 +39,9 @@ def test_registered_with_settings_weights_and_batching():
         assert d.query == f"flag_{kind}" and kind in flags.BATCHING
         assert Settings().risk_flag_points[kind] > 0
     assert Settings().contract_above_award_pct == 10 and Settings().tender_required_works_amount == 400
-    assert flags.BATCHING["pm_changed"][0] == "project" and flags.BATCHING["pm_overlap_permits"][0] == "person"
+    # issue 14: pm_overlap_permits and permit_without_tender start from permits (105 k keys at scale 700, not 1.18 M people)
+    assert flags.BATCHING["pm_changed"][0] == "project" and flags.BATCHING["pm_overlap_permits"][0] == "permit"
+    assert flags.BATCHING["permit_without_tender"][0] == "permit"
 
 
 def test_pm_changed_names_both_people_and_the_stage(plant_manifest, found):
