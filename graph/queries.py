@@ -94,13 +94,14 @@ AUTHORITY_PENALTY_LIMIT = 20000
 
 
 def profile(graph: Graph, route: str, key: str, today: dt.date | None = None, *,
-            penalty_limit: int = AUTHORITY_PENALTY_LIMIT) -> dict:
+            penalty_limit: int = AUTHORITY_PENALTY_LIMIT, list_limit: int | None = None) -> dict:
     """The view model of an entity page (and its JSON twin); raises NotFound. An authority's
-    penalties are the latest ``penalty_limit`` (a first view reads only its first page)."""
+    penalties are the latest ``penalty_limit``, its awards and certificates ``list_limit`` at most
+    (``page_row_cap``): a first view reads only the table's first page and shorter lists."""
     spec = get_model().by_route(route)
     params = {spec.key: key}
     if route == "authority":
-        params["limit"] = graph.settings.page_row_cap
+        params["limit"] = min(list_limit or graph.settings.page_row_cap, graph.settings.page_row_cap)
         params["penalty_limit"] = min(penalty_limit, AUTHORITY_PENALTY_LIMIT)
     rows = graph.query(f"{route}_profile", **params)
     if not rows:

@@ -147,6 +147,35 @@ def test_capped_authority_lists_report_the_true_totals(graph, monkeypatch):
     assert {q["cert_no"] for q in data["qualifications"]} <= set(full)
 
 
+def test_an_authority_first_view_shows_the_first_certificates_and_links_to_all(client, graph, monkeypatch):
+    """A first view reads the first page of each list (kept, so a second first view asks nothing);
+    ``?all=1`` shows them whole (up to page_row_cap), without the link."""
+    import re
+    from urllib.parse import quote
+
+    from chengxin.web.views import entity
+
+    busy = graph.run("MATCH (a:Authority) RETURN a.name AS n, COUNT { (a)<-[:ISSUED_BY]-(:Qualification) } AS q "
+                     "ORDER BY q DESC LIMIT 1")[0]
+    assert busy["q"] > 5
+    monkeypatch.setattr(entity, "PAGE_SIZE", 5)
+    client.application.extensions["chengxin"]["profile_cache"].clear()
+    url = f"/authority/{quote(busy['n'])}"
+
+    def certificates(html: str) -> int:
+        return re.search(r'<ul id="certificates">(.*?)</ul>', html, re.S).group(1).count("<li>")
+
+    first = client.get(url).get_data(as_text=True)
+    assert certificates(first) == 5 and 'id="certificates-more"' in first and f"(5 / {busy['q']})" in first
+    calls = []
+    real = entity.queries.profile
+    monkeypatch.setattr(entity.queries, "profile", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert client.get(url).get_data(as_text=True) == first and calls == []  # kept
+    whole = client.get(url + "?all=1").get_data(as_text=True)
+    cap = graph.settings.page_row_cap
+    assert certificates(whole) == min(busy["q"], cap) and 'id="certificates-more"' not in whole
+
+
 def test_an_authority_page_is_queried_once_until_a_load_changes_the_data(client, graph, monkeypatch):
     """Paging, sorting or filtering an authority's penalties asks for the same profile again: it is kept
     (its list of every penalty costs the most of any page at scale 700) until a load is recorded."""

@@ -53,12 +53,17 @@ def _authority(graph, key: str, today: dt.date) -> dict:
     cache = current_app.extensions["chengxin"]["profile_cache"]
     ck = ("authority", key, today, get_flag_runs().data_version(graph, fresh=True))
     data = cache.get(ck)
-    if data is None and not wants_json() and not any(k == "csv" or k.startswith("penalties_") for k in request.args):
-        # A first view of the page (no paging, sorting, filtering or CSV asked) reads only the table's
-        # first page: an authority has hundreds to tens of thousands of penalties. (The JSON twin
-        # keeps the whole list, its data.)
-        first = queries.profile(graph, "authority", key, today, penalty_limit=PAGE_SIZE)
-        return dict(first, penalties_paged=True)
+    if data is None and not wants_json() and not any(k in ("csv", "all") or k.startswith("penalties_")
+                                                     for k in request.args):
+        # A first view of the page (no paging, sorting, filtering, CSV or whole lists asked) reads only
+        # the table's first page and the first awards and certificates: an authority has hundreds to
+        # tens of thousands of each. (The JSON twin keeps the whole lists, its data.)
+        fk = ("authority first view",) + ck[1:]
+        first = cache.get(fk)
+        if first is None:
+            first = cache[fk] = dict(queries.profile(graph, "authority", key, today, penalty_limit=PAGE_SIZE,
+                                                     list_limit=PAGE_SIZE), penalties_paged=True)
+        return dict(first)
     if data is None:
         data = cache[ck] = queries.profile(graph, "authority", key, today)
     return dict(data)
