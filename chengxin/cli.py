@@ -408,6 +408,7 @@ def risk(region: str | None, type_: str | None, limit: int, uscc: str | None, fm
         opts = {"settings": graph.settings, "runs": red.FlagRuns(graph.settings)}  # the stored run, made if none
         found = (scoring.firm_score(graph, uscc, **opts) if uscc
                  else scoring.ranking(graph, region, type_, limit, wait=True, **opts))
+    found.pop("ranked_key", None)  # the ranking's identity within this process: nothing to show
     if fmt == "json":
         _echo_json(found)
     elif uscc:

@@ -186,7 +186,8 @@ def ranking(graph: Graph, region: str | None = None, type_: str | None = None, l
 
     With ``wait=False`` the scoring is a background job, not the request's work: the page waits
     for it ``PAGE_WAIT_SECONDS`` at most, then shows the ranking it holds (``ranking_stale``: made
-    from an earlier run, day or data) or none yet (``ranking_pending``)."""
+    from an earlier run, day or data) or none yet (``ranking_pending``). ``ranked_key`` names the
+    ranking the rows come from (for a caller keeping views of it; not for display)."""
     today = today or dt.date.today()
     found = runs.detect_all(graph, wait=wait)
     key = (runs.computed_at, today, id(settings), runs.data_version(graph))
@@ -203,4 +204,4 @@ def ranking(graph: Graph, region: str | None = None, type_: str | None = None, l
     return {"today": today, "region": region, "type": type_, "total": len(rows), "rows": rows[:limit],
             "limit": limit, "flags_pending": found is None, "computed_at": runs.computed_at,
             "ranking_pending": held is None, "ranking_stale": held is not None and held[0] != key,
-            "ranked_for": held[0][1] if held else None}
+            "ranked_for": held[0][1] if held else None, "ranked_key": held[0] if held else None}

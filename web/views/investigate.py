@@ -212,10 +212,10 @@ def risk_ranking():
     type_ = (request.args.get("type") or "").strip() or None
     market = "all" if request.args.get("market") == "all" else "cn"
     size = max(1, min(request.args.get("limit", 50, type=int) or 50, 1000))
-    runs = get_flag_runs()
-    result = risk.ranking(get_graph(), None, type_, 10 ** 9, settings=app_settings(), runs=runs)
+    result = risk.ranking(get_graph(), None, type_, 10 ** 9, settings=app_settings(), runs=get_flag_runs())
+    ranked_key = result.pop("ranked_key")  # the ranking these rows are of (a background job may have made a newer one)
     wanted = regions.prefixes(region) if region else []
-    view = (runs.ranked and runs.ranked[0], tuple(wanted), region is None, type_, market)
+    view = (ranked_key, tuple(wanted), region is None, type_, market)
     with _risk_lock:
         held = _risk_views.get(view)
     if held is None:  # ranked once per ranking and choice: tens of thousands of firms at scale 700
