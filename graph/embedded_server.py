@@ -169,4 +169,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The server is down and its database closed: exit now. A normal exit waits for the JVM's
+    # threads, which a client that kept its connection open holds for as long as it keeps it.
+    os._exit(code)

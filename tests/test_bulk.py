@@ -245,3 +245,106 @@ def test_the_national_platforms_records_make_the_same_graph_by_either_path(g):
     assert sum(nodes.values()) == sum(merge_nodes.values()) > 100
     assert nodes == merge_nodes and rels == merge_rels
     assert max(nodes.values()) == 1 and max(rels.values()) == 1
+
+
+def test_the_native_path_makes_the_same_graph_as_the_merge_path(g, folder, merged):
+    """The embedded database's first load in process (graph.embedded_load, loaders/shapes.py): the
+    server this process started is stopped, the rows are written by ArcadeDB's batch API (those the
+    MERGE statements take run as Cypher in process), and the server answers again afterwards."""
+    merge_report, (merge_nodes, merge_rels) = merged
+    wipe(g)
+    loader = FolderLoader(g, Pseudonyms.for_settings(g.settings), progress=False, native=True)
+    report = loader.load(folder, Path(g.settings.home) / "native-rejects.csv")
+    assert report.mode == ("native" if g.settings.embedded else "bulk")
+    nodes, rels = dump(g)  # over Bolt: the server is up again
+    assert sum(nodes.values()) == sum(merge_nodes.values()) > 3000
+    assert sum(rels.values()) == sum(merge_rels.values()) > 5000
+    assert nodes == merge_nodes
+    assert rels == merge_rels
+    assert max(nodes.values()) == 1 and max(rels.values()) == 1
+    assert summary(report) == summary(merge_report)
+    assert rejects(report) == rejects(merge_report)
+    # indexes hold the nodes written natively: a key lookup and a full-text search find them
+    firm = g.run("MATCH (e:Enterprise {stub: false}) RETURN e.uscc AS u, e.name AS n LIMIT 1")[0]
+    assert g.run("MATCH (e:Enterprise {uscc: $u}) RETURN e.name AS n", {"u": firm["u"]}) == [{"n": firm["n"]}]
+    again = load_folder(g, folder, progress=False)  # a reload MERGEs and changes nothing
+    assert again.mode == "merge"
+    assert dump(g) == (nodes, rels)
+
+
+def test_chengxin_load_into_an_empty_home_writes_natively_and_leaves_the_server_running(g, folder, merged, monkeypatch):
+    """The command a new user runs: ``chengxin load`` into an empty home takes the native path by
+    itself, says so, and the server answers afterwards with the whole graph."""
+    from click.testing import CliRunner
+
+    from chengxin.cli import main
+    from chengxin.graph.settings import get_settings
+
+    if not g.settings.embedded:
+        pytest.skip("the native path is the embedded database's")
+    _, (merge_nodes, merge_rels) = merged
+    wipe(g)
+    monkeypatch.setenv("CHENGXIN_HOME", str(g.settings.home))
+    monkeypatch.setenv("CHENGXIN_QUERY_TIMEOUT", "120")
+    get_settings.cache_clear()
+    try:
+        out = CliRunner().invoke(main, ["load", str(folder)])
+    finally:
+        get_settings.cache_clear()
+    assert out.exit_code == 0, out.output
+    assert "written in process by the embedded database's batch API" in out.output
+    assert "WARNI" not in out.output and "INFO" not in out.output  # the JVM's chatter went to the server log
+    assert embedded.status(g.settings) is not None
+    nodes, rels = dump(g)
+    datasets = [k for k in nodes if k[0] == ("Dataset",)]
+    assert len(datasets) == 1  # the command records the dataset for /sources, as every load does
+    del nodes[datasets[0]]
+    assert nodes == merge_nodes and rels == merge_rels
+
+
+def test_a_server_another_process_started_is_not_stopped_for_a_native_load(tmp_path):
+    """A server this process did not start may be serving pages: the load writes over Bolt instead."""
+    import os
+    import subprocess
+    import sys
+
+    if os.environ.get("CHENGXIN_URI"):
+        pytest.skip("the native path is the embedded database's")
+    s = Settings(home=tmp_path / "home", start_timeout=180, query_timeout=120)
+    env = {**os.environ, "CHENGXIN_HOME": str(s.home)}
+    subprocess.run([sys.executable, "-m", "chengxin.cli", "db", "start"], env=env, check=True, capture_output=True)
+    try:
+        before = embedded.status(s)
+        graph = connect(s)
+        ensure_schema(graph)
+        assert graph.backend.native_load(10) is None
+        d = tmp_path / "folder"
+        d.mkdir()
+        shutil.copy(SAMPLE / "enterprises.csv", d / "enterprises.csv")
+        report = FolderLoader(graph, Pseudonyms.for_settings(s), progress=False, native=True).load(d, tmp_path / "r.csv")
+        assert report.mode == "bulk" and report.loaded > 100
+        assert embedded.status(s).pid == before.pid  # the same server, never stopped
+        graph.close()
+    finally:
+        embedded.stop(s)
+
+
+def test_a_native_load_stopped_part_way_runs_again_to_the_same_graph(g, folder, merged):
+    """The database goes away part-way through a native load: what was written stays, the server is
+    started again, and the next load MERGEs the graph whole."""
+    _, expected = merged
+    wipe(g)
+
+    class Stops(FolderLoader):
+        def _write(self, table, slots, rows, loaded_at, create=False):
+            if table.name == "bids":  # the node tables and some relationships are in
+                raise LoadAborted("the database went away (test)")
+            super()._write(table, slots, rows, loaded_at, create)
+
+    loader = Stops(g, Pseudonyms.for_settings(g.settings), progress=False, native=True)
+    with pytest.raises(LoadAborted):
+        loader.load(folder, folder.parent / "r-native.csv")
+    assert g.run("MATCH (n) RETURN count(n) AS c")[0]["c"] > 0  # the server answers again
+    report = load_folder(g, folder, progress=False)
+    assert report.mode == "merge"
+    assert dump(g) == expected
