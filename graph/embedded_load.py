@@ -34,8 +34,9 @@ _RID = re.compile(r"^#\d+:\d+$")
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 #: Labels whose nodes may lack a name that a later row gives them (``coalesce_name``).
 NAMED = ("Enterprise", "Person")
-#: Buffered relationships connected at a time.
+#: Buffered relationships connected at a time; incoming ends held before they are connected.
 EDGE_FLUSH = 100_000
+DEFERRED_IN = 500_000
 
 
 def _clean(d: dict) -> dict:
@@ -65,6 +66,7 @@ class NativeWriter:
                 self.declared[(d["name"], str(get("name")))] = str(get("type"))
         self.expected_edges = expected_edges
         self._batch = None
+        self._shape: Shape | None = None  # the table being written: its batch is closed when the next begins
         self.written = {"nodes": 0, "relationships": 0}
 
     # --- the batch API ---------------------------------------------------------------------
@@ -73,8 +75,10 @@ class NativeWriter:
         if self._batch is None:
             # Relationships are connected every EDGE_FLUSH buffered, on the writer thread while the
             # loader reads on (the JVM runs without Python's lock), not all at the end.
+            # Incoming ends are connected in bulk too, at most DEFERRED_IN held at a time (all of a
+            # scale-700 load's, held to the end, did not fit a 6 GB heap).
             self._batch = self.db.graph_batch(expected_edge_count=self.expected_edges, batch_size=EDGE_FLUSH,
-                                              bidirectional=True)
+                                              bidirectional=True, max_deferred_incoming_edges=DEFERRED_IN)
         return self._batch
 
     def _type(self, kind: str, name: str) -> None:
@@ -145,6 +149,9 @@ class NativeWriter:
         the database refuses stops the load (part of it may be written: running the load again
         finds the graph not empty and MERGEs, which completes it)."""
         try:
+            if shape is not self._shape:  # a new table: the last one's relationships are connected first
+                self._flush()
+                self._shape = shape
             return self._create(shape, slots, rows, loaded_at)
         except Exception as e:  # noqa: BLE001 - ArcadeDB's own errors, whatever their class
             raise LoadAborted(f"the embedded database refused a batch of the native load: {str(e)[:500]}") from e
