@@ -546,13 +546,57 @@ PARTS: dict[str, tuple[tuple[str, str, int], ...]] = {
     "bid_ring": (("flag_bid_ring_holders", "enterprise", 20_000), ("flag_bid_ring_people", "person", 100_000)),
 }
 #: Candidates that queries of different detectors share, found once per run (:func:`fetch_rows`'s ``memo``):
-#: a name and the query that returns their keys (``key``) on a key space. A query that takes them
-#: (:data:`TAKES`) gets the candidates of its batch's range as ``$keys``, and is not run for a range with
-#: none. At scale 700 finding the people registered twice reads all 1.2 M people (5 s of the database):
-#: once for cert_lending and bid_ring instead of once each.
-CANDIDATES: dict[str, tuple[str, str]] = {"people_registered_twice": ("flag_people_registered_twice", "person")}
+#: a name and how to find their keys (:class:`Candidates`: a query on a key space, and how its rows give the
+#: keys). A query that takes them (:data:`TAKES`) gets the candidates of its batch's range as ``$keys``, and is
+#: not run for a range with none. At scale 700 finding the people registered twice reads all 1.2 M people (5 s
+#: of the database): once for cert_lending and bid_ring instead of once each.
+SEP = "\x1f"  # between the firm keys of a line of flag_tender_bidders (the loader refuses control characters)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    query: str
+    key: str  # the key space of its ranges
+    size: int  # keys per batch
+    keys: Callable[[list[dict], object], list[str]] = lambda rows, settings: [r["key"] for r in rows]
+    params: dict = field(default_factory=dict)
+
+
+def _rotating_firms(rows: list[dict], settings) -> list[str]:
+    """bid_rotation's candidates, from every tender's winners and bidders (``flag_tender_bidders``: one read of
+    the tenders instead of each firm's bids, its co-bidders' bids and their wins, 22 s of the database at scale
+    700): the smaller key of each pair of firms where each won a tender the other bid on and that bid together
+    at least ``flag_min_together`` times, counted as the query counts (the other firm's bids on the first's
+    tenders). The query then compares only these firms' pairs, so its rows are the same."""
+    bids: dict[str, list[int]] = {}
+    beat: set[tuple[str, str]] = set()
+    n = 0
+    for row in rows:
+        for line in row["tenders"]:
+            won, bid = [], []
+            for token in line.split(SEP)[1:]:
+                (won if token[:1] == "w" else bid).append(token[1:])
+            for b in bid:
+                bids.setdefault(b, []).append(n)
+            beat.update((w, b) for w in won for b in bid if b != w)
+            n += 1
+    least = settings.flag_min_together
+    firms = set()
+    for a, b in beat:
+        if a < b and (b, a) in beat:
+            mine = set(bids.get(a, ()))
+            if sum(t in mine for t in bids.get(b, ())) >= least:
+                firms.add(a)
+    return sorted(firms)
+
+
+CANDIDATES: dict[str, Candidates] = {
+    "people_registered_twice": Candidates("flag_people_registered_twice", "person", 50_000),
+    "rotating_firms": Candidates("flag_tender_bidders", "tender", 10_000, _rotating_firms, {"sep": SEP}),
+}
 TAKES: dict[str, str] = {"flag_cert_lending_double": "people_registered_twice",
-                         "flag_bid_ring_people": "people_registered_twice"}
+                         "flag_bid_ring_people": "people_registered_twice",
+                         "flag_bid_rotation": "rotating_firms"}
 #: Above every key (keys are printable text): the upper bound of the last range.
 TOP = "\uffff\uffff"
 
@@ -648,10 +692,12 @@ def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
         todo += [(query, key, r) for r in cut]
     for name in dict.fromkeys(TAKES[q] for q, _, _ in todo if q in TAKES):
         if name not in memo:
-            query, key = CANDIDATES[name]
-            found = _batches(graph, kind, settings, t0, deque((query, key, r) for r in batches[key]), lambda q, r: {},
-                             Batches(kind))
-            memo[name] = sorted(r["key"] for r in found)
+            c = CANDIDATES[name]
+            n = size or settings.flag_batch_keys or c.size
+            cut = join(ranges[c.key], n) if ranges and c.key in ranges else key_ranges(graph, c.key, n)
+            found = _batches(graph, kind, settings, t0, deque((c.query, c.key, r) for r in cut),
+                             lambda q, r: c.params, Batches(kind))
+            memo[name] = sorted(set(c.keys(found, settings)))
 
     def bind(query: str, r: Range) -> dict | None:
         if query not in TAKES:
@@ -925,6 +971,8 @@ class FlagRuns:
         for kind in DETECTORS:
             for _, key, default in parts(kind):
                 sizes[key] = min(sizes.get(key, GRAIN[key]), self.settings.flag_batch_keys or default)
+        for c in CANDIDATES.values():
+            sizes[c.key] = min(sizes.get(c.key, GRAIN[c.key]), self.settings.flag_batch_keys or c.size)
         labels, _ = graph.backend.type_counts(graph)
         counts = {key: labels.get(KEY_LABELS[key], 0) for key in sizes}
         last = self.latest()
