@@ -551,9 +551,11 @@ PARTS: dict[str, tuple[tuple[str, str, int], ...]] = {
 #: a name and how to find their keys (:class:`Candidates`: the reads it needs, :data:`READS`, and how their rows
 #: give the keys). A query that takes them (:data:`TAKES`) gets the candidates of its batch's range as ``$keys``,
 #: and is not run for a range with none. A read is made once per run too, for every candidate that needs it. At
-#: scale 700 finding the people registered twice reads all 1.2 M people (5 s of the database): once for
-#: cert_lending and bid_ring instead of once each; every tender's winners and bidders are read once (10 s) for
-#: bid_ring and bid_rotation, which had each expanded them in the database (13 s and 22 s).
+#: scale 700 one read of the 1.2 M people (11 s of the database) finds the people registered twice (for
+#: cert_lending and bid_ring) and those acting for a firm while registered at another (cert_lending, whose query
+#: had read every person's projects and registrations: 10 s, beside 7 s for the people registered twice); one
+#: read of every tender's winners and bidders (10 s) and one of every firm's details (2 s) find the candidates of
+#: bid_ring and bid_rotation, which had expanded them in the database (13 s and 22 s).
 SEP = "\x1f"  # between the keys or fields of a line of flag_tender_bidders and flag_firm_details
 PART = "\x1e"  # between the parts of a line of flag_tender_bidders (the loader refuses these control characters)
 
@@ -595,7 +597,7 @@ class Read:
 
 
 READS: dict[str, Read] = {r.query: r for r in (
-    Read("flag_people_registered_twice", "person", 50_000),
+    Read("flag_people_candidates", "person", 50_000),
     Read("flag_tender_bidders", "tender", 10_000, {"sep": SEP, "part": PART}, _tender_lines),
     Read("flag_firm_details", "enterprise", 40_000, {"sep": SEP}, _firm_lines),
 )}
@@ -661,16 +663,21 @@ def _no_cycle_collection():
 @dataclass(frozen=True)
 class Candidates:
     reads: tuple[str, ...]  # :data:`READS`
-    keys: Callable[[dict, object], list[str]] = \
-        lambda found, settings: [r["key"] for rows in found.values() for r in rows]
+    keys: Callable[[dict, object], list[str]]  # from the reads (by query) and the settings
 
 
 CANDIDATES: dict[str, Candidates] = {
-    "people_registered_twice": Candidates(("flag_people_registered_twice",)),
+    "people_registered_twice": Candidates(("flag_people_candidates",),
+                                          lambda found, settings: [r["key"] for r in found["flag_people_candidates"]
+                                                                   if r["twice"]]),
+    "people_acting_elsewhere": Candidates(("flag_people_candidates",),
+                                          lambda found, settings: [r["key"] for r in found["flag_people_candidates"]
+                                                                   if r["acting"]]),
     "linked_tenders": Candidates(("flag_tender_bidders", "flag_firm_details"), _linked_tenders),
     "rotating_firms": Candidates(("flag_tender_bidders",), _rotating_firms),
 }
-TAKES: dict[str, str] = {"flag_cert_lending_double": "people_registered_twice",
+TAKES: dict[str, str] = {"flag_cert_lending": "people_acting_elsewhere",
+                         "flag_cert_lending_double": "people_registered_twice",
                          "flag_bid_ring_people": "people_registered_twice",
                          "flag_bid_ring": "linked_tenders",
                          "flag_bid_rotation": "rotating_firms"}
