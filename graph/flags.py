@@ -754,12 +754,12 @@ def parts(kind: str) -> list[tuple[str, str, int]]:
 
 
 def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
-               ranges: dict[str, list[Range]] | None = None, memo: dict[str, list[str]] | None = None
+               ranges: dict[str, list[Range]] | None = None, memo: dict | None = None
                ) -> tuple[list[dict], Batches]:
     """Every row of one detector's queries (:func:`parts`), each walking its key ranges within
     ``flag_budget_seconds`` (together): ``ranges`` holds fine ranges already cut per key space
     (joined here into the part's batches), else they are cut here in batches of ``size`` keys (or
-    the part's own size). ``memo`` keeps the :data:`CANDIDATES` found for one detector for the next
+    the part's own size). ``memo`` keeps the :data:`CANDIDATES` (and the :data:`READS` they come from) found for one detector for the next
     ones of a run. Rows come in a canonical order, so the hits do not depend on how the work was
     split."""
     d = detector(kind)
@@ -1031,7 +1031,7 @@ class FlagRuns:
         except ChengxinError as e:
             self.error = f"key ranges: {e.detail}"
             raise
-        memo: dict[str, list[str]] = {}  # candidates shared by detectors, found once
+        memo: dict = {}  # candidates shared by detectors and the reads they come from, found once
         for kind in DETECTORS:
             try:
                 rows, info = fetch_rows(graph, kind, self.settings, ranges=cut, memo=memo)
