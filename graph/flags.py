@@ -759,8 +759,8 @@ def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
     """Every row of one detector's queries (:func:`parts`), each walking its key ranges within
     ``flag_budget_seconds`` (together): ``ranges`` holds fine ranges already cut per key space
     (joined here into the part's batches), else they are cut here in batches of ``size`` keys (or
-    the part's own size). ``memo`` keeps the :data:`CANDIDATES` (and the :data:`READS` they come from) found for one detector for the next
-    ones of a run. Rows come in a canonical order, so the hits do not depend on how the work was
+    the part's own size). ``memo`` keeps the :data:`CANDIDATES` (and the :data:`READS` they come
+    from) found for one detector for the next ones of a run. Rows come in a canonical order, so the hits do not depend on how the work was
     split."""
     d = detector(kind)
     t0 = time.monotonic()
