@@ -1,14 +1,15 @@
 // purpose: Bid rings: bidders on one tender share a legal representative, shareholder, registered person, phone or address
 // mode: read
+// param keys: list -- the tenders of the range where two bidders share one of these (graph.flags.CANDIDATES: from one read of every tender's bidders and every firm's details)
 // param lo: string = E -- the batch's key range, lower bound (inclusive)
 // param hi: string = F -- the batch's key range, upper bound (exclusive)
 // returns: tender_no, open_date, a_uscc, a_name, b_uscc, b_name, what, value, via
 // Shareholders and registered people are compared by flag_bid_ring_holders and flag_bid_ring_people (the same
 // detector, on firms and on people).
-// Candidates first: each tender's bidders are read once, with what they could share, and only a tender
-// where two of them share something is expanded into pairs (no firm expands every bid of its co-bidders).
+// Candidates first: only the tenders where two bidders share something (found in Python from every tender's
+// bidders and every firm's details, each read once a run), each expanded into pairs.
 MATCH (t:Tender)
-WHERE t.tender_no >= $lo AND t.tender_no < $hi
+WHERE t.tender_no IN $keys AND t.tender_no >= $lo AND t.tender_no < $hi
 WITH t, [(t)<-[:BID_ON]-(e:Enterprise) | [e.uscc, e.legal_rep_id, e.phone, e.address]] AS bs
 WHERE size(bs) > 1
   AND any(i IN range(0, size(bs) - 2) WHERE any(j IN range(i + 1, size(bs) - 1) WHERE bs[i][0] <> bs[j][0]

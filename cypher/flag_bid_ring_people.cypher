@@ -1,6 +1,6 @@
 // purpose: Bid rings through people: a person registered at two bidders of one tender, both registrations valid on its opening day
 // mode: read
-// param keys: list -- the people registered at two firms or more in the range (flag_people_registered_twice)
+// param keys: list -- the people registered at two firms or more in the range (flag_people_candidates)
 // param lo: string = RY -- the batch's key range, lower bound (inclusive)
 // param hi: string = RZ -- the batch's key range, upper bound (exclusive)
 // returns: tender_no, open_date, a_uscc, a_name, b_uscc, b_name, what, value, via

@@ -1,13 +1,15 @@
 // purpose: Rotating winners: two firms bid together repeatedly and each wins some of those tenders
 // mode: read
 // param min_together: integer = 3 -- least tenders bid together
+// param keys: list -- the firms of the range that may rotate with another (graph.flags.CANDIDATES: from every tender's winners and bidders, read once)
 // param lo: string = 9 -- the batch's key range, lower bound (inclusive)
 // param hi: string = A -- the batch's key range, upper bound (exclusive)
 // returns: a_uscc, a_name, b_uscc, b_name, together, tenders, a_wins, b_wins
-// Candidates first: from each tender the range's firm won, the co-bidders above it in key order; a pair
+// Candidates first: only the firms of pairs where each won a tender the other bid on and that bid together often
+// enough (found in Python from one read of every tender's winners and bidders); then, from each tender the firm won, the co-bidders above it in key order; a pair
 // goes on only if the other firm won a tender the first bid on, and only its common tenders are counted.
 MATCH (a:Enterprise)
-WHERE a.uscc >= $lo AND a.uscc < $hi AND COUNT { (a)-[:WON]->() } > 0
+WHERE a.uscc IN $keys AND a.uscc >= $lo AND a.uscc < $hi AND COUNT { (a)-[:WON]->() } > 0
 WITH a, [(a)-[:BID_ON]->(t:Tender) | t] AS mine
 UNWIND [(a)-[:WON]->(w:Tender) | w] AS w1
 UNWIND [(w1)<-[:BID_ON]-(b:Enterprise) WHERE b.uscc > a.uscc | b] AS b

@@ -1,6 +1,6 @@
 // purpose: Certificate lending: a person registered at two firms at once
 // mode: read
-// param keys: list -- the people registered at two firms or more in the range (flag_people_registered_twice)
+// param keys: list -- the people registered at two firms or more in the range (flag_people_candidates)
 // param lo: string = RY -- the batch's key range, lower bound (inclusive)
 // param hi: string = RZ -- the batch's key range, upper bound (exclusive)
 // returns: pattern, person_id, person_name, project_code, project_name, role, acting_uscc, acting_name, start, end, registrations

@@ -18,13 +18,15 @@ project manager's role) live in :mod:`graph.vocabulary`; thresholds are settings
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import os
 import threading
 import time
-from collections import deque
+from collections import Counter, defaultdict, deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -546,13 +548,139 @@ PARTS: dict[str, tuple[tuple[str, str, int], ...]] = {
     "bid_ring": (("flag_bid_ring_holders", "enterprise", 20_000), ("flag_bid_ring_people", "person", 100_000)),
 }
 #: Candidates that queries of different detectors share, found once per run (:func:`fetch_rows`'s ``memo``):
-#: a name and the query that returns their keys (``key``) on a key space. A query that takes them
-#: (:data:`TAKES`) gets the candidates of its batch's range as ``$keys``, and is not run for a range with
-#: none. At scale 700 finding the people registered twice reads all 1.2 M people (5 s of the database):
-#: once for cert_lending and bid_ring instead of once each.
-CANDIDATES: dict[str, tuple[str, str]] = {"people_registered_twice": ("flag_people_registered_twice", "person")}
-TAKES: dict[str, str] = {"flag_cert_lending_double": "people_registered_twice",
-                         "flag_bid_ring_people": "people_registered_twice"}
+#: a name and how to find their keys (:class:`Candidates`: the reads it needs, :data:`READS`, and how their rows
+#: give the keys). A query that takes them (:data:`TAKES`) gets the candidates of its batch's range as ``$keys``,
+#: and is not run for a range with none. A read is made once per run too, for every candidate that needs it. At
+#: scale 700 one read of the 1.2 M people (11 s of the database) finds the people registered twice (for
+#: cert_lending and bid_ring) and those acting for a firm while registered at another (cert_lending, whose query
+#: had read every person's projects and registrations: 10 s, beside 7 s for the people registered twice); one
+#: read of every tender's winners and bidders (10 s) and one of every firm's details (2 s) find the candidates of
+#: bid_ring and bid_rotation, which had expanded them in the database (13 s and 22 s).
+SEP = "\x1f"  # between the keys or fields of a line of flag_tender_bidders and flag_firm_details
+PART = "\x1e"  # between the parts of a line of flag_tender_bidders (the loader refuses these control characters)
+
+
+def _tender_lines(rows: list[dict]) -> list[tuple[str, list[str], list[str]]]:
+    """flag_tender_bidders' lines as (tender number, winners, bidders). Each key keeps its one-letter mark (taken
+    off the few that become candidates), which keeps a firm key or a tender number from reading as an ID number
+    to the privacy filter every result goes through."""
+    out = []
+    for row in rows:
+        for line in row["tenders"]:
+            tno, won, bid = line.split(PART)
+            out.append((tno, won.split(SEP) if won else [], bid.split(SEP)))
+    return out
+
+
+def _firm_lines(rows: list[dict]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """flag_firm_details' lines by (marked) firm key: what the firm could share with another, as (which, value):
+    its legal representative (0; none when it has none, a marked empty key matching another, as in the
+    query), its phone (1) and its address (2), each unless empty."""
+    out = {}
+    for row in rows:
+        for line in row["firms"]:
+            key, rep, phone, address = line.split(SEP, 3)
+            out[key] = tuple((which, v) for which, v in ((0, rep), (1, phone[1:]), (2, address[1:])) if v)
+    return out
+
+
+@dataclass(frozen=True)
+class Read:
+    """A query run once per run over every range of its key space, its rows kept in the run's memo as ``parse``
+    gives them."""
+
+    query: str
+    key: str  # the key space of its ranges
+    size: int  # keys per batch
+    params: dict = field(default_factory=dict)
+    parse: Callable[[list[dict]], object] = lambda rows: rows
+
+
+READS: dict[str, Read] = {r.query: r for r in (
+    Read("flag_people_candidates", "person", 50_000),
+    Read("flag_tender_bidders", "tender", 10_000, {"sep": SEP, "part": PART}, _tender_lines),
+    Read("flag_firm_details", "enterprise", 40_000, {"sep": SEP}, _firm_lines),
+)}
+
+
+def _rotating_firms(found: dict, settings) -> list[str]:
+    """bid_rotation's candidates, from every tender's winners and bidders: the smaller key of each pair of firms
+    where each won a tender the other bid on and that bid together at least ``flag_min_together`` times, counted
+    as the query counts (the other firm's bids on the first's tenders). The query then compares only these
+    firms' pairs, so its rows are the same."""
+    tenders = found["flag_tender_bidders"]
+    beaten: dict[str, set[str]] = defaultdict(set)  # per winner, the firms that bid on a tender it won
+    for _, won, bid in tenders:
+        for w in won:
+            beaten[w].update(bid)
+    none: set[str] = set()
+    pairs = [(a, b) for a, others in beaten.items() for b in others if a < b and a in beaten.get(b, none)]
+    both = {x for pair in pairs for x in pair}
+    bids: dict[str, list[int]] = defaultdict(list)  # the tenders the firms of those pairs bid on
+    for n, (_, _, bid) in enumerate(tenders):
+        for b in bid:
+            if b in both:
+                bids[b].append(n)
+    firms = set()
+    for a, b in pairs:
+        mine = set(bids[a])
+        if sum(t in mine for t in bids[b]) >= settings.flag_min_together:
+            firms.add(a[1:])
+    return sorted(firms)
+
+
+def _linked_tenders(found: dict, settings) -> list[str]:
+    """bid_ring's candidate tenders: two of the bidders (different firms) have the same legal representative,
+    or the same phone or address (not empty), as flag_bid_ring compares them; it then reads only these."""
+    firms = found["flag_firm_details"]
+    # only what two firms or more have can be shared on a tender: the other firms' details are left out
+    counts = Counter(x for details in firms.values() for x in details)
+    linked = {key: shared for key, details in firms.items() if (shared := [x for x in details if counts[x] > 1])}
+    out = []
+    for tno, _, bid in found["flag_tender_bidders"]:
+        some = linked.keys() & bid
+        if len(some) > 1:
+            shared = [x for b in some for x in linked[b]]
+            if len(shared) != len(set(shared)):
+                out.append(tno[1:])
+    return sorted(out)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while a read's millions of small strings, lists and sets are made (they
+    hold no cycles; the collector, run again and again as they grow, had doubled the time: 5 s instead of 3 at
+    scale 700)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class Candidates:
+    reads: tuple[str, ...]  # :data:`READS`
+    keys: Callable[[dict, object], list[str]]  # from the reads (by query) and the settings
+
+
+CANDIDATES: dict[str, Candidates] = {
+    "people_registered_twice": Candidates(("flag_people_candidates",),
+                                          lambda found, settings: [r["key"] for r in found["flag_people_candidates"]
+                                                                   if r["twice"]]),
+    "people_acting_elsewhere": Candidates(("flag_people_candidates",),
+                                          lambda found, settings: [r["key"] for r in found["flag_people_candidates"]
+                                                                   if r["acting"]]),
+    "linked_tenders": Candidates(("flag_tender_bidders", "flag_firm_details"), _linked_tenders),
+    "rotating_firms": Candidates(("flag_tender_bidders",), _rotating_firms),
+}
+TAKES: dict[str, str] = {"flag_cert_lending": "people_acting_elsewhere",
+                         "flag_cert_lending_double": "people_registered_twice",
+                         "flag_bid_ring_people": "people_registered_twice",
+                         "flag_bid_ring": "linked_tenders",
+                         "flag_bid_rotation": "rotating_firms"}
 #: Above every key (keys are printable text): the upper bound of the last range.
 TOP = "\uffff\uffff"
 
@@ -626,13 +754,13 @@ def parts(kind: str) -> list[tuple[str, str, int]]:
 
 
 def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
-               ranges: dict[str, list[Range]] | None = None, memo: dict[str, list[str]] | None = None
+               ranges: dict[str, list[Range]] | None = None, memo: dict | None = None
                ) -> tuple[list[dict], Batches]:
     """Every row of one detector's queries (:func:`parts`), each walking its key ranges within
     ``flag_budget_seconds`` (together): ``ranges`` holds fine ranges already cut per key space
     (joined here into the part's batches), else they are cut here in batches of ``size`` keys (or
-    the part's own size). ``memo`` keeps the :data:`CANDIDATES` found for one detector for the next
-    ones of a run. Rows come in a canonical order, so the hits do not depend on how the work was
+    the part's own size). ``memo`` keeps the :data:`CANDIDATES` (and the :data:`READS` they come
+    from) found for one detector for the next ones of a run. Rows come in a canonical order, so the hits do not depend on how the work was
     split."""
     d = detector(kind)
     t0 = time.monotonic()
@@ -648,10 +776,19 @@ def fetch_rows(graph: Graph, kind: str, settings, size: int | None = None,
         todo += [(query, key, r) for r in cut]
     for name in dict.fromkeys(TAKES[q] for q, _, _ in todo if q in TAKES):
         if name not in memo:
-            query, key = CANDIDATES[name]
-            found = _batches(graph, kind, settings, t0, deque((query, key, r) for r in batches[key]), lambda q, r: {},
-                             Batches(kind))
-            memo[name] = sorted(r["key"] for r in found)
+            found = {}
+            for query in CANDIDATES[name].reads:
+                if f"read:{query}" not in memo:
+                    c = READS[query]
+                    n = size or settings.flag_batch_keys or c.size
+                    cut = join(ranges[c.key], n) if ranges and c.key in ranges else key_ranges(graph, c.key, n)
+                    rows = _batches(graph, kind, settings, t0, deque((query, c.key, r) for r in cut),
+                                    lambda q, r: c.params, Batches(kind))
+                    with _no_cycle_collection():
+                        memo[f"read:{query}"] = c.parse(rows)
+                found[query] = memo[f"read:{query}"]
+            with _no_cycle_collection():
+                memo[name] = sorted(set(CANDIDATES[name].keys(found, settings)))
 
     def bind(query: str, r: Range) -> dict | None:
         if query not in TAKES:
@@ -894,7 +1031,7 @@ class FlagRuns:
         except ChengxinError as e:
             self.error = f"key ranges: {e.detail}"
             raise
-        memo: dict[str, list[str]] = {}  # candidates shared by detectors, found once
+        memo: dict = {}  # candidates shared by detectors and the reads they come from, found once
         for kind in DETECTORS:
             try:
                 rows, info = fetch_rows(graph, kind, self.settings, ranges=cut, memo=memo)
@@ -925,6 +1062,8 @@ class FlagRuns:
         for kind in DETECTORS:
             for _, key, default in parts(kind):
                 sizes[key] = min(sizes.get(key, GRAIN[key]), self.settings.flag_batch_keys or default)
+        for c in READS.values():
+            sizes[c.key] = min(sizes.get(c.key, GRAIN[c.key]), self.settings.flag_batch_keys or c.size)
         labels, _ = graph.backend.type_counts(graph)
         counts = {key: labels.get(KEY_LABELS[key], 0) for key in sizes}
         last = self.latest()

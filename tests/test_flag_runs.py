@@ -160,21 +160,98 @@ class Counting:
 
 
 def test_candidates_shared_by_detectors_are_found_once_per_run(graph):
-    """Finding the people registered at two firms reads every person (5 s of the database at scale 700):
-    cert_lending finds them, bid_ring takes them from the run's memo, and each asks its query only for
-    the ranges that hold one, with the same rows as finding them itself."""
+    """Finding the people registered at two firms, and those acting for a firm while registered at another,
+    reads every person (11 s of the database at scale 700): cert_lending finds them, bid_ring takes them from the
+    run's memo, and each asks its queries only for the ranges that hold one, with the same rows as finding them
+    itself."""
     counting, memo = Counting(graph), {}
     cert, _ = flags.fetch_rows(counting, "cert_lending", graph.settings, size=25, memo=memo)
-    found = counting.calls["flag_people_registered_twice"]
+    found = counting.calls["flag_people_candidates"]
     twice = memo["people_registered_twice"]
     assert found >= 10 and twice == sorted(r["p"] for r in graph.run(
         "MATCH (p:Person) WHERE COUNT { (p)-[:REGISTERED_AT]->() } > 1 RETURN p.person_id AS p"))
+    acting = memo["people_acting_elsewhere"]
+    assert {r["person_id"] for r in cert if r["pattern"] == "acting"} <= set(acting)
+    assert counting.calls["flag_cert_lending"] <= len(acting) < graph.run("MATCH (p:Person) RETURN count(p) AS n")[0]["n"]
     ring, info = flags.fetch_rows(counting, "bid_ring", graph.settings, size=25, memo=memo)
-    assert counting.calls["flag_people_registered_twice"] == found  # not again
+    assert counting.calls["flag_people_candidates"] == found  # not again
     assert counting.calls["flag_bid_ring_people"] <= len(twice) < info.ranges
     assert cert == flags.fetch_rows(graph, "cert_lending", graph.settings, size=25)[0]
     assert ring == flags.fetch_rows(graph, "bid_ring", graph.settings, size=25)[0]
     assert {r["what"] for r in ring} >= {"registered_person"} and {r["pattern"] for r in cert} == {"acting", "double"}
+
+
+def test_bid_ring_and_bid_rotation_read_every_tender_once_and_ask_only_for_candidates(graph):
+    """Every tender's winners and bidders are read once a run (one line a tender, compared in Python): bid_ring
+    asks its tender query only for the tenders where two bidders share a legal representative, phone or
+    address, bid_rotation only for the firms of pairs that each won a tender the other bid on. Their rows are
+    those of asking every key."""
+    counting, memo = Counting(graph), {}
+    ring, _ = flags.fetch_rows(counting, "bid_ring", graph.settings, size=25, memo=memo)
+    reads = counting.calls["flag_tender_bidders"]
+    rotation, info = flags.fetch_rows(counting, "bid_rotation", graph.settings, size=25, memo=memo)
+    assert reads >= 5 and counting.calls["flag_tender_bidders"] == reads  # not again for bid_rotation
+    assert counting.calls["flag_firm_details"] >= 1
+    linked, rotating = memo["linked_tenders"], memo["rotating_firms"]
+    assert 0 < counting.calls["flag_bid_ring"] <= len(linked) and 0 < counting.calls["flag_bid_rotation"] <= len(rotating)
+    assert counting.calls["flag_bid_rotation"] < info.ranges
+    everyone = {"tender": [r["k"] for r in graph.run("MATCH (t:Tender) RETURN t.tender_no AS k")],
+                "enterprise": [r["k"] for r in graph.run("MATCH (e:Enterprise) RETURN e.uscc AS k")]}
+    whole = graph.query("flag_bid_ring", lo="", hi=flags.TOP, keys=everyone["tender"])
+    assert {r["tender_no"] for r in whole} <= set(linked)
+    assert _norm([r for r in ring if r["what"] in ("legal_rep", "phone", "address")]) == _norm(whole) and whole
+    whole = graph.query("flag_bid_rotation", lo="", hi=flags.TOP, keys=everyone["enterprise"],
+                        **flags.detector("bid_rotation").params(graph.settings))
+    assert {r["a_uscc"] for r in whole} <= set(rotating) and _norm(rotation) == _norm(whole) and whole
+
+
+def _found(tenders: list[tuple[str, list[str], list[str]]], firms: dict[str, tuple] | None = None) -> dict:
+    """The reads as flag_tender_bidders and flag_firm_details return them (one row a batch, one line each)."""
+    k = "k".__add__
+    lines = ["t" + tno + flags.PART + flags.SEP.join(map(k, won)) + flags.PART + flags.SEP.join(map(k, bid))
+             for tno, won, bid in tenders]
+    details = [flags.SEP.join([k(key), "" if rep is None else "v" + rep, "v" + (phone or ""), "v" + (address or "")])
+               for key, (rep, phone, address) in (firms or {}).items()]
+    return {"flag_tender_bidders": flags.READS["flag_tender_bidders"].parse([{"tenders": lines[:1]}, {"tenders": lines[1:]}]),
+            "flag_firm_details": flags.READS["flag_firm_details"].parse([{"firms": details}])}
+
+
+def test_bid_rings_candidate_tenders_are_compared_as_the_query_compares():
+    firms = {"A": ("p1", "010-1", "北京路1号"), "B": ("p2", "010-1", ""), "C": ("p3", "", ""), "D": ("p4", "", ""),
+             "E": ("", "", None), "F": ("", None, None), "G": (None, "", ""), "H": (None, "", ""),
+             "I": ("p9", "", "上海路2号"), "J": ("p10", None, "上海路2号")}
+    found = _found([("T1", [], ["A", "B"]),  # the same phone
+                    ("T2", ["C"], ["C", "D"]),  # nothing in common
+                    ("T3", [], ["A", "A"]),  # one firm twice is not a pair
+                    ("T4", [], ["E", "F"]),  # the same empty legal representative's key: equal in Cypher too
+                    ("T5", [], ["G", "H"]),  # no legal representative, empty phone and address: nothing shared
+                    ("T6", [], ["C", "I", "J"]),  # the same address
+                    ("T7", [], ["X", "Y"])], firms)  # firms with no details (not read): no crash, no pair
+    assert flags._linked_tenders(found, None) == ["T1", "T4", "T6"]
+
+
+def test_bid_rotations_candidates_count_as_the_query_counts(settings):
+    three = settings.model_copy(update={"flag_min_together": 3})
+    rotating = [("1", ["A"], ["A", "B"]), ("2", ["B"], ["A", "B"]), ("3", [], ["A", "B", "C"]),  # A and B: 3 together
+                ("4", ["C"], ["C", "D"]), ("5", ["D"], ["C", "D"]),  # C and D: twice only
+                ("6", ["E"], ["F", "G"]), ("7", ["F"], ["E"]), ("8", [], ["E", "F"]), ("9", [], ["E", "F"])]
+    # E won with F bidding, F won a tender E bid on although F itself did not bid on it (as the query asks);
+    # together counts only where both bid: 8 and 9 (and 7 for E alone), so E and F bid together twice
+    assert flags._rotating_firms(_found(rotating), three) == ["A"]
+    two = settings.model_copy(update={"flag_min_together": 2})
+    assert flags._rotating_firms(_found(rotating), two) == ["A", "C", "E"]
+
+
+def test_a_read_line_keeps_a_key_shaped_like_an_id_number():
+    """Every result goes through the privacy filter, which masks what reads as an ID number: the reads mark each
+    key with a letter, so a firm key of that shape (as a firm's USCC may be) is compared and asked for as it is."""
+    from chengxin.graph.privacy import is_id_number, redact
+
+    key = "11010519491231002X"
+    assert is_id_number(key) and redact(key) != key  # bare, it would be masked
+    line = "t" + key + flags.PART + "k" + key + flags.PART + "k" + key + flags.SEP + "k91110000MA95QK3N14"
+    assert redact({"tenders": [line]}) == {"tenders": [line]}
+    assert flags.READS["flag_tender_bidders"].parse([{"tenders": [line]}]) == [("t" + key, ["k" + key], ["k" + key, "k91110000MA95QK3N14"])]
 
 
 def test_the_stored_run_round_trips_and_is_private(graph, tmp_path):
