@@ -32,7 +32,7 @@ from chengxin.graph.db import Graph
 from chengxin.graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
 from chengxin.graph.integrity import is_restrictive
 from chengxin.graph.names import identity_key
-from chengxin.graph.privacy import is_record_number_field, mask_text
+from chengxin.graph.privacy import mask_text, record_number_fields
 
 from . import rows as R
 from .checks import AGAIN, CONFLICT, Seen, control_problem, header_problem
@@ -80,13 +80,27 @@ def _extra(value):
     return mask_text(str(value))
 
 
+@functools.cache
+def _kept(exclude: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the fields left out of a row's properties, the columns stored as they are: USCCs, record numbers)."""
+    return exclude | {"source", "source_url"}, USCC_COLUMNS | record_number_fields()
+
+
 def _props(row: R.Row, exclude: set[str]) -> dict:
     out = {}
-    for k, v in row.model_dump(exclude={"source", "source_url", *exclude}).items():
-        if v is None or v == "":
+    left_out, as_is = _kept(frozenset(exclude))
+    extra = row.__pydantic_extra__
+    # What row.model_dump(exclude=...) gives, without its copy: the fields in order, then the extra columns.
+    for k, v in (row.__dict__ | extra).items() if extra else row.__dict__.items():
+        if v is None or v == "" or k in left_out:
             continue
-        out[k] = v if k in USCC_COLUMNS or is_record_number_field(k) else _text(v)
-    for k, v in (row.model_extra or {}).items():
+        if k in as_is:
+            out[k] = v
+        elif type(v) is str:
+            out[k] = v if len(v) < 18 else mask_text(v)  # mask_text leaves a shorter text as it is
+        else:
+            out[k] = _text(v)
+    for k, v in (extra or {}).items():
         k = mask_text(str(k).strip())
         if not k or k.startswith("_") or k in out or v in (None, ""):
             continue
@@ -541,6 +555,8 @@ class FolderLoader:
             rejects.add(file, line, reason, raw)
             rep.refused(line, reason)
 
+        # model_validate without its Python wrapper: the model's own validator, the same result
+        validate, build = table.model.__pydantic_validator__.validate_python, table.build
         tf = None
         line = None
         try:
@@ -575,8 +591,8 @@ class FolderLoader:
                     refuse(file, line, problem, raw)
                     continue
                 try:
-                    model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
-                    slots, row = table.build(model, ctx)
+                    model = validate({k: (None if v == "" else v) for k, v in raw.items()})
+                    slots, row = build(model, ctx)
                 except ValidationError as e:
                     refuse(file, line, R.describe(e), raw)
                     continue
@@ -587,7 +603,7 @@ class FolderLoader:
                 if verdict == CONFLICT:
                     conflicts.append((file, line, raw, row, first_n))
                     continue
-                slot_key = tuple(sorted(slots.items()))
+                slot_key = tuple(sorted(slots.items())) if slots else ()
                 create = False
                 if bulk:
                     for lab, col in refs:
