@@ -27,7 +27,11 @@ _NAMES = {0: "NUL", 0x7F: "DEL", 0x1B: "ESC", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 
 def control_problem(row: dict) -> str | None:
     """Why the row's cells may not be loaded as text, or None."""
     # One search over all the cells (joined by a line feed, which is text) for the common clean row.
-    if not _CONTROL.search("\n".join([v for v in row.values() if isinstance(v, str)])):
+    try:
+        text = "\n".join(row.values())  # a row of text only (any CSV row): no copy of the values
+    except TypeError:
+        text = "\n".join([v for v in row.values() if isinstance(v, str)])
+    if not _CONTROL.search(text):
         return None
     for column, value in row.items():
         if not isinstance(value, str) or str(column).startswith("_"):
@@ -104,7 +108,12 @@ class Seen:
         """Whether the row at position ``n`` (the table's n-th row read, from 1) may load: (NEW, n),
         (AGAIN, first) or (CONFLICT, first), ``first`` the position of the key's first row."""
         key = hash(tuple([row.get(k) for k in self.key]))
-        whole = hash(frozenset(_pairs(row, self.free))) & _LOW
+        if self.free:
+            whole = hash(frozenset(_pairs(row, self.free))) & _LOW
+        else:  # _pairs inlined, for the common table whose every column counts
+            pairs = [(k, v) for k, v in row.items() if v is not None and v != "" and k != "props"]
+            pairs += row["props"].items()
+            whole = hash(frozenset(pairs)) & _LOW
         earlier = self.first.get(key)
         if earlier is None:
             self.first[key] = (n << 64) | whole

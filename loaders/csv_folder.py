@@ -555,8 +555,7 @@ class FolderLoader:
             rejects.add(file, line, reason, raw)
             rep.refused(line, reason)
 
-        # model_validate without its Python wrapper: the model's own validator, the same result
-        validate, build = table.model.__pydantic_validator__.validate_python, table.build
+        validate, build = R.row_validator(table.model), table.build
         tf = None
         line = None
         try:
@@ -591,8 +590,7 @@ class FolderLoader:
                     refuse(file, line, problem, raw)
                     continue
                 try:
-                    model = validate({k: (None if v == "" else v) for k, v in raw.items()})
-                    slots, row = build(model, ctx)
+                    slots, row = build(validate(raw), ctx)
                 except ValidationError as e:
                     refuse(file, line, R.describe(e), raw)
                     continue
@@ -669,8 +667,7 @@ class FolderLoader:
             _, rows = source.open()
             for n, (_, line, raw) in enumerate(rows, 1):
                 if n in wanted:
-                    model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
-                    firsts[n] = (line, table.build(model, ctx)[1])
+                    firsts[n] = (line, table.build(R.row_validator(table.model)(raw), ctx)[1])
                     if len(firsts) == len(wanted):
                         break
         for file, line, raw, row, first in conflicts:

@@ -114,7 +114,7 @@ def detect_encoding(source, name: str | None = None) -> str:
     if len(sample) == SAMPLE_BYTES and b"\n" in sample:
         sample = sample[:sample.rindex(b"\n") + 1]  # no character cut in two at the end
     wide = [line for line in sample.splitlines() if not line.isascii()]
-    if not wide:
+    if not wide or _decodes(sample, "utf-8"):  # the whole sample reads as UTF-8: so does every line of it
         return "utf-8"
     bad = {enc: sum(1 for line in wide if not _decodes(line, enc)) for enc in ("utf-8", "gb18030")}
     if bad["utf-8"] * 2 <= len(wide):
@@ -241,9 +241,10 @@ class CsvRecords:
             except (csv.Error, _Broken) as e:
                 error = str(e) if isinstance(e, _Broken) else _csv_reason(str(e))
                 values = None
-            for line in feed.refused:
-                yield Record(line.no, None, line.error, _head(line))
-            feed.refused = []
+            if feed.refused:
+                for line in feed.refused:
+                    yield Record(line.no, None, line.error, _head(line))
+                feed.refused = []
             taken = feed.taken
             if values is None and error is None:
                 return
@@ -256,7 +257,7 @@ class CsvRecords:
                 yield Record(taken[0].no, None, error, _head(taken[0]))
                 reader = csv.reader(feed, strict=True)
                 continue
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():  # no cell holds anything but spaces
                 self.blank += len(taken)
                 continue
             yield Record(taken[0].no, values)
