@@ -87,20 +87,16 @@ def _kept(exclude: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _props(row: R.Row, exclude: set[str]) -> dict:
-    out = {}
     left_out, as_is = _kept(frozenset(exclude))
     extra = row.__pydantic_extra__
-    # What row.model_dump(exclude=...) gives, without its copy: the fields in order, then the extra columns.
-    for k, v in (row.__dict__ | extra).items() if extra else row.__dict__.items():
-        if v is None or v == "" or k in left_out:
-            continue
-        if k in as_is:
-            out[k] = v
-        elif type(v) is str:
-            out[k] = v if len(v) < 18 else mask_text(v)  # mask_text leaves a shorter text as it is
-        else:
-            out[k] = _text(v)
-    for k, v in (extra or {}).items():
+    # What row.model_dump(exclude=...) gives, without its copy: the fields in order, then the extra columns;
+    # text masked (mask_text leaves a text shorter than an ID number as it is).
+    out = {k: v if k in as_is else (v if len(v) < 18 else mask_text(v)) if type(v) is str else _text(v)
+           for k, v in ((row.__dict__ | extra).items() if extra else row.__dict__.items())
+           if v is not None and v != "" and k not in left_out}
+    if not extra:
+        return out
+    for k, v in extra.items():
         k = mask_text(str(k).strip())
         if not k or k.startswith("_") or k in out or v in (None, ""):
             continue
@@ -109,12 +105,11 @@ def _props(row: R.Row, exclude: set[str]) -> dict:
 
 
 def _base(row: R.Row, ctx: Context, exclude: set[str], **keys) -> dict:
-    return {
-        **keys,
-        "props": _props(row, exclude),
-        "source": row.source or ctx.source,
-        "source_url": row.source_url,
-    }
+    # the keys first, then props and provenance (``keys`` is this call's own dict: no copy of it)
+    keys["props"] = _props(row, exclude)
+    keys["source"] = row.source or ctx.source
+    keys["source_url"] = row.source_url
+    return keys
 
 
 def _subject(kind: str, raw: str, ctx: Context, column: str) -> tuple[str, str]:
@@ -556,6 +551,7 @@ class FolderLoader:
             rep.refused(line, reason)
 
         validate, build = R.row_validator(table.model), table.build
+        floor = min(self.batch_size, 250)  # no batch is written smaller (writer.next_size): not asked per row
         tf = None
         line = None
         try:
@@ -623,7 +619,7 @@ class FolderLoader:
                 key = (slot_key, create)
                 batch = batches.setdefault(key, [])
                 batch.append((file, line, raw, row))
-                if len(batch) >= writer.next_size(self.batch_size):
+                if len(batch) >= floor and len(batch) >= writer.next_size(self.batch_size):
                     writer.submit(table, dict(slot_key), batch, rep, t0, create=create)
                     batches[key] = []
             if rep.read == 0 and tf is not None and tf.header:

@@ -135,7 +135,7 @@ def _region(value: str) -> str:
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 DecisionDate = Annotated[dt.date, BeforeValidator(parse_date), AfterValidator(_plausible_decision)]
 Money = Annotated[float, BeforeValidator(parse_number), Field(ge=0), AfterValidator(_money_bound)]
-Uscc = Annotated[str, BeforeValidator(_clean_code), AfterValidator(check_uscc)]
+Uscc = Annotated[str, BeforeValidator(_clean_code), AfterValidator(lru_cache(maxsize=1 << 16)(check_uscc))]
 Region = Annotated[str, AfterValidator(_region)]
 Text = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1)]
 Name = Annotated[str, BeforeValidator(lambda v: str(v).strip() if v is not None else v), Field(min_length=1),
