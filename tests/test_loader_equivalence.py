@@ -104,8 +104,15 @@ def _control_before(row: dict) -> str | None:
     return control_problem(row)
 
 
+def test_every_character_refused_is_one_isprintable_refuses():
+    refused = [chr(c) for c in range(0x10000) if _CONTROL.match(chr(c))]
+    assert len(refused) == 9 + 2 + 18 + 33 + 5 + 4
+    assert not any(c.isprintable() for c in refused)
+
+
 @given(st.dictionaries(st.sampled_from(["a", "b", "_c", "名"]),
-                       st.one_of(st.text(), st.none(), st.integers(), st.lists(st.text(), max_size=2))))
+                       st.one_of(st.text(), st.none(), st.integers(), st.lists(st.text(), max_size=2),
+                                 st.sampled_from(["\x00", "a\u202eb", "\t", "\n", "x\x85", "\u2066", " \x9f"]))))
 def test_the_control_character_check_is_unchanged(row):
     assert control_problem(row) == _control_before(row)
 
