@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import io
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -54,19 +54,21 @@ def _outcome(validate, row):
     return "ok", [(k, type(v), v) for k, v in m.__dict__.items()], m.__pydantic_extra__
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(model_rows())
 def test_the_loaders_validator_gives_the_models_answer(case):
     model, row = case
+    assume(control_problem(row) is None)  # the loader refuses a row with a control character before validating
     plain = _outcome(lambda r: model.model_validate({k: (None if v == "" else v) for k, v in r.items()}), row)
     assert _outcome(R.row_validator(model), row) == plain
 
 
-def test_the_fields_stripped_before_validation_are_exactly_the_plain_text_ones():
-    assert R._plain_text_fields(R.EnterpriseRow) == {"legal_rep_id", "legal_rep_name", "region_code", "address",
-                                                      "phone", "source", "source_url"}
-    assert R._plain_text_fields(R.BidRow) == {"source", "source_url"}  # Text, Uscc, numbers, a literal: not
-    assert "name" in R._plain_text_fields(R.StagePersonRow) and "role" not in R._plain_text_fields(R.StagePersonRow)
+def test_the_fields_prepared_before_validation_are_the_text_ones():
+    how = {k: h for k, (h, _) in R._fields(R.EnterpriseRow).items()}
+    assert how == {"source": "plain", "source_url": "plain", "uscc": "code", "name": "text", "legal_rep_id": "plain",
+                   "legal_rep_name": "plain", "region_code": "plain", "address": "plain", "phone": "plain"}
+    how = {k: h for k, (h, _) in R._fields(R.StagePersonRow).items()}  # a literal, a role: not prepared
+    assert "stage" not in how and "role" not in how and how["name"] == "plain" and how["uscc"] == "code"
 
 
 def _props_before(row: R.Row, exclude: set[str]) -> dict:
@@ -84,7 +86,7 @@ def _props_before(row: R.Row, exclude: set[str]) -> dict:
     return out
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(model_rows(), st.sets(st.sampled_from(["uscc", "name", "person_id", "permit_no", "project_code", "备注"])))
 def test_properties_are_what_model_dump_gave(case, exclude):
     model, row = case
