@@ -59,6 +59,9 @@ class Context:
     def person(self, raw: str) -> str:
         return self.pseudonyms.person_key(raw)
 
+    def __post_init__(self):
+        self.person = self.pseudonyms.person_key  # the same call, one frame less a reference
+
 
 def _text(value):
     """Text as stored: any ID number in it masked (graph.privacy), so no full number is kept; a list
