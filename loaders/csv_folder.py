@@ -83,6 +83,10 @@ def _extra(value):
     return mask_text(str(value))
 
 
+#: Values _text gives back as they are (neither text nor a list of texts): not passed to it.
+_AS_THEY_ARE = frozenset({float, int, bool, dt.date, dt.datetime})
+
+
 @functools.cache
 def _kept(exclude: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
     """(the fields left out of a row's properties, the columns stored as they are: USCCs, record numbers)."""
@@ -95,7 +99,8 @@ def _props(row: R.Row, exclude: set[str]) -> dict:
     extra = row.__pydantic_extra__
     # What row.model_dump(exclude=...) gives, without its copy: the fields in order, then the extra columns;
     # text masked (mask_text leaves a text shorter than an ID number as it is).
-    out = {k: v if k in as_is else (v if len(v) < 18 else mask_text(v)) if type(v) is str else _text(v)
+    out = {k: v if k in as_is else (v if len(v) < 18 else mask_text(v)) if type(v) is str
+           else v if type(v) in _AS_THEY_ARE else _text(v)
            for k, v in ((row.__dict__ | extra).items() if extra else row.__dict__.items())
            if v is not None and v != "" and k not in left_out}
     if not extra:
