@@ -106,6 +106,11 @@ def _record_numbers() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(fields), frozenset(labels)
 
 
+def record_number_fields() -> frozenset[str]:
+    """The properties and result columns that hold a public record number (never masked by shape)."""
+    return _record_numbers()[0]
+
+
 def is_record_number_field(name: str) -> bool:
     """Whether a property or result column holds a public record number (never masked by shape)."""
     return name in _record_numbers()[0]

@@ -19,6 +19,7 @@ same values is harmless and loads.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NAMES = {0: "NUL", 0x7F: "DEL", 0x1B: "ESC", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x202D: "LEFT-TO-RIGHT OVERRIDE"}
@@ -26,8 +27,14 @@ _NAMES = {0: "NUL", 0x7F: "DEL", 0x1B: "ESC", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 
 
 def control_problem(row: dict) -> str | None:
     """Why the row's cells may not be loaded as text, or None."""
-    # One search over all the cells (joined by a line feed, which is text) for the common clean row.
-    if not _CONTROL.search("\n".join([v for v in row.values() if isinstance(v, str)])):
+    # One look over all the cells (joined by a space, which no rule refuses) for the common clean row: every
+    # character _CONTROL refuses is a control or format character, which str.isprintable is false for (a
+    # test holds it to that), so printable text needs no search; a tab or line feed in it (text) does.
+    try:
+        text = " ".join(row.values())  # a row of text only (any CSV row): no copy of the values
+    except TypeError:
+        text = " ".join([v for v in row.values() if isinstance(v, str)])
+    if text.isprintable() or not _CONTROL.search(text):
         return None
     for column, value in row.items():
         if not isinstance(value, str) or str(column).startswith("_"):
@@ -99,12 +106,23 @@ class Seen:
         self.key, self.free = KEYS[table]
         # hash of the key -> (position of its first row << 64) | hash of that row's values
         self.first: dict[int, int] = {}
+        # the key's values as a tuple (itemgetter gives one key's value bare), made in C
+        get = itemgetter(*self.key)
+        self._key_of = get if len(self.key) > 1 else lambda row: (get(row),)
 
     def check(self, n: int, row: dict) -> tuple[str, int]:
         """Whether the row at position ``n`` (the table's n-th row read, from 1) may load: (NEW, n),
         (AGAIN, first) or (CONFLICT, first), ``first`` the position of the key's first row."""
-        key = hash(tuple([row.get(k) for k in self.key]))
-        whole = hash(frozenset(_pairs(row, self.free))) & _LOW
+        try:
+            key = hash(self._key_of(row))
+        except KeyError:  # a key column missing: None, as row.get gives
+            key = hash(tuple([row.get(k) for k in self.key]))
+        if self.free:
+            whole = hash(frozenset(_pairs(row, self.free))) & _LOW
+        else:  # _pairs inlined, for the common table whose every column counts
+            pairs = [(k, v) for k, v in row.items() if v is not None and v != "" and k != "props"]
+            pairs += row["props"].items()
+            whole = hash(frozenset(pairs)) & _LOW
         earlier = self.first.get(key)
         if earlier is None:
             self.first[key] = (n << 64) | whole

@@ -32,7 +32,7 @@ from chengxin.graph.db import Graph
 from chengxin.graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
 from chengxin.graph.integrity import is_restrictive
 from chengxin.graph.names import identity_key
-from chengxin.graph.privacy import is_record_number_field, mask_text
+from chengxin.graph.privacy import mask_text, record_number_fields
 
 from . import rows as R
 from .checks import AGAIN, CONFLICT, Seen, control_problem, header_problem
@@ -59,6 +59,9 @@ class Context:
     def person(self, raw: str) -> str:
         return self.pseudonyms.person_key(raw)
 
+    def __post_init__(self):
+        self.person = self.pseudonyms.person_key  # the same call, one frame less a reference
+
 
 def _text(value):
     """Text as stored: any ID number in it masked (graph.privacy), so no full number is kept; a list
@@ -80,13 +83,29 @@ def _extra(value):
     return mask_text(str(value))
 
 
+#: Values _text gives back as they are (neither text nor a list of texts): not passed to it.
+_AS_THEY_ARE = frozenset({float, int, bool, dt.date, dt.datetime})
+
+
+@functools.cache
+def _kept(exclude: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the fields left out of a row's properties, the columns stored as they are: USCCs, record numbers)."""
+    return exclude | {"source", "source_url"}, USCC_COLUMNS | record_number_fields()
+
+
 def _props(row: R.Row, exclude: set[str]) -> dict:
-    out = {}
-    for k, v in row.model_dump(exclude={"source", "source_url", *exclude}).items():
-        if v is None or v == "":
-            continue
-        out[k] = v if k in USCC_COLUMNS or is_record_number_field(k) else _text(v)
-    for k, v in (row.model_extra or {}).items():
+    # the build functions' own frozensets (_LEAVE_*): the cache finds them without hashing them again
+    left_out, as_is = _kept(exclude if type(exclude) is frozenset else frozenset(exclude))
+    extra = row.__pydantic_extra__
+    # What row.model_dump(exclude=...) gives, without its copy: the fields in order, then the extra columns;
+    # text masked (mask_text leaves a text shorter than an ID number as it is).
+    out = {k: v if k in as_is else (v if len(v) < 18 else mask_text(v)) if type(v) is str
+           else v if type(v) in _AS_THEY_ARE else _text(v)
+           for k, v in ((row.__dict__ | extra).items() if extra else row.__dict__.items())
+           if v is not None and v != "" and k not in left_out}
+    if not extra:
+        return out
+    for k, v in extra.items():
         k = mask_text(str(k).strip())
         if not k or k.startswith("_") or k in out or v in (None, ""):
             continue
@@ -95,12 +114,11 @@ def _props(row: R.Row, exclude: set[str]) -> dict:
 
 
 def _base(row: R.Row, ctx: Context, exclude: set[str], **keys) -> dict:
-    return {
-        **keys,
-        "props": _props(row, exclude),
-        "source": row.source or ctx.source,
-        "source_url": row.source_url,
-    }
+    # the keys first, then props and provenance (``keys`` is this call's own dict: no copy of it)
+    keys["props"] = _props(row, exclude)
+    keys["source"] = row.source or ctx.source
+    keys["source_url"] = row.source_url
+    return keys
 
 
 def _subject(kind: str, raw: str, ctx: Context, column: str) -> tuple[str, str]:
@@ -112,43 +130,61 @@ def _subject(kind: str, raw: str, ctx: Context, column: str) -> tuple[str, str]:
     return "Person", ctx.person(raw)
 
 
+_LEAVE_ENTERPRISE = frozenset({"uscc", "legal_rep_id"})
+
+
 def build_enterprise(r: R.EnterpriseRow, ctx: Context):
     rep = ctx.person(r.legal_rep_id) if r.legal_rep_id else None
-    row = _base(r, ctx, {"uscc", "legal_rep_id"}, uscc=r.uscc, legal_rep_id=rep, legal_rep_name=_text(r.legal_rep_name))
+    row = _base(r, ctx, _LEAVE_ENTERPRISE, uscc=r.uscc, legal_rep_id=rep, legal_rep_name=_text(r.legal_rep_name))
     if rep:
         row["props"]["legal_rep_id"] = rep
     return {}, row
 
 
+_LEAVE_PERSON = frozenset({"person_id", "id_number"})
+
+
 def build_person(r: R.PersonRow, ctx: Context):
-    row = _base(r, ctx, {"person_id", "id_number"}, person_id=ctx.person(r.person_id))
+    row = _base(r, ctx, _LEAVE_PERSON, person_id=ctx.person(r.person_id))
     if r.id_number:
         row["props"]["id_number_masked"] = mask_id(r.id_number)
         row["props"]["id_number_hash"] = ctx.pseudonyms.digest(r.id_number)
     return {}, row
 
 
+_LEAVE_PROJECT = frozenset({"project_code"})
+
+
 def build_project(r: R.ProjectRow, ctx: Context):
-    return {}, _base(r, ctx, {"project_code"}, project_code=r.project_code, owner_uscc=r.owner_uscc)
+    return {}, _base(r, ctx, _LEAVE_PROJECT, project_code=r.project_code, owner_uscc=r.owner_uscc)
+
+
+_LEAVE_QUALIFICATION = frozenset({"cert_no"})
 
 
 def build_qualification(r: R.QualificationRow, ctx: Context):
-    row = _base(r, ctx, {"cert_no"}, cert_no=r.cert_no, uscc=r.uscc, authority=_text(r.authority))
+    row = _base(r, ctx, _LEAVE_QUALIFICATION, cert_no=r.cert_no, uscc=r.uscc, authority=_text(r.authority))
     row["props"]["label"] = " ".join(filter(None, [r.category, r.specialty, r.grade]))
     return {}, row
 
 
+_LEAVE_AWARD = frozenset({"award_id", "subject_id"})
+
+
 def build_award(r: R.AwardRow, ctx: Context):
     label, key = _subject(r.subject_type, r.subject_id, ctx, "subject_id")
-    row = _base(r, ctx, {"award_id", "subject_id"}, award_id=r.award_id, subject_key=key,
+    row = _base(r, ctx, _LEAVE_AWARD, award_id=r.award_id, subject_key=key,
                 project_code=r.project_code, authority=_text(r.authority))
     row["props"]["subject_id"] = key
     return {"subject": label}, row
 
 
+_LEAVE_PENALTY = frozenset({"penalty_id", "subject_id"})
+
+
 def build_penalty(r: R.PenaltyRow, ctx: Context):
     label, key = _subject(r.subject_type, r.subject_id, ctx, "subject_id")
-    row = _base(r, ctx, {"penalty_id", "subject_id"}, penalty_id=r.penalty_id, subject_key=key,
+    row = _base(r, ctx, _LEAVE_PENALTY, penalty_id=r.penalty_id, subject_key=key,
                 project_code=r.project_code, authority=_text(r.authority))
     row["props"]["subject_id"] = key
     # The one rule of graph.integrity, stamped so queries can filter on it.
@@ -156,37 +192,58 @@ def build_penalty(r: R.PenaltyRow, ctx: Context):
     return {"subject": label}, row
 
 
+_LEAVE_TENDER = frozenset({"tender_no"})
+
+
 def build_tender(r: R.TenderRow, ctx: Context):
-    return {}, _base(r, ctx, {"tender_no"}, tender_no=r.tender_no, project_code=r.project_code,
+    return {}, _base(r, ctx, _LEAVE_TENDER, tender_no=r.tender_no, project_code=r.project_code,
                      agency_uscc=r.agency_uscc, winner_uscc=r.winner_uscc, winning_price=r.winning_price)
 
 
+_LEAVE_REGISTRATION = frozenset({"person_id", "uscc", "reg_type"})
+
+
 def build_registration(r: R.RegistrationRow, ctx: Context):
-    return {}, _base(r, ctx, {"person_id", "uscc", "reg_type"}, person_id=ctx.person(r.person_id),
+    return {}, _base(r, ctx, _LEAVE_REGISTRATION, person_id=ctx.person(r.person_id),
                      uscc=r.uscc, reg_type=r.reg_type)
 
 
+_LEAVE_PARTICIPATION = frozenset({"project_code", "uscc", "role"})
+
+
 def build_participation(r: R.ParticipationRow, ctx: Context):
-    return {}, _base(r, ctx, {"project_code", "uscc", "role"}, project_code=r.project_code, uscc=r.uscc, role=r.role)
+    return {}, _base(r, ctx, _LEAVE_PARTICIPATION, project_code=r.project_code, uscc=r.uscc, role=r.role)
+
+
+_LEAVE_PROJECT_STAFF = frozenset({"project_code", "person_id", "role"})
 
 
 def build_project_staff(r: R.ProjectStaffRow, ctx: Context):
-    return {}, _base(r, ctx, {"project_code", "person_id", "role"}, project_code=r.project_code,
+    return {}, _base(r, ctx, _LEAVE_PROJECT_STAFF, project_code=r.project_code,
                      person_id=ctx.person(r.person_id), role=r.role, uscc=r.uscc)
 
 
+_LEAVE_BID = frozenset({"tender_no", "uscc"})
+
+
 def build_bid(r: R.BidRow, ctx: Context):
-    return {}, _base(r, ctx, {"tender_no", "uscc"}, tender_no=r.tender_no, uscc=r.uscc)
+    return {}, _base(r, ctx, _LEAVE_BID, tender_no=r.tender_no, uscc=r.uscc)
+
+
+_LEAVE_SUBCONTRACT = frozenset({"from_uscc", "to_uscc", "project_code"})
 
 
 def build_subcontract(r: R.SubcontractRow, ctx: Context):
-    return {}, _base(r, ctx, {"from_uscc", "to_uscc", "project_code"}, project_code=r.project_code,
+    return {}, _base(r, ctx, _LEAVE_SUBCONTRACT, project_code=r.project_code,
                      from_uscc=r.from_uscc, to_uscc=r.to_uscc)
+
+
+_LEAVE_SHAREHOLDING = frozenset({"holder_id", "uscc"})
 
 
 def build_shareholding(r: R.ShareholdingRow, ctx: Context):
     label, key = _subject(r.holder_type, r.holder_id, ctx, "holder_id")
-    return {"holder": label}, _base(r, ctx, {"holder_id", "uscc"}, holder_key=key, uscc=r.uscc)
+    return {"holder": label}, _base(r, ctx, _LEAVE_SHAREHOLDING, holder_key=key, uscc=r.uscc)
 
 
 #: The label of each stage a stage_parties / stage_people row names (the ``stage`` label slot).
@@ -194,22 +251,37 @@ STAGE_LABELS = {"contract": "Contract", "drawing_review": "DrawingReview", "perm
                 "completion": "Completion", "performance": "Performance", "tender": "Tender"}
 
 
+_LEAVE_CONTRACT = frozenset({"contract_id", "project_code"})
+
+
 def build_contract(r: R.ContractRow, ctx: Context):
-    return {}, _base(r, ctx, {"contract_id", "project_code"}, contract_id=r.contract_id, project_code=r.project_code)
+    return {}, _base(r, ctx, _LEAVE_CONTRACT, contract_id=r.contract_id, project_code=r.project_code)
+
+
+_LEAVE_DRAWING_REVIEW = frozenset({"review_no", "project_code"})
 
 
 def build_drawing_review(r: R.DrawingReviewRow, ctx: Context):
-    return {}, _base(r, ctx, {"review_no", "project_code"}, review_no=r.review_no, project_code=r.project_code)
+    return {}, _base(r, ctx, _LEAVE_DRAWING_REVIEW, review_no=r.review_no, project_code=r.project_code)
+
+
+_LEAVE_PERMIT = frozenset({"permit_no", "project_code"})
 
 
 def build_permit(r: R.PermitRow, ctx: Context):
-    return {}, _base(r, ctx, {"permit_no", "project_code"}, permit_no=r.permit_no, project_code=r.project_code,
+    return {}, _base(r, ctx, _LEAVE_PERMIT, permit_no=r.permit_no, project_code=r.project_code,
                      review_no=r.review_no)
 
 
+_LEAVE_COMPLETION = frozenset({"completion_no", "project_code"})
+
+
 def build_completion(r: R.CompletionRow, ctx: Context):
-    return {}, _base(r, ctx, {"completion_no", "project_code"}, completion_no=r.completion_no,
+    return {}, _base(r, ctx, _LEAVE_COMPLETION, completion_no=r.completion_no,
                      project_code=r.project_code, permit_no=r.permit_no)
+
+
+_LEAVE_PERFORMANCE = frozenset({"perf_no", "project_code", "uscc"})
 
 
 def build_performance(r: R.PerformanceRow, ctx: Context):
@@ -220,19 +292,25 @@ def build_performance(r: R.PerformanceRow, ctx: Context):
     uscc = r.uscc
     if uscc is None and name:
         uscc = f"XX-NAME:{identity_key(r.source or ctx.source)}:{identity_key(name)}"
-    row = _base(r, ctx, {"perf_no", "project_code", "uscc"}, perf_no=r.perf_no, project_code=r.project_code,
+    row = _base(r, ctx, _LEAVE_PERFORMANCE, perf_no=r.perf_no, project_code=r.project_code,
                 uscc=uscc, enterprise_name=_text(name))
     row["props"].pop("enterprise_name", None)
     return {}, row
 
 
+_LEAVE_STAGE_PARTY = frozenset({"stage", "stage_key", "uscc", "role"})
+
+
 def build_stage_party(r: R.StagePartyRow, ctx: Context):
-    return {"stage": STAGE_LABELS[r.stage]}, _base(r, ctx, {"stage", "stage_key", "uscc", "role"}, stage=r.stage,
+    return {"stage": STAGE_LABELS[r.stage]}, _base(r, ctx, _LEAVE_STAGE_PARTY, stage=r.stage,
                                                    stage_key=r.stage_key, uscc=r.uscc, role=r.role)
 
 
+_LEAVE_STAGE_PERSON = frozenset({"stage", "stage_key", "person_id", "role", "name"})
+
+
 def build_stage_person(r: R.StagePersonRow, ctx: Context):
-    return {"stage": STAGE_LABELS[r.stage]}, _base(r, ctx, {"stage", "stage_key", "person_id", "role", "name"},
+    return {"stage": STAGE_LABELS[r.stage]}, _base(r, ctx, _LEAVE_STAGE_PERSON,
                                                    stage=r.stage, stage_key=r.stage_key,
                                                    person_id=ctx.person(r.person_id), name=_text(r.name),
                                                    role=r.role, uscc=r.uscc)
@@ -541,6 +619,8 @@ class FolderLoader:
             rejects.add(file, line, reason, raw)
             rep.refused(line, reason)
 
+        validate, build = R.row_validator(table.model), table.build
+        floor = min(self.batch_size, 250)  # no batch is written smaller (writer.next_size): not asked per row
         tf = None
         line = None
         try:
@@ -575,8 +655,7 @@ class FolderLoader:
                     refuse(file, line, problem, raw)
                     continue
                 try:
-                    model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
-                    slots, row = table.build(model, ctx)
+                    slots, row = build(validate(raw), ctx)
                 except ValidationError as e:
                     refuse(file, line, R.describe(e), raw)
                     continue
@@ -587,7 +666,7 @@ class FolderLoader:
                 if verdict == CONFLICT:
                     conflicts.append((file, line, raw, row, first_n))
                     continue
-                slot_key = tuple(sorted(slots.items()))
+                slot_key = tuple(sorted(slots.items())) if slots else ()
                 create = False
                 if bulk:
                     for lab, col in refs:
@@ -609,7 +688,7 @@ class FolderLoader:
                 key = (slot_key, create)
                 batch = batches.setdefault(key, [])
                 batch.append((file, line, raw, row))
-                if len(batch) >= writer.next_size(self.batch_size):
+                if len(batch) >= floor and len(batch) >= writer.next_size(self.batch_size):
                     writer.submit(table, dict(slot_key), batch, rep, t0, create=create)
                     batches[key] = []
             if rep.read == 0 and tf is not None and tf.header:
@@ -653,8 +732,7 @@ class FolderLoader:
             _, rows = source.open()
             for n, (_, line, raw) in enumerate(rows, 1):
                 if n in wanted:
-                    model = table.model.model_validate({k: (None if v == "" else v) for k, v in raw.items()})
-                    firsts[n] = (line, table.build(model, ctx)[1])
+                    firsts[n] = (line, table.build(R.row_validator(table.model)(raw), ctx)[1])
                     if len(firsts) == len(wanted):
                         break
         for file, line, raw, row, first in conflicts:

@@ -9,7 +9,6 @@ same number gives the same id on every load, and the number cannot be read back 
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import hmac
 import re
 from functools import lru_cache
@@ -128,6 +127,9 @@ class Pseudonyms:
 
     def __init__(self, key: bytes):
         self._key = key
+        # The same person is named again in every table that refers to them: each raw id is worked out
+        # once (a pure function of the key and the id: the cache gives what the call would).
+        self.person_key = lru_cache(maxsize=1 << 16)(self._person_key)
 
     @classmethod
     def for_settings(cls, settings) -> "Pseudonyms":
@@ -136,10 +138,11 @@ class Pseudonyms:
         return cls(secret_file(Path(settings.home_path) / "id-salt").encode("utf-8"))
 
     def digest(self, id_number: str) -> str:
-        return hmac.new(self._key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()
+        # hmac.digest: the one-shot C path of hmac.new(...).hexdigest(), the same bytes
+        return hmac.digest(self._key, id_number.strip().upper().encode(), "sha256").hex()
 
-    def person_key(self, raw: str) -> str:
-        """The person id to store: unchanged, unless it is an ID-card number."""
+    def _person_key(self, raw: str) -> str:
+        """The person id to store: unchanged, unless it is an ID-card number (``person_key``: the same, cached)."""
         raw = raw.strip()
         if looks_like_id_number(raw) or is_id_number_shape(raw):  # an impossible birth date is still a number
             return "P" + self.digest(raw)[:16].upper()

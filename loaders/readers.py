@@ -164,20 +164,20 @@ def _read_csv(table: TableFile, f) -> Iterator[tuple[int, dict]]:
         head = next(it, None)
         if head is None:
             return
-        if head.values is None:
+        names = head.values
+        if names is None:
             if not head.raw:
                 raise InvalidInput(f"{table.path.name}: the header line cannot be read: {head.error}")
-            head.values = next(csv.reader([head.raw]), [])  # the first line alone, leniently
-        table.header = _clean(head.values)
+            names = next(csv.reader([head.raw]), [])  # the first line alone, leniently
+        table.header = _clean(names)
         _note_duplicates(table)
         width = records.width = len(table.header)
         header, first = table.header, table.header[0] if table.header else None
         plain = len(set(header)) == len(header)  # no column named twice: the rows are plain dicts
         unnamed = [i for i, h in enumerate(header) if not h]
-        for rec in it:
-            values = rec.values
+        for no, values, error, raw in it:  # a Record
             if values is None:
-                yield rec.line, {"_error": rec.error, "_raw": rec.raw}
+                yield no, {"_error": error, "_raw": raw}
                 continue
             if values[0].strip().lstrip("\ufeff") == first and _clean(values) == header:
                 table.skipped += 1
@@ -190,7 +190,7 @@ def _read_csv(table: TableFile, f) -> Iterator[tuple[int, dict]]:
                        **row}
             elif unnamed and "_error" not in row:
                 row = _unnamed(unnamed, values) or row
-            yield rec.line, row
+            yield no, row
         table.blank = records.blank
 
 

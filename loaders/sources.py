@@ -64,7 +64,8 @@ class Source(Protocol):
 
 def _file_rows(path: Path) -> tuple[TableFile, Iterator[SourceRow]]:
     tf, rows = read_table(path)
-    return tf, ((path.name, line, raw) for line, raw in rows)
+    name = path.name
+    return tf, ((name, line, raw) for line, raw in rows)
 
 
 class FolderSource:

@@ -18,7 +18,7 @@ import csv
 import re
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,13 +36,18 @@ _EOL = re.compile(rb"\r\n|\r|\n")
 _CHUNK = 1 << 16
 
 
-@dataclass(slots=True)
-class Line:
-    no: int  # 1-based physical line number
-    offset: int  # byte offset of its first byte in the file
-    text: str | None  # decoded, with its line ending; None when it could not be
-    error: str | None = None
-    raw: bytes = b""  # the line's bytes (the first MAX_LINE_BYTES of an overlong one)
+class Line(tuple):
+    """``Line((no, offset, text, error, raw))``: the 1-based physical line number; the byte offset of its first
+    byte in the file; the text, decoded, with its line ending (None when it could not be); why not; the line's
+    bytes (the first MAX_LINE_BYTES of an overlong one). A tuple: made in C, once a line (a dataclass's
+    ``__init__`` is a Python call)."""
+
+    __slots__ = ()
+    no = property(itemgetter(0))
+    offset = property(itemgetter(1))
+    text = property(itemgetter(2))
+    error = property(itemgetter(3))
+    raw = property(itemgetter(4))
 
 
 def physical_lines(f: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
@@ -114,7 +119,7 @@ def detect_encoding(source, name: str | None = None) -> str:
     if len(sample) == SAMPLE_BYTES and b"\n" in sample:
         sample = sample[:sample.rindex(b"\n") + 1]  # no character cut in two at the end
     wide = [line for line in sample.splitlines() if not line.isascii()]
-    if not wide:
+    if not wide or _decodes(sample, "utf-8"):  # the whole sample reads as UTF-8: so does every line of it
         return "utf-8"
     bad = {enc: sum(1 for line in wide if not _decodes(line, enc)) for enc in ("utf-8", "gb18030")}
     if bad["utf-8"] * 2 <= len(wide):
@@ -145,8 +150,8 @@ def decoded_lines(f: BinaryIO, encoding: str) -> Iterator[Line]:
     name = _label(encoding)
     for no, (offset, raw, length) in enumerate(physical_lines(f), start=1):
         if length > MAX_LINE_BYTES:
-            yield Line(no, offset, None, f"line {no} is {length:,} bytes long (at most {MAX_LINE_BYTES:,}): "
-                                         f"a runaway field, or not a text table", raw[:200])
+            yield Line((no, offset, None, f"line {no} is {length:,} bytes long (at most {MAX_LINE_BYTES:,}): "
+                                          f"a runaway field, or not a text table", raw[:200]))
             continue
         if no == 1 and raw.startswith(codecs.BOM_UTF8):
             raw, offset = raw[3:], offset + 3
@@ -156,14 +161,14 @@ def decoded_lines(f: BinaryIO, encoding: str) -> Iterator[Line]:
             other = "GB18030/GBK" if codec == "utf-8" else "UTF-8"
             hint = f" (it reads as {other}: the file's encoding changes here)" if _decodes(
                 raw, "gb18030" if codec == "utf-8" else "utf-8") else ""
-            yield Line(no, offset, None, f"not valid {name} at byte {offset + e.start:,} of the file "
-                                         f"(line {no}, byte {e.start + 1} of the line){hint}", raw)
+            yield Line((no, offset, None, f"not valid {name} at byte {offset + e.start:,} of the file "
+                                          f"(line {no}, byte {e.start + 1} of the line){hint}", raw))
             continue
         if codec == "gb18030" and not raw.isascii() and _decodes(raw, "utf-8"):
-            yield Line(no, offset, None, f"line {no} is UTF-8 inside a GB18030 file (the file's encoding changes "
-                                         "here): not loaded, it would read as mojibake", raw)
+            yield Line((no, offset, None, f"line {no} is UTF-8 inside a GB18030 file (the file's encoding changes "
+                                          "here): not loaded, it would read as mojibake", raw))
             continue
-        yield Line(no, offset, text, None, raw)
+        yield Line((no, offset, text, None, raw))
 
 
 class _Broken(Exception):
@@ -186,7 +191,8 @@ class _Feed:
     def __next__(self) -> str:
         while True:
             line = self.back.popleft() if self.back else next(self.source)
-            if line.text is None:
+            text = line[2]  # line.text
+            if text is None:
                 if not self.taken:
                     self.refused.append(line)
                     continue
@@ -197,15 +203,18 @@ class _Feed:
             if len(self.taken) > MAX_RECORD_LINES:
                 raise _Broken(f"a quoted field opened here is still open {MAX_RECORD_LINES} lines later "
                               "(unterminated quote?)")
-            return line.text
+            return text
 
 
-@dataclass(slots=True)
-class Record:
-    line: int
-    values: list[str] | None  # None: refused, see error
-    error: str | None = None
-    raw: str = ""  # the refused line's text, for the rejects file
+class Record(tuple):
+    """``Record((line, values, error, raw))``: the record's first line; its cells (None: refused, see error);
+    why it is refused; the refused line's text, for the rejects file. A tuple, as :class:`Line` is."""
+
+    __slots__ = ()
+    line = property(itemgetter(0))
+    values = property(itemgetter(1))
+    error = property(itemgetter(2))
+    raw = property(itemgetter(3))
 
 
 def _csv_reason(message: str) -> str:
@@ -241,9 +250,10 @@ class CsvRecords:
             except (csv.Error, _Broken) as e:
                 error = str(e) if isinstance(e, _Broken) else _csv_reason(str(e))
                 values = None
-            for line in feed.refused:
-                yield Record(line.no, None, line.error, _head(line))
-            feed.refused = []
+            if feed.refused:
+                for line in feed.refused:
+                    yield Record((line.no, None, line.error, _head(line)))
+                feed.refused = []
             taken = feed.taken
             if values is None and error is None:
                 return
@@ -253,13 +263,13 @@ class CsvRecords:
                 if not taken:  # nothing was read for this record
                     continue
                 feed.back.extendleft(reversed(taken[1:]))  # read again from the line after the first
-                yield Record(taken[0].no, None, error, _head(taken[0]))
+                yield Record((taken[0].no, None, error, _head(taken[0])))
                 reader = csv.reader(feed, strict=True)
                 continue
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():  # no cell holds anything but spaces
                 self.blank += len(taken)
                 continue
-            yield Record(taken[0].no, values)
+            yield Record((taken[0][0], values, None, ""))
 
 
     def _swallowed(self, taken: list[Line], values: list[str]) -> str | None:
