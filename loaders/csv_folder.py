@@ -97,11 +97,13 @@ def _props(row: R.Row, exclude: set[str]) -> dict:
     # the build functions' own frozensets (_LEAVE_*): the cache finds them without hashing them again
     left_out, as_is = _kept(exclude if type(exclude) is frozenset else frozenset(exclude))
     extra = row.__pydantic_extra__
-    # What row.model_dump(exclude=...) gives, without its copy: the fields in order, then the extra columns;
-    # text masked (mask_text leaves a text shorter than an ID number as it is).
+    # The model's fields in order (what row.model_dump(exclude=...) gives, without its copy), text masked
+    # (mask_text leaves a text shorter than an ID number as it is); then the extra columns, each made a
+    # value the database stores (_extra: a JSON object or a list of numbers in a .jsonl cell as masked
+    # text, which once went in whole, unmasked, and stopped the load at the repeated-key check).
     out = {k: v if k in as_is else (v if len(v) < 18 else mask_text(v)) if type(v) is str
            else v if type(v) in _AS_THEY_ARE else _text(v)
-           for k, v in ((row.__dict__ | extra).items() if extra else row.__dict__.items())
+           for k, v in row.__dict__.items()
            if v is not None and v != "" and k not in left_out}
     if not extra:
         return out

@@ -620,3 +620,23 @@ def test_a_column_name_with_a_control_character_refuses_the_file(graph, tmp_path
     reasons = {r["reason"] for r in rejects_of(report)}
     assert any("line 1, column 3" in r and "U+0000 (NUL)" in r for r in reasons), reasons
     assert graph.run("MATCH (p:Person) WHERE p.person_id STARTS WITH 'ZNUL' RETURN count(p) AS n")[0]["n"] == 0
+
+
+def test_a_json_object_or_list_of_numbers_in_an_extra_jsonl_cell_loads_as_masked_text(graph, tmp_path):
+    """A ``.jsonl`` record may hold anything in a column the format does not know: an object (with an
+    ID number inside) or a list of numbers goes in as text, masked, and the load goes on (it once went
+    in whole, unmasked, and stopped the load with a TypeError)."""
+    folder = tmp_path / "jl"
+    folder.mkdir()
+    a, b = make_uscc("MA0JQNL01"), make_uscc("MA0JQNL02")
+    with open(folder / "enterprises.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"uscc": a, "name": "对象公司", "type": "施工", "meta": {"id": "110101199001011237"}},
+                           ensure_ascii=False) + "\n")
+        f.write(json.dumps({"uscc": b, "name": "列表公司", "type": "施工", "scores": [1, 2.5]}, ensure_ascii=False) + "\n")
+    report = load_folder(graph, folder, progress=False)
+    assert (report.loaded, report.rejected) == (2, 0)
+    rows = {r["u"]: r for r in graph.run(
+        "MATCH (e:Enterprise) WHERE e.uscc IN $u RETURN e.uscc AS u, e.meta AS meta, e.scores AS scores", {"u": [a, b]})}
+    assert isinstance(rows[a]["meta"], str) and "110101199001011237" not in rows[a]["meta"]
+    assert "1101" in rows[a]["meta"]  # masked, not dropped
+    assert rows[b]["scores"] == "[1, 2.5]"
