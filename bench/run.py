@@ -189,14 +189,13 @@ from chengxin.graph.settings import Settings
 from chengxin.loaders.csv_folder import FolderLoader
 from chengxin.loaders.ids import Pseudonyms
 home, folder, mode = sys.argv[1:4]
-native = mode == "native"
 g = connect(Settings(home=home, start_timeout=180))
 ensure_schema(g)
-t, c = time.perf_counter(), time.process_time()
-rep = FolderLoader(g, Pseudonyms(b"bench"), batch_size=g.settings.batch_size, progress=False,
-                   mode="bulk" if native else mode, native=native).load(Path(folder), Path(home) / "rejects.csv")
-took, cpu = time.perf_counter() - t, time.process_time() - c
-print(json.dumps({"seconds": took, "cpu": cpu, "mode": rep.mode, "loaded": rep.loaded, "rejected": rep.rejected,
+t = time.perf_counter()
+rep = FolderLoader(g, Pseudonyms(b"bench"), batch_size=g.settings.batch_size, progress=False, mode=mode).load(
+    Path(folder), Path(home) / "rejects.csv")
+took = time.perf_counter() - t
+print(json.dumps({"seconds": took, "mode": rep.mode, "loaded": rep.loaded, "rejected": rep.rejected,
                   "tables": [(x.table, x.read, x.loaded, x.rejected) for x in rep.tables]}))
 """
 
@@ -209,16 +208,13 @@ def hwm_mb(pid: int) -> float:
 
 
 def one_first_load(work: Path, folder: Path, mode: str) -> dict:
-    """Load ``folder`` into a new, empty embedded database with ``mode`` (native, bulk or merge), in a
-    child process; its peak RSS sampled with psutil every 0.2 s; its CPU (the JVM's too, for the
-    native path, which runs the database in that process) and the database server's, and the
-    server's RSS, read at the end."""
+    """Load ``folder`` into a new, empty embedded database with ``mode`` (bulk or merge), in a child
+    process; its peak RSS sampled with psutil every 0.2 s; the database's RSS read at the end."""
     import psutil
 
     home = work / f"home-first-{mode}"
     settings = Settings(home=home, start_timeout=180)
-    if mode != "native":  # the native path needs a server the loading process started itself
-        embedded.start(settings)  # started before the clock, as `chengxin db start` would be
+    embedded.start(settings)  # started before the clock, as `chengxin db start` would be
     child = subprocess.Popen([sys.executable, "-c", LOAD_CHILD, str(home), str(folder), mode],
                              stdout=subprocess.PIPE, text=True)
     peak, proc = [0], psutil.Process(child.pid)
@@ -239,37 +235,29 @@ def one_first_load(work: Path, folder: Path, mode: str) -> dict:
         raise SystemExit(f"the {mode} load failed (exit {child.returncode})")
     res = json.loads(out.strip().splitlines()[-1])
     state = embedded.status(settings)
-    res.update(home=home, settings=settings, load_peak_mb=peak[0] / 2**20, db_cpu=_cpu_seconds(state.pid) or 0.0,
+    res.update(home=home, settings=settings, load_peak_mb=peak[0] / 2**20,
                db_rss_mb=rss_mb(state.pid), db_peak_mb=hwm_mb(state.pid))
     return res
 
 
 def first_loads(work: Path, folder: Path, label: str) -> dict:
-    """Section 2: the native, the bulk and the MERGE first load of ``folder``, side by side, one after
-    the other; returns the bulk side (its server stopped, its home kept for the sections that follow).
-    CPU seconds are the loading process's (with the JVM, on the native path) plus the database
-    server's (on the native path only its start at the end)."""
+    """Section 2: the bulk and the MERGE first load of ``folder``, side by side; returns the bulk side
+    (its server stopped, its home kept for the sections that follow)."""
     sides = {}
-    for mode in ("native", "bulk", "merge"):
+    for mode in ("bulk", "merge"):
         sides[mode] = one_first_load(work, folder, mode)
         embedded.stop(sides[mode]["settings"])
-    n, b, m = sides["native"], sides["bulk"], sides["merge"]
-    assert (n["mode"], b["mode"], m["mode"]) == ("native", "bulk", "merge"), (n["mode"], b["mode"], m["mode"])
-    assert n["tables"] == b["tables"] == m["tables"], "the paths loaded or refused different rows"
+    b, m = sides["bulk"], sides["merge"]
+    assert b["mode"] == "bulk" and m["mode"] == "merge", (b["mode"], m["mode"])
+    assert b["tables"] == m["tables"], "the two paths loaded or refused different rows"
     print(f"\n[first load into an empty graph, {label}: {b['loaded']:,} rows loaded, {b['rejected']:,} refused; "
           f"default heap, each path on its own database]")
-    print(f"  {'path':<38}{'seconds':>9}{'rows/s':>10}{'CPU s (loader + db)':>22}{'loader peak RSS':>17}"
-          f"{'database RSS / peak':>22}")
-    for name, r in (("native (batch API, in process)", n), ("bulk (CREATE for new keys, Bolt)", b),
-                    ("MERGE (UNWIND … MERGE, Bolt)", m)):
-        cpu = f"{r['cpu']:,.0f} + {r['db_cpu']:,.0f}"
-        print(f"  {name:<38}{r['seconds']:>9.1f}{r['loaded'] / r['seconds']:>10,.0f}{cpu:>22}"
-              f"{r['load_peak_mb']:>14,.0f} MB{r['db_rss_mb']:>11,.0f} / {r['db_peak_mb']:,.0f} MB")
-    print(f"  ratios: bulk / native {b['seconds'] / n['seconds']:.2f} x, MERGE / native {m['seconds'] / n['seconds']:.2f} x "
-          f"(CPU {(b['cpu'] + b['db_cpu']) / (n['cpu'] + n['db_cpu']):.2f} x, "
-          f"{(m['cpu'] + m['db_cpu']) / (n['cpu'] + n['db_cpu']):.2f} x)  (target: the whole scale-700 folder <= 180 s)")
+    print(f"  {'path':<34}{'seconds':>9}{'rows/s':>10}{'loader peak RSS':>17}{'database RSS / peak':>22}")
+    for name, r in (("bulk (CREATE for new keys)", b), ("MERGE (UNWIND … MERGE)", m)):
+        print(f"  {name:<34}{r['seconds']:>9.1f}{r['loaded'] / r['seconds']:>10,.0f}{r['load_peak_mb']:>14,.0f} MB"
+              f"{r['db_rss_mb']:>11,.0f} / {r['db_peak_mb']:,.0f} MB")
+    print(f"  ratio MERGE / bulk: {m['seconds'] / b['seconds']:.2f} x  (target: the whole scale-700 folder <= 180 s)")
     shutil.rmtree(m["home"], ignore_errors=True)
-    shutil.rmtree(n["home"], ignore_errors=True)
     return b
 
 

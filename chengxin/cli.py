@@ -168,9 +168,6 @@ def print_report(report) -> None:
     echo(lines[-1])
     if check:
         echo("  checked only: nothing was written to the graph")
-    elif report.mode == "native":
-        echo("  a first load into an empty home: written in process by the embedded database's batch API "
-             "(its server was stopped for the load and is running again)")
     elif len(report.tables) > 1 and report.seconds > 0:
         echo(f"  {report.loaded / report.seconds:,.0f} rows/s; a table's seconds run from its first row read to its "
              f"last row written, and the next table is read while the last is written")
@@ -212,8 +209,7 @@ def load(path: Path, fmt: str, mapping: Path | None, id_scheme: str | None, repo
             report = check_any(_settings(), path, fmt, **kw)
         else:
             with _connect() as graph:
-                report = load_any(graph, path, fmt, mode={None: "auto", True: "bulk", False: "merge"}[bulk],
-                                  native=True, **kw)
+                report = load_any(graph, path, fmt, mode={None: "auto", True: "bulk", False: "merge"}[bulk], **kw)
     except ChengxinError as e:
         if getattr(e, "report", None) is not None:
             print_report(e.report)

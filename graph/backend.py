@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from . import embedded, embedded_load
+from . import embedded
 from .embedded_server import CONSOLE_USER, console_password_path
 from .errors import ChengxinError, DatabaseUnavailable
 from .model import get_model, label
@@ -114,7 +114,6 @@ class Backend(Protocol):
     def fulltext_indexes(self, spec) -> list[str]: ...
     def result_columns(self, columns: list[str], declared: list[str]) -> list[str]: ...
     def type_counts(self, graph) -> tuple[dict[str, int], dict[str, int]]: ...
-    def native_load(self, expected_edges: int): ...
 
 
 class Neo4jBackend:
@@ -194,11 +193,6 @@ class Neo4jBackend:
         labels = {n: graph.run(f"MATCH (n:{_name(n)}) RETURN count(n) AS n")[0]["n"] for n in names}
         types = {t: graph.run(f"MATCH ()-[r:{_name(t)}]->() RETURN count(r) AS n")[0]["n"] for t in kinds}
         return _nonzero(labels), _nonzero(types)
-
-    def native_load(self, expected_edges: int):
-        """No native path into Neo4j from here: a first load writes over Bolt (the README names
-        ``neo4j-admin database import`` for a very large offline one)."""
-        return None
 
 
 class ArcadeDBBackend:
@@ -294,14 +288,6 @@ class ArcadeDBBackend:
         """Nodes per label and relationships per type from the type counts (``meta.stats()``)."""
         value = graph.query("stats_counts")[0]["value"] or {}
         return _nonzero(value.get("labels") or {}), _nonzero(value.get("relTypes") or {})
-
-    def native_load(self, expected_edges: int):
-        """A first load written in this process by ArcadeDB's batch API (graph.embedded_load), when
-        the setting allows it and the running server is this process's own (a server someone else
-        started may be serving pages: then None, and the load writes over Bolt)."""
-        if not self.settings.native_load or not embedded_load.launched_here(self.settings):
-            return None
-        return embedded_load.session(self.settings, expected_edges)
 
 
 def _name(text: str) -> str:

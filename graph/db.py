@@ -234,15 +234,6 @@ class Graph:
         except (nx.Neo4jError, nx.DriverError) as e:
             raise wrap_driver_error(e, self.backend, what) from e
 
-    def drop_connections(self) -> None:
-        """Close the pooled connections (a server that stops waits for its clients to go); the next
-        query opens new ones."""
-        if self._uri is None:  # a graph made around a driver of its caller's: theirs to close
-            return
-        with self._lock:
-            old, self._driver = self._driver, _driver(self._uri, self._auth, local=self._local)
-        old.close()
-
     # -- after a lost connection ----------------------------------------------------------------
 
     def _follow(self) -> None:

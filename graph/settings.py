@@ -63,7 +63,6 @@ class Settings(BaseSettings):
         60.0, ge=0, description="Seconds a load or another command waits for the database to come back when the "
         "connection is lost (a batch is then retried); pages never wait, they answer 503 at once.")
     batch_size: int = Field(2000, ge=1, description="Rows per UNWIND transaction when loading (the first batches are smaller).")
-    native_load: bool = Field(True, description="A first load into an empty embedded home whose server `chengxin load` started itself writes in process with ArcadeDB's batch API (off: over Bolt, as into Neo4j).")
     id_salt: SecretStr | None = Field(
         None,
         description="Secret key for the keyed hash that replaces ID-card numbers. Unset: one is "

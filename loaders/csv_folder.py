@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from chengxin.cypher import Query, get_query, parse
+from chengxin.cypher import Query, parse
 
 from chengxin.graph.db import Graph
 from chengxin.graph.errors import DatabaseUnavailable, InvalidInput, LoadAborted, QueryRejected, QueryTimeout
@@ -38,7 +38,6 @@ from . import rows as R
 from .checks import AGAIN, CONFLICT, Seen, control_problem, header_problem
 from .ids import Pseudonyms, mask_id
 from .rejects import Rejects, reason_kind
-from .shapes import SHAPES
 from .sources import FolderSource, Source, TableRows
 
 __all__ = ["FolderLoader", "LoadIncomplete", "LoadReport", "Rejects", "TABLES", "TableReport"]
@@ -382,8 +381,6 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "performances": (("Project", "project_code"), ("Enterprise", "uscc")),
 }
 MODES = ("auto", "bulk", "merge", "check")
-#: The relationships a first load is expected to make, a hint for the native writer's buffer.
-EXPECTED_EDGES = 1_000_000
 
 
 @functools.lru_cache(maxsize=None)
@@ -442,9 +439,8 @@ class LoadReport:
     tables: list[TableReport] = field(default_factory=list)
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)  # source-specific counts (OCDS: releases, awards …)
-    #: "bulk" (CREATE for keys new to an empty graph), "native" (the same, written in process by the
-    #: embedded database's batch API), "merge" (UNWIND … MERGE, any graph) or "check" (validated
-    #: only, nothing written: ``loaded`` counts the rows that would be written)
+    #: "bulk" (CREATE for keys new to an empty graph), "merge" (UNWIND … MERGE, any graph) or "check"
+    #: (validated only, nothing written: ``loaded`` counts the rows that would be written)
     mode: str = "merge"
 
     @property
@@ -498,7 +494,7 @@ class FolderLoader:
     """
 
     def __init__(self, graph: Graph, pseudonyms: Pseudonyms, *, batch_size: int = 2000,
-                 progress: bool | None = None, mode: str = "auto", native: bool = False):
+                 progress: bool | None = None, mode: str = "auto"):
         if mode not in MODES:
             raise InvalidInput(f"load mode {mode!r}: one of {', '.join(MODES)}")
         self.graph = graph
@@ -506,10 +502,6 @@ class FolderLoader:
         self.batch_size = batch_size
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.mode = mode
-        #: may the bulk path write natively (graph.backend.native_load: the embedded database, its
-        #: server started by this process); the command line allows it, the app and the tests ask
-        self.native = native
-        self._native = None  # the native writer while a native load runs
         self._streak: tuple[str, int] = ("", 0)  # the database's last row-level message and how often in a row
         self._bulk = False
         self._stubs: dict[str, set[int]] = {}  # bulk: label -> hashes of keys made as stubs, node table to come
@@ -545,18 +537,6 @@ class FolderLoader:
         found = [(t, src.table(t.name)) for t in TABLES]
         self._bulk = self._choose()
         report.mode = "check" if self.mode == "check" else "bulk" if self._bulk else "merge"
-        with contextlib.ExitStack() as stack:
-            if self._bulk and self.native:
-                native = self.graph.backend.native_load(EXPECTED_EDGES)
-                if native is not None:
-                    self.graph.drop_connections()  # the server stops for the load
-                    self._native = stack.enter_context(native)
-                    stack.callback(setattr, self, "_native", None)
-                    report.mode = "native"
-            return self._load_all(src, found, report, ctx, rejects, now)
-
-    def _load_all(self, src: Source, found: list, report: LoadReport, ctx: Context, rejects: Rejects,
-                  now: dt.datetime) -> LoadReport:
         self._stubs = {}
         self._pending = {NODE_KEYS[t.name][0] for t, rows in found if rows is not None and t.name in NODE_KEYS}
         t0 = time.perf_counter()
@@ -571,8 +551,6 @@ class FolderLoader:
                         self._pending.discard(NODE_KEYS[table.name][0])
                         self._stubs.pop(NODE_KEYS[table.name][0], None)
             writer.close()
-            if self._native is not None:
-                self._native.flush()  # the last relationships connected: part of the load's time
         except (LoadAborted, DatabaseUnavailable) as e:
             writer.close(abort=True)
             with contextlib.suppress(LoadAborted):  # the first failure is the one to report
@@ -746,14 +724,6 @@ class FolderLoader:
             refuse(file, line, reason, raw)
 
     def _write(self, table: Table, slots: dict, rows: list[dict], loaded_at: str, create: bool = False) -> None:
-        if self._native is not None:
-            shape = SHAPES[table.name]
-            if create and self._native.can_write(shape, rows):
-                self._native.create(shape, slots, rows, loaded_at)
-            else:
-                q = get_query(table.query, **slots)
-                self._native.cypher(q.text, q.bind({"rows": rows, "loaded_at": loaded_at}))
-            return
         if create:
             q = bulk_query(table.query, tuple(sorted(slots.items())))
             # Not idempotent: after a lost connection the load stops rather than create twice.

@@ -58,18 +58,16 @@ def open_source(path: Path, fmt: str = "folder", name: str | None = None, mappin
 
 
 def _load(graph, src: Source, path: Path, name: str | None, report_path: Path | None, progress: bool | None,
-          record: bool, mode: str = "auto", native: bool = False) -> LoadReport:
+          record: bool, mode: str = "auto") -> LoadReport:
     """Load ``src``, add the source's summary and (records from another source) the matching, and, with
     ``record``, record the dataset for ``/sources``. The report is written once, at the end, whether the
     load went through or stopped part-way. ``mode``: the write path (csv_folder.FolderLoader): "auto"
-    takes the bulk path into an empty graph and MERGEs otherwise; "bulk" or "merge" force one.
-    ``native``: the bulk path may write in process (graph.backend.native_load; the command line's
-    ``chengxin load`` allows it)."""
+    takes the bulk path into an empty graph and MERGEs otherwise; "bulk" or "merge" force one."""
     if mode == "check":
         raise InvalidInput("a check is run by check_any(), which needs no database")
     s = graph.settings
     loader = FolderLoader(graph, Pseudonyms.for_settings(s), batch_size=s.batch_size, progress=progress,
-                          mode=mode, native=native)
+                          mode=mode)
     rejects = rejects_path(s, Path(path).resolve().name if src.format == "folder" else src.name)
     report = None
     try:
@@ -135,8 +133,8 @@ def load_folder(graph, folder: Path, report_path: Path | None = None, source: st
 
 def load_any(graph, path: Path, fmt: str = "folder", source: str | None = None, mapping: Path | None = None,
              id_scheme: str | None = None, report_path: Path | None = None, progress: bool | None = None,
-             mode: str = "auto", native: bool = False):
+             mode: str = "auto"):
     """Load one dataset of any format and record it for the /sources page."""
     name = source or datasets.dataset_name(path)
     return _load(graph, open_source(path, fmt, name, mapping, id_scheme), path, name, report_path, progress,
-                 record=True, mode=mode, native=native)
+                 record=True, mode=mode)

@@ -194,8 +194,7 @@ def test_arcadedb_backend_against_the_running_server(graph):
 # --- nothing outside the backend modules asks which database it is ------------------------------
 
 PACKAGE = Path(__file__).resolve().parent.parent
-BACKEND_MODULES = {"graph/backend.py", "graph/embedded.py", "graph/embedded_server.py", "graph/embedded_load.py",
-                   "graph/settings.py"}
+BACKEND_MODULES = {"graph/backend.py", "graph/embedded.py", "graph/embedded_server.py", "graph/settings.py"}
 
 
 def branches(source: str) -> list[str]:
